@@ -1,0 +1,105 @@
+/**
+ * The directory port: what the product needs from Active Directory.
+ * Implemented by the ldapts adapter (real AD, Samba) and by the in-memory stand-in of the local stack;
+ * both must pass test/contract/directory.contract.ts.
+ */
+
+/** The account a user named, after the username was reduced (see core/username.ts). */
+export type AccountLookup =
+  | { by: 'sAMAccountName'; value: string }
+  | { by: 'userPrincipalName'; value: string }
+  | { by: 'objectGuid'; value: string };
+
+/** userAccountControl bits the rules read. */
+export const UAC = {
+  ACCOUNTDISABLE: 0x2,
+  /** msDS-User-Account-Control-Computed */
+  LOCKOUT: 0x10,
+  /** msDS-User-Account-Control-Computed */
+  PASSWORD_EXPIRED: 0x800000,
+} as const;
+
+export const SAM_USER_ACCOUNT = 805306368;
+
+/** One user account as read from a domain controller. Integer8 (FILETIME) values stay BigInt. */
+export interface DirectoryAccount {
+  dn: string;
+  /** Canonical GUID string, lower case with dashes (first three groups byte-reversed as AD prints them). */
+  objectGuid: string;
+  /** String SID, e.g. S-1-5-21-1-2-3-1105. */
+  objectSid: string;
+  sAMAccountName: string;
+  sAMAccountType: number;
+  userPrincipalName: string | null;
+  displayName: string | null;
+  mail: string | null;
+  mobile: string | null;
+  userAccountControl: number;
+  /** msDS-User-Account-Control-Computed: LOCKOUT and PASSWORD_EXPIRED come from here, never from lockoutTime alone. */
+  computedUserAccountControl: number;
+  /** FILETIME; 0 and 2^63-1 mean never. */
+  accountExpires: bigint;
+  /** FILETIME; 0 means must change at next logon. */
+  pwdLastSet: bigint;
+  badPwdCount: number;
+  /** 0 when absent. */
+  adminCount: number;
+  /** 21 bytes, bit = weekdayUTC*24 + hourUTC, least significant bit first; null when absent (always allowed). */
+  logonHours: Uint8Array | null;
+  userWorkstations: string | null;
+  /** SIDs from a base-scope read of tokenGroups; empty when the service account cannot read it. */
+  tokenGroups: string[];
+  /** SIDs named by deny ACEs for the Change-Password right (ab721a53-1e2f-11d0-9819-00aa0040529b) in the DACL. */
+  changePasswordDeniedTo: string[];
+  /** DN of msDS-ResultantPSO, or null when the domain policy applies. */
+  resultantPso: string | null;
+}
+
+/** A password policy as the directory enforces it, durations in seconds (0 = none / never). */
+export interface DirectoryPolicy {
+  source: 'domain' | 'pso';
+  minLength: number;
+  complexity: boolean;
+  historyLength: number;
+  minAgeSeconds: number;
+  maxAgeSeconds: number;
+  /** 0 = accounts never lock out. */
+  lockoutThreshold: number;
+  lockoutDurationSeconds: number;
+  lockoutObservationSeconds: number;
+}
+
+/** AD bind sub-codes (data XXX of InvalidCredentials) the product tells apart. */
+export const BIND_SUB_CODES = ['525', '52e', '530', '531', '532', '533', '701', '773', '775'] as const;
+export type BindSubCode = (typeof BIND_SUB_CODES)[number];
+
+export type BindOutcome = { ok: true } | { ok: false; subCode: BindSubCode };
+
+/** No domain controller answered in time. Mapped to 503 DIRECTORY_UNAVAILABLE. */
+export class DirectoryUnavailableError extends Error {
+  override readonly name = 'DirectoryUnavailableError';
+}
+
+/**
+ * A unit of work pinned to one domain controller, so a read right after a write sees it.
+ * Open one per request (or per flow step) and close it when done.
+ */
+export interface DirectorySession {
+  /** Which DC this session is pinned to (for logs and audit). */
+  readonly controller: string;
+  /** Finds a user account (sAMAccountType 805306368) under the configured search bases, or null. */
+  findAccount(lookup: AccountLookup): Promise<DirectoryAccount | null>;
+  /** Binds as the user on a short-lived connection of its own, never the service connection. */
+  verifyPassword(account: DirectoryAccount, password: string): Promise<BindOutcome>;
+  /** The domain's default password and lockout policy. */
+  domainPolicy(): Promise<DirectoryPolicy>;
+  /** The PSO named by msDS-ResultantPSO, else the domain policy. Throws when the PSO cannot be read. */
+  effectivePolicy(account: DirectoryAccount): Promise<DirectoryPolicy>;
+  close(): Promise<void>;
+}
+
+export interface Directory {
+  /** DN of the account the product binds as; it never takes part in self-service. */
+  readonly serviceAccountDn: string;
+  openSession(): Promise<DirectorySession>;
+}
