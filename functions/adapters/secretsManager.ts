@@ -1,0 +1,62 @@
+/**
+ * The pepper and the decoy key from Secrets Manager. Each secret is a base64 string of at least 32 random bytes.
+ * Only functions that hash or choose decoys import this module (it creates the Secrets Manager client).
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Secrets } from '../core/ports.js';
+
+export const MIN_SECRET_BYTES = 32;
+
+export interface SecretIds {
+  pepperSecretId: string;
+  decoyKeySecretId: string;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Decodes a stored key, refusing anything that is not strict base64 of at least MIN_SECRET_BYTES bytes. */
+export function decodeSecretKey(value: string, what: string): Buffer {
+  const text = value.trim();
+  if (text === '' || !BASE64.test(text)) throw new Error(`secret ${what} is not a base64 string`);
+  const key = Buffer.from(text, 'base64');
+  if (key.length < MIN_SECRET_BYTES) {
+    throw new Error(`secret ${what} holds ${key.length} bytes; at least ${MIN_SECRET_BYTES} random bytes are required`);
+  }
+  return key;
+}
+
+export class SecretsManagerSecrets implements Secrets {
+  private pepperPromise: Promise<Buffer> | undefined;
+  private decoyKeyPromise: Promise<Buffer> | undefined;
+
+  constructor(
+    private readonly ids: SecretIds,
+    private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
+  ) {
+    // The decoy key must never be the pepper (DESIGN §4): one secret serving both would tie decoys to answer hashes.
+    if (ids.pepperSecretId === ids.decoyKeySecretId) throw new Error('pepper and decoy key must be different secrets');
+  }
+
+  pepper(): Promise<Buffer> {
+    this.pepperPromise ??= this.fetch(this.ids.pepperSecretId, 'pepper').catch((error: unknown) => {
+      // Not cached: the next call tries again (a throttled or briefly unreachable endpoint is not permanent).
+      this.pepperPromise = undefined;
+      throw error;
+    });
+    return this.pepperPromise;
+  }
+
+  decoyKey(): Promise<Buffer> {
+    this.decoyKeyPromise ??= this.fetch(this.ids.decoyKeySecretId, 'decoy key').catch((error: unknown) => {
+      this.decoyKeyPromise = undefined;
+      throw error;
+    });
+    return this.decoyKeyPromise;
+  }
+
+  private async fetch(secretId: string, what: string): Promise<Buffer> {
+    const result = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (typeof result.SecretString !== 'string') throw new Error(`secret ${what} has no string value`);
+    return decodeSecretKey(result.SecretString, what);
+  }
+}

@@ -1,0 +1,49 @@
+/** GET /api/config: the questions, the answer rules and the domain password policy, in the request's language. */
+import type { Clock } from './core/clock.js';
+import type { Config } from './core/config.js';
+import type { Directory, DirectoryPolicy } from './core/directory.js';
+import type { Logger } from './core/log.js';
+import { describePolicy } from './core/passwordPolicy.js';
+import { questionsFor } from './core/questions.js';
+import { type HttpHandler, httpRoute } from './http/route.js';
+
+/** The domain policy changes rarely; reading it once per warm instance every few minutes is plenty. */
+const POLICY_CACHE_MS = 5 * 60_000;
+
+export function createConfigHandler(deps: {
+  config: Config;
+  directory: Directory;
+  clock: Clock;
+  logger: Logger;
+}): HttpHandler {
+  const { config } = deps;
+  let cached: { policy: DirectoryPolicy; until: number } | undefined;
+  const domainPolicy = async (): Promise<DirectoryPolicy> => {
+    const now = deps.clock.now();
+    if (cached && cached.until > now) return cached.policy;
+    const session = await deps.directory.openSession();
+    try {
+      const policy = await session.domainPolicy();
+      cached = { policy, until: now + POLICY_CACHE_MS };
+      return policy;
+    } finally {
+      await session.close();
+    }
+  };
+
+  return httpRoute('config', deps.logger, async (_event, source) => ({
+    statusCode: 200,
+    body: {
+      questions: questionsFor(source.language),
+      enrollment: {
+        questionsRequired: config.enrollment.questionsRequired,
+        answerMinLength: config.enrollment.answerMinLength,
+        answerMaxLength: config.enrollment.answerMaxLength,
+        email: config.enrollment.email,
+        phone: config.enrollment.phone,
+      },
+      reset: { questionsAsked: config.reset.questionsAsked, codeLength: config.codes.length },
+      passwordPolicy: describePolicy(await domainPolicy(), source.language),
+    },
+  }));
+}

@@ -1,0 +1,243 @@
+/**
+ * Enroll (DESIGN §3 POST /api/enroll, §4 Password proofs and Enrollment): prove the AD password, check the account,
+ * store the hashed answers and contacts bound to objectGUID, tell the user.
+ */
+import { checkAnswers, normalizeAnswer } from './answers.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { isValidEmail, isValidPhone, sameAddress } from './contacts.js';
+import type { Directory, DirectoryAccount } from './directory.js';
+import { checkEligibility, isHiddenAccount, isLockedOut, reasonForBindFailure } from './eligibility.js';
+import { type FieldProblem, SsprError, validationError } from './errors.js';
+import type { Language } from './language.js';
+import {
+  actionLimits,
+  admitAll,
+  failedPasswordLimitForAddress,
+  failedPasswordLimitForUser,
+  giveBackAll,
+  type Limit,
+} from './limits.js';
+import type { Logger } from './log.js';
+import { maskDestination } from './masking.js';
+import type { AnswerHasher, Outbox } from './ports.js';
+import type { ChannelKind, EnrolledContact, Enrollment, Store } from './store.js';
+import { reduceUsername } from './username.js';
+
+export interface EnrollInput {
+  username: string;
+  password: string;
+  answers: { questionId: string; answer: string }[];
+  email?: string | undefined;
+  phone?: string | undefined;
+}
+
+/** Who asked: recorded in audit events, never trusted for anything else. */
+export interface RequestSource {
+  address: string;
+  userAgent: string;
+  requestId: string;
+  language: Language;
+}
+
+export interface EnrollPorts {
+  directory: Directory;
+  store: Store;
+  hasher: AnswerHasher;
+  outbox: Outbox;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  /** An opaque random id for a new contact. */
+  newContactId(): string;
+}
+
+export interface MaskedChannel {
+  id: string;
+  channel: ChannelKind;
+  destination: string;
+}
+
+export interface EnrollResult {
+  enrolled: true;
+  questionIds: string[];
+  pendingContacts: MaskedChannel[];
+}
+
+export async function enroll(input: EnrollInput, source: RequestSource, ports: EnrollPorts): Promise<EnrollResult> {
+  const { config, store, clock } = ports;
+  const typed = validate(input, config);
+  const now = clock.now();
+  let subject = typed.limiterKey;
+
+  const audit = (outcome: string, reason?: string) =>
+    store.recordAudit(
+      {
+        subject,
+        at: clock.now(),
+        event: 'enroll',
+        outcome,
+        ...(reason ? { reason } : {}),
+        sourceAddress: source.address,
+        userAgent: source.userAgent,
+        requestId: source.requestId,
+      },
+      config.audit.retentionDays,
+    );
+
+  try {
+    await admitAll(store, actionLimits('enroll', typed.limiterKey, source.address, config), now);
+    // Reserved before the bind and given back once the password is proven, so parallel guesses never exceed the limit.
+    const proofLimits: Limit[] = [
+      failedPasswordLimitForUser(typed.limiterKey, config),
+      failedPasswordLimitForAddress(source.address, config),
+    ];
+    await admitAll(store, proofLimits, now);
+
+    const session = await ports.directory.openSession();
+    try {
+      const found = await session.findAccount(typed.lookup);
+      const account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
+      if (!account) throw new SsprError('BAD_CREDENTIALS');
+
+      const resolvedKey = account.sAMAccountName.toLowerCase();
+      if (resolvedKey !== subject) {
+        subject = resolvedKey;
+        const resolvedLimit = failedPasswordLimitForUser(resolvedKey, config);
+        await admitAll(store, [resolvedLimit], now).catch(async (error: unknown) => {
+          await giveBackAll(store, proofLimits, now);
+          throw error;
+        });
+        proofLimits.push(resolvedLimit);
+      }
+
+      // A locked account is answered like a wrong password, without a bind that would tell AD about it.
+      if (isLockedOut(account)) throw new SsprError('BAD_CREDENTIALS');
+
+      const policy = await session.effectivePolicy(account);
+      if (policy.lockoutThreshold > 0 && account.badPwdCount >= policy.lockoutThreshold - 2) {
+        throw new SsprError('RATE_LIMITED', {
+          retryAfterSeconds: policy.lockoutObservationSeconds || config.rateLimits.failedPasswordsPerUser.windowSeconds,
+        });
+      }
+
+      const bind = await session.verifyPassword(account, input.password);
+      const bindReason = bind.ok ? null : reasonForBindFailure(bind.subCode);
+      if (bindReason === 'BAD_CREDENTIALS' || bindReason === 'LOCKED') throw new SsprError('BAD_CREDENTIALS');
+
+      // The password is proven: from here on the account's state may be told, and the guess was not a failure.
+      await giveBackAll(store, proofLimits, now);
+      const eligibility = checkEligibility('enroll', account, { nowMs: now, eligibility: config.eligibility });
+      if (!eligibility.eligible) throw new SsprError('NOT_ELIGIBLE', { reason: eligibility.reason });
+      if (bindReason) throw new SsprError('NOT_ELIGIBLE', { reason: bindReason });
+
+      const result = await saveEnrollment(account, input, source, ports);
+      await audit('success');
+      ports.logger.info('enrolled', { event: 'enroll', outcome: 'success', requestId: source.requestId, subject });
+      return result;
+    } finally {
+      await session.close();
+    }
+  } catch (error) {
+    if (error instanceof SsprError) await audit(error.code, error.details.reason);
+    throw error;
+  }
+}
+
+/** Every input rule, before anything is counted or looked up: a request refused here changes nothing. */
+function validate(input: EnrollInput, config: Config) {
+  const fields: Record<string, FieldProblem> = {};
+  const typed = reduceUsername(input.username, config.domain);
+  if (!typed.ok) {
+    fields.username = {
+      message: 'username.invalid',
+      params: { netbios: config.domain.netbiosName, upnSuffix: config.domain.upnSuffixes[0] ?? '' },
+    };
+  }
+  if (input.password.length === 0) fields.password = { message: 'password.required' };
+  Object.assign(fields, checkAnswers(input.answers, config.enrollment));
+
+  const contactProblem = (
+    channel: 'email' | 'phone',
+    value: string | undefined,
+    valid: (v: string) => boolean,
+  ): FieldProblem | null => {
+    const setting = config.enrollment[channel];
+    if (value === undefined) return setting === 'required' ? { message: `${channel}.required` } : null;
+    if (setting === 'off') return { message: `${channel}.off` };
+    return valid(value) ? null : { message: `${channel}.invalid` };
+  };
+  const emailProblem = contactProblem('email', input.email, isValidEmail);
+  const phoneProblem = contactProblem('phone', input.phone, isValidPhone);
+  if (emailProblem) fields.email = emailProblem;
+  if (phoneProblem) fields.phone = phoneProblem;
+  if (config.codes.required === 'always' && input.email === undefined && input.phone === undefined) {
+    fields[config.enrollment.email === 'off' ? 'phone' : 'email'] = { message: 'contact.requiredForCodes' };
+  }
+
+  if (!typed.ok || Object.keys(fields).length > 0) throw validationError(fields);
+  return typed;
+}
+
+async function saveEnrollment(
+  account: DirectoryAccount,
+  input: EnrollInput,
+  source: RequestSource,
+  ports: EnrollPorts,
+): Promise<EnrollResult> {
+  const { store, clock } = ports;
+  const now = clock.now();
+  const previous = await store.getEnrollment(account.objectGuid);
+  const answers = await Promise.all(
+    input.answers.map(async ({ questionId, answer }) => ({
+      questionId,
+      hash: await ports.hasher.hash(normalizeAnswer(answer)),
+    })),
+  );
+
+  // An unchanged, already verified contact stays verified; anything new waits for its verification code.
+  const contactFor = (channel: ChannelKind, address: string | undefined): EnrolledContact[] => {
+    if (address === undefined) return [];
+    const kept = previous?.contacts.find((c) => c.channel === channel && sameAddress(channel, c.address, address));
+    if (kept?.verified) return [kept];
+    return [{ id: ports.newContactId(), channel, address, verified: false, addedAt: now }];
+  };
+  const contacts = [...contactFor('email', input.email), ...contactFor('sms', input.phone)];
+
+  const enrollment: Enrollment = {
+    objectGuid: account.objectGuid,
+    sAMAccountName: account.sAMAccountName,
+    answers,
+    contacts,
+    language: source.language,
+    enrolledAt: previous?.enrolledAt ?? now,
+    updatedAt: now,
+  };
+
+  // The old channels hear about the change before they are replaced.
+  const recipients = new Map<string, string>();
+  for (const address of [
+    account.mail,
+    ...(previous?.contacts ?? []).filter((c) => c.channel === 'email' && c.verified).map((c) => c.address),
+  ]) {
+    if (address && isValidEmail(address)) recipients.set(address.toLowerCase(), address);
+  }
+  for (const to of recipients.values()) {
+    await ports.outbox.enqueue({
+      channel: 'email',
+      to,
+      template: 'enrolled',
+      params: { displayName: account.displayName ?? account.sAMAccountName, at: new Date(now).toISOString() },
+      language: source.language,
+    });
+  }
+  await store.putEnrollment(enrollment);
+
+  return {
+    enrolled: true,
+    questionIds: answers.map((a) => a.questionId),
+    pendingContacts: contacts
+      .filter((c) => !c.verified)
+      .map((c) => ({ id: c.id, channel: c.channel, destination: maskDestination(c.channel, c.address) })),
+  };
+}

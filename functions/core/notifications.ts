@@ -1,0 +1,343 @@
+/**
+ * The messages the notifier sends (DESIGN §4 Notifications): one template per event, in every language, rendered to a
+ * subject and plain-text body for e-mail and a short body for SMS. Pure: no I/O.
+ *
+ * Templates and the parameters they take (anything else is refused, so a secret can never ride along by accident):
+ *   enrolled              displayName, at; sourceAddress?       answers saved (to the old and the new channels)
+ *   contact-added         displayName, at; contact?, sourceAddress?   a pending contact was added; no code in it
+ *   password-reset        displayName, at; sourceAddress?
+ *   account-unlocked      displayName, at; sourceAddress?
+ *   password-changed      displayName, at; sourceAddress?
+ *   self-service-blocked  displayName, at, until
+ * `at` and `until` are ISO 8601 times; `displayName` may be '' (the directory has none) and gets a plain greeting;
+ * `contact` is an already masked destination (core/masking.ts). Verification codes are not templated here yet: they
+ * travel sealed (DESIGN §1) and get their own templates with that work.
+ *
+ * Everything that reaches a message from outside is cleaned: control characters, CR/LF and invisible formatting
+ * characters are removed, length is capped, and directory values are defanged so a displayName cannot become a link.
+ * The only link in any message is the configured base URL.
+ */
+import type { Language } from './language.js';
+import type { RenderedMessage } from './ports.js';
+import type { OutboxItem } from './store.js';
+
+export interface NotificationContext {
+  /** Who to contact when a message was not expected (config helpdesk.contact). */
+  helpdeskContact: string;
+  /** The service's public URL (config notifications.baseUrl); the only source of links. */
+  baseUrl: string;
+}
+
+type ParamName = 'displayName' | 'at' | 'until' | 'sourceAddress' | 'contact';
+
+interface ParamSpec {
+  required: readonly ParamName[];
+  optional: readonly ParamName[];
+}
+
+const EVENT_PARAMS: ParamSpec = { required: ['displayName', 'at'], optional: ['sourceAddress'] };
+
+/** Every template and the parameters it takes. */
+export const TEMPLATE_PARAMS = {
+  enrolled: EVENT_PARAMS,
+  'contact-added': { required: ['displayName', 'at'], optional: ['contact', 'sourceAddress'] },
+  'password-reset': EVENT_PARAMS,
+  'account-unlocked': EVENT_PARAMS,
+  'password-changed': EVENT_PARAMS,
+  'self-service-blocked': { required: ['displayName', 'at', 'until'], optional: [] },
+} as const satisfies Record<string, ParamSpec>;
+
+export type TemplateName = keyof typeof TEMPLATE_PARAMS;
+
+export const TEMPLATE_NAMES = Object.keys(TEMPLATE_PARAMS) as TemplateName[];
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.hasOwn(TEMPLATE_PARAMS, name);
+}
+
+/**
+ * Throws unless `params` are exactly what `template` takes (all required present, nothing unknown, all strings).
+ * The outbox calls this when a message is queued, so a mistake fails the request that made it, not the notifier.
+ */
+export function checkTemplateParams(template: string, params: Record<string, unknown>): void {
+  if (!isTemplateName(template)) throw new Error(`unknown notification template ${JSON.stringify(template)}`);
+  const spec: ParamSpec = TEMPLATE_PARAMS[template];
+  for (const name of Object.keys(params)) {
+    if (!(spec.required as readonly string[]).includes(name) && !(spec.optional as readonly string[]).includes(name)) {
+      throw new Error(`notification template ${template} does not take the parameter ${JSON.stringify(name)}`);
+    }
+    if (typeof params[name] !== 'string') {
+      throw new Error(`notification template ${template}: parameter ${name} must be a string`);
+    }
+  }
+  for (const name of spec.required) {
+    if (!Object.hasOwn(params, name)) throw new Error(`notification template ${template} needs the parameter ${name}`);
+  }
+  for (const name of ['at', 'until'] as const) {
+    const value = params[name];
+    if (typeof value === 'string') formatTime(value);
+  }
+}
+
+// C0/C1 controls (CR and LF among them), line/paragraph separators, zero-width and bidirectional formatting characters:
+// none belongs in a name, and some could break a header or make text read differently than it is.
+const UNSAFE = /[\p{Cc}\u2028\u2029\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
+
+const MAX_DISPLAY_NAME = 64;
+const MAX_TEXT = 254;
+
+/** Removes control and invisible formatting characters, collapses white space and caps the length (in code points). */
+export function cleanText(value: string, maxLength = MAX_TEXT): string {
+  const cleaned = value.replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
+  const codePoints = Array.from(cleaned);
+  return codePoints.length <= maxLength ? cleaned : `${codePoints.slice(0, maxLength - 1).join('')}…`;
+}
+
+/**
+ * A directory value as it may appear in a message: cleaned, and with dots between letters or digits replaced by a
+ * look-alike so mail clients do not turn a crafted displayName ("Call evil.example.com") into a link.
+ */
+export function sanitizeDirectoryValue(value: string, maxLength = MAX_DISPLAY_NAME): string {
+  return cleanText(value, maxLength)
+    .replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, '\u2024')
+    .replace(/:\/\//g, ': //');
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** `2026-03-01T09:05:00.000Z` → `2026-03-01 09:05 UTC`: one unambiguous form for every language. */
+function formatTime(iso: string): string {
+  const ms = ISO_TIME.test(iso) ? Date.parse(iso) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new Error(`notification time is not an ISO 8601 time: ${JSON.stringify(iso)}`);
+  const utc = new Date(ms).toISOString();
+  return `${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`;
+}
+
+function portalUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new Error('notification baseUrl is not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('notification baseUrl must be http(s)');
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+/** The cleaned values a template may use. */
+interface Values {
+  displayName: string;
+  at: string;
+  until: string;
+  sourceAddress: string | undefined;
+  contact: string | undefined;
+}
+
+interface TemplateText {
+  subject: string;
+  /** The e-mail's main sentence(s). */
+  event(values: Values): string;
+  /** The whole SMS before the helpdesk line: short, no link. */
+  sms(values: Values): string;
+  /** Replaces the usual "if this wasn't you" line. */
+  closing?(helpdesk: string): string;
+}
+
+interface LanguageText {
+  greeting(displayName: string): string;
+  /** Appended to the event sentence when the source address is known; '' otherwise. */
+  from(sourceAddress: string | undefined): string;
+  notYou(helpdesk: string): string;
+  smsNotYou(helpdesk: string): string;
+  portal(url: string): string;
+  templates: Record<TemplateName, TemplateText>;
+}
+
+const en: LanguageText = {
+  greeting: (name) => (name ? `Hello ${name},` : 'Hello,'),
+  from: (address) => (address ? ` (from address ${address})` : ''),
+  notYou: (helpdesk) =>
+    `If this was you, there is nothing more to do. If it wasn't you, contact ${helpdesk} right away.`,
+  smsNotYou: (helpdesk) => `Not you? Contact ${helpdesk}.`,
+  portal: (url) => `Password self-service: ${url}`,
+  templates: {
+    enrolled: {
+      subject: 'Your self-service security answers were saved',
+      event: (v) => `Your security answers for password self-service were saved on ${v.at}${en.from(v.sourceAddress)}.`,
+      sms: (v) => `Your password self-service answers were saved on ${v.at}.`,
+    },
+    'contact-added': {
+      subject: 'A contact was added to your password self-service',
+      event: (v) =>
+        `${v.contact ? `The contact ${v.contact}` : 'A new e-mail address or mobile number'} was added to your ` +
+        `password self-service enrollment on ${v.at}${en.from(v.sourceAddress)}. ` +
+        'Verification codes are sent to it only after it has been confirmed.',
+      sms: (v) =>
+        `${v.contact ? `The contact ${v.contact}` : 'A new contact'} was added to your password self-service on ${v.at}.`,
+    },
+    'password-reset': {
+      subject: 'Your password was reset',
+      event: (v) => `Your password was reset through password self-service on ${v.at}${en.from(v.sourceAddress)}.`,
+      sms: (v) => `Your password was reset through self-service on ${v.at}.`,
+    },
+    'account-unlocked': {
+      subject: 'Your account was unlocked',
+      event: (v) => `Your account was unlocked through password self-service on ${v.at}${en.from(v.sourceAddress)}.`,
+      sms: (v) => `Your account was unlocked through self-service on ${v.at}.`,
+    },
+    'password-changed': {
+      subject: 'Your password was changed',
+      event: (v) => `Your password was changed through password self-service on ${v.at}${en.from(v.sourceAddress)}.`,
+      sms: (v) => `Your password was changed through self-service on ${v.at}.`,
+    },
+    'self-service-blocked': {
+      subject: 'Password self-service is blocked for your account',
+      event: (v) =>
+        `After too many failed verification attempts, password self-service is blocked for your account until ${v.until}.`,
+      sms: (v) => `Password self-service is blocked for your account until ${v.until}.`,
+      closing: (helpdesk) => `If you did not try to reset your password, contact ${helpdesk}.`,
+    },
+  },
+};
+
+const de: LanguageText = {
+  greeting: (name) => (name ? `Hallo ${name},` : 'Hallo,'),
+  from: (address) => (address ? ` (von der Adresse ${address})` : ''),
+  notYou: (helpdesk) =>
+    `Wenn Sie das waren, ist nichts weiter zu tun. Wenn nicht, wenden Sie sich bitte sofort an ${helpdesk}.`,
+  smsNotYou: (helpdesk) => `Nicht Sie? Wenden Sie sich an ${helpdesk}.`,
+  portal: (url) => `Kennwort-Selbstbedienung: ${url}`,
+  templates: {
+    enrolled: {
+      subject: 'Ihre Sicherheitsantworten wurden gespeichert',
+      event: (v) =>
+        `Ihre Sicherheitsantworten für die Kennwort-Selbstbedienung wurden am ${v.at}${de.from(v.sourceAddress)} gespeichert.`,
+      sms: (v) => `Ihre Antworten für die Kennwort-Selbstbedienung wurden am ${v.at} gespeichert.`,
+    },
+    'contact-added': {
+      subject: 'Ein Kontakt wurde zu Ihrer Kennwort-Selbstbedienung hinzugefügt',
+      event: (v) =>
+        `${v.contact ? `Der Kontakt ${v.contact}` : 'Eine neue E-Mail-Adresse oder Mobilnummer'} wurde am ${v.at}` +
+        `${de.from(v.sourceAddress)} zu Ihrer Registrierung für die Kennwort-Selbstbedienung hinzugefügt. ` +
+        'Bestätigungscodes werden erst dorthin gesendet, wenn der Kontakt bestätigt ist.',
+      sms: (v) =>
+        `${v.contact ? `Der Kontakt ${v.contact}` : 'Ein neuer Kontakt'} wurde am ${v.at} zu Ihrer Kennwort-Selbstbedienung hinzugefügt.`,
+    },
+    'password-reset': {
+      subject: 'Ihr Kennwort wurde zurückgesetzt',
+      event: (v) =>
+        `Ihr Kennwort wurde am ${v.at}${de.from(v.sourceAddress)} über die Kennwort-Selbstbedienung zurückgesetzt.`,
+      sms: (v) => `Ihr Kennwort wurde am ${v.at} über die Selbstbedienung zurückgesetzt.`,
+    },
+    'account-unlocked': {
+      subject: 'Ihr Konto wurde entsperrt',
+      event: (v) =>
+        `Ihr Konto wurde am ${v.at}${de.from(v.sourceAddress)} über die Kennwort-Selbstbedienung entsperrt.`,
+      sms: (v) => `Ihr Konto wurde am ${v.at} über die Selbstbedienung entsperrt.`,
+    },
+    'password-changed': {
+      subject: 'Ihr Kennwort wurde geändert',
+      event: (v) =>
+        `Ihr Kennwort wurde am ${v.at}${de.from(v.sourceAddress)} über die Kennwort-Selbstbedienung geändert.`,
+      sms: (v) => `Ihr Kennwort wurde am ${v.at} über die Selbstbedienung geändert.`,
+    },
+    'self-service-blocked': {
+      subject: 'Die Kennwort-Selbstbedienung ist für Ihr Konto gesperrt',
+      event: (v) =>
+        `Nach zu vielen fehlgeschlagenen Bestätigungsversuchen ist die Kennwort-Selbstbedienung für Ihr Konto bis ${v.until} gesperrt.`,
+      sms: (v) => `Die Kennwort-Selbstbedienung ist für Ihr Konto bis ${v.until} gesperrt.`,
+      closing: (helpdesk) =>
+        `Wenn Sie nicht versucht haben, Ihr Kennwort zurückzusetzen, wenden Sie sich bitte an ${helpdesk}.`,
+    },
+  },
+};
+
+const fr: LanguageText = {
+  greeting: (name) => (name ? `Bonjour ${name},` : 'Bonjour,'),
+  from: (address) => (address ? ` (depuis l’adresse ${address})` : ''),
+  notYou: (helpdesk) =>
+    `Si c’était vous, vous n’avez rien d’autre à faire. Sinon, contactez immédiatement ${helpdesk}.`,
+  smsNotYou: (helpdesk) => `Pas vous ? Contactez ${helpdesk}.`,
+  portal: (url) => `Libre-service mot de passe : ${url}`,
+  templates: {
+    enrolled: {
+      subject: 'Vos réponses de sécurité ont été enregistrées',
+      event: (v) =>
+        `Vos réponses de sécurité pour le libre-service mot de passe ont été enregistrées le ${v.at}${fr.from(v.sourceAddress)}.`,
+      sms: (v) => `Vos réponses du libre-service mot de passe ont été enregistrées le ${v.at}.`,
+    },
+    'contact-added': {
+      subject: 'Un contact a été ajouté à votre libre-service mot de passe',
+      event: (v) =>
+        `${v.contact ? `Le contact ${v.contact}` : 'Une nouvelle adresse e-mail ou un nouveau numéro de mobile'} a été ` +
+        `ajouté à votre inscription au libre-service mot de passe le ${v.at}${fr.from(v.sourceAddress)}. ` +
+        'Les codes de vérification n’y seront envoyés qu’une fois le contact confirmé.',
+      sms: (v) =>
+        `${v.contact ? `Le contact ${v.contact}` : 'Un nouveau contact'} a été ajouté à votre libre-service mot de passe le ${v.at}.`,
+    },
+    'password-reset': {
+      subject: 'Votre mot de passe a été réinitialisé',
+      event: (v) => `Votre mot de passe a été réinitialisé via le libre-service le ${v.at}${fr.from(v.sourceAddress)}.`,
+      sms: (v) => `Votre mot de passe a été réinitialisé via le libre-service le ${v.at}.`,
+    },
+    'account-unlocked': {
+      subject: 'Votre compte a été déverrouillé',
+      event: (v) => `Votre compte a été déverrouillé via le libre-service le ${v.at}${fr.from(v.sourceAddress)}.`,
+      sms: (v) => `Votre compte a été déverrouillé via le libre-service le ${v.at}.`,
+    },
+    'password-changed': {
+      subject: 'Votre mot de passe a été modifié',
+      event: (v) => `Votre mot de passe a été modifié via le libre-service le ${v.at}${fr.from(v.sourceAddress)}.`,
+      sms: (v) => `Votre mot de passe a été modifié via le libre-service le ${v.at}.`,
+    },
+    'self-service-blocked': {
+      subject: 'Le libre-service mot de passe est bloqué pour votre compte',
+      event: (v) =>
+        `Après trop de tentatives de vérification échouées, le libre-service mot de passe est bloqué pour votre compte jusqu’au ${v.until}.`,
+      sms: (v) => `Le libre-service mot de passe est bloqué pour votre compte jusqu’au ${v.until}.`,
+      closing: (helpdesk) => `Si vous n’avez pas essayé de réinitialiser votre mot de passe, contactez ${helpdesk}.`,
+    },
+  },
+};
+
+const texts: Record<Language, LanguageText> = { en, de, fr };
+
+function optional(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const cleaned = cleanText(value);
+  return cleaned === '' ? undefined : cleaned;
+}
+
+/** Renders an outbox item in its stored language. Throws for an unknown template or parameters it does not take. */
+export function renderMessage(item: OutboxItem, context: NotificationContext): RenderedMessage {
+  checkTemplateParams(item.template, item.params);
+  const template = item.template as TemplateName;
+  const language = texts[item.language] ?? en;
+  const text = language.templates[template];
+  const values: Values = {
+    displayName: sanitizeDirectoryValue(item.params.displayName ?? ''),
+    at: item.params.at === undefined ? '' : formatTime(item.params.at),
+    until: item.params.until === undefined ? '' : formatTime(item.params.until),
+    sourceAddress: optional(item.params.sourceAddress),
+    contact: optional(item.params.contact),
+  };
+  const helpdesk = cleanText(context.helpdeskContact, 200);
+  const portal = portalUrl(context.baseUrl);
+
+  if (item.channel === 'sms') {
+    return { channel: 'sms', to: item.to, body: `${text.sms(values)} ${language.smsNotYou(helpdesk)}` };
+  }
+  const body = [
+    language.greeting(values.displayName),
+    '',
+    text.event(values),
+    '',
+    text.closing ? text.closing(helpdesk) : language.notYou(helpdesk),
+    '',
+    language.portal(portal),
+    '',
+  ].join('\n');
+  return { channel: 'email', to: item.to, subject: text.subject, body };
+}

@@ -1,0 +1,58 @@
+/**
+ * The notifier's domain (DESIGN §1): deliver one outbox item exactly once as far as the store can tell. Deployed it runs
+ * on the table stream (SES, SNS); locally on items as they are written (the outbox file).
+ */
+import type { Clock } from './clock.js';
+import { type NotificationContext, renderMessage } from './notifications.js';
+import type { MessageTransport, RenderedMessage } from './ports.js';
+import type { ChannelKind, OutboxItem, Store } from './store.js';
+
+export interface NotifierPorts {
+  store: Store;
+  /** A channel without a transport (e.g. SMS not configured) fails its items loudly rather than dropping them. */
+  transports: Record<ChannelKind, MessageTransport | undefined>;
+  clock: Clock;
+  context: NotificationContext;
+}
+
+/** An item that can never be sent as it is (bad address, unknown template, bad parameters). It is marked failed. */
+export class UndeliverableOutboxItemError extends Error {
+  override readonly name = 'UndeliverableOutboxItemError';
+}
+
+/**
+ * Sends a pending item and marks it sent. Returns 'skipped' for an item that is gone or no longer pending (a
+ * redelivered stream record). A transport error propagates and leaves the item pending, so the Lambda's retries and
+ * dead-letter queue see it. An item that can never be delivered is marked failed, then UndeliverableOutboxItemError is
+ * thrown so the failure shows in the function's errors; a retry then finds it settled and skips it.
+ */
+export async function deliverOutboxItem(item: OutboxItem, ports: NotifierPorts): Promise<'sent' | 'skipped'> {
+  if (item.status !== 'pending') return 'skipped';
+  // The stream's image may be stale (a redelivered record of an item already sent): the table decides.
+  const current = await ports.store.getOutboxItem(item.id);
+  if (current?.status !== 'pending') return 'skipped';
+
+  let message: RenderedMessage;
+  try {
+    message = prepare(current, ports.context);
+  } catch (error) {
+    await ports.store.markOutboxItem(current.id, 'failed', ports.clock.now());
+    throw new UndeliverableOutboxItemError(`outbox item ${current.id}: ${(error as Error).message}`, { cause: error });
+  }
+
+  const transport = ports.transports[current.channel];
+  // A configuration problem, not the item's: it stays pending so it goes out once the channel is configured.
+  if (!transport) throw new Error(`outbox item ${current.id}: no transport for channel ${current.channel}`);
+
+  await transport.send(message, current);
+  // A false here means a parallel delivery settled it first; the message went out either way.
+  await ports.store.markOutboxItem(current.id, 'sent', ports.clock.now());
+  return 'sent';
+}
+
+function prepare(item: OutboxItem, context: NotificationContext): RenderedMessage {
+  // A CR or LF in an address could inject mail headers (DESIGN §4 Notifications).
+  if (item.channel === 'email' && /[\r\n]/.test(item.to)) throw new Error('e-mail address contains CR or LF');
+  if (item.to.trim() === '') throw new Error('no destination');
+  return renderMessage(item, context);
+}

@@ -1,0 +1,21 @@
+/** The API's routes (DESIGN §1). The local server and the CDK app both read this table. */
+export const ROUTES = [
+  { method: 'GET', path: '/api/health', name: 'health' },
+  { method: 'GET', path: '/api/config', name: 'config' },
+  { method: 'POST', path: '/api/enroll', name: 'enroll' },
+] as const;
+
+export type RouteName = (typeof ROUTES)[number]['name'];
+
+export type RouteMatch =
+  | { kind: 'route'; name: RouteName }
+  | { kind: 'wrong-method'; allow: string[] }
+  | { kind: 'none' };
+
+export function matchRoute(method: string, path: string): RouteMatch {
+  const candidates = ROUTES.filter((route) => route.path === path);
+  const exact = candidates.find((route) => route.method === method.toUpperCase());
+  if (exact) return { kind: 'route', name: exact.name };
+  if (candidates.length > 0) return { kind: 'wrong-method', allow: candidates.map((route) => route.method) };
+  return { kind: 'none' };
+}

@@ -1,0 +1,44 @@
+/** `npm start`: the whole service on its embedded defaults (DESIGN §7). */
+import { resolve } from 'node:path';
+import { ConfigError } from '../functions/core/config.js';
+import { startLocalStack } from './stack.js';
+
+const env = process.env;
+
+try {
+  const stack = await startLocalStack({
+    dataDir: resolve(env.SSPR_DATA_DIR ?? '.sspr'),
+    port: Number(env.PORT ?? 8787),
+    config: env.SSPR_CONFIG,
+    clockOffsetSeconds: Number(env.SSPR_CLOCK_OFFSET_SECONDS ?? 0),
+  });
+  const shutdown = () => {
+    stack.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  console.log(
+    [
+      '',
+      `  Self-service password reset is running on ${stack.url}`,
+      '',
+      `  Data:        ${stack.dataDir} (store: ${stack.storeEndpoint})`,
+      `  Outbox:      ${stack.outboxFile} (every e-mail and SMS the service sends)`,
+      '  Directory:   in-memory corp.example.test (CORP), demo users and passwords in README.md',
+      '               e.g. alice / Orchid!2026a, bob / Maple!2026b; ivan is locked and enrolled',
+      '',
+      '  Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('Could not start the local stack:', error);
+  }
+  process.exit(1);
+}

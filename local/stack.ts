@@ -1,0 +1,174 @@
+/**
+ * The local stack (DESIGN §7): the same handlers as the Lambdas, on embedded dynalite, the in-memory directory, a
+ * notifier that writes outbox.jsonl before the response returns, and generated secrets. Each test suite starts its
+ * own, with its own data directory and config.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ScryptAnswerHasher } from '../functions/adapters/answerHasher.js';
+import { createDocumentClient } from '../functions/adapters/dynamoClient.js';
+import { createLogger } from '../functions/adapters/logger.js';
+import { DynamoStore } from '../functions/adapters/store.js';
+import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
+import { createConfigHandler } from '../functions/config.js';
+import { normalizeAnswer } from '../functions/core/answers.js';
+import type { Clock } from '../functions/core/clock.js';
+import { type Config, parseConfig } from '../functions/core/config.js';
+import type { Logger } from '../functions/core/log.js';
+import { deliverOutboxItem } from '../functions/core/notifier.js';
+import type { Outbox, OutboxMessage } from '../functions/core/ports.js';
+import { QUESTION_CATALOG } from '../functions/core/questions.js';
+import type { Store } from '../functions/core/store.js';
+import { createEnrollHandler } from '../functions/enroll.js';
+import { createFallbackHandler } from '../functions/fallback.js';
+import { createHealthHandler } from '../functions/health.js';
+import { offsetClock } from './clock.js';
+import { ensureTable, localClientOptions, startDynalite } from './dynalite.js';
+import { FileTransport } from './fileTransport.js';
+import { LocalSecrets } from './localSecrets.js';
+import { MemoryDirectory } from './memoryDirectory.js';
+import { startServer } from './server.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const TABLE_NAME = 'sspr-local';
+export const SEED_FILE = join(here, 'directory.seed.json');
+const WEB_ROOT = resolve(here, '../web/dist');
+
+/** ivan is enrolled at every start with the first three questions of the catalog (DESIGN §7). */
+const IVAN_ANSWERS = ['ivan answer one', 'ivan answer two', 'ivan answer three'];
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Overrides as an object, or SSPR_CONFIG's JSON string. */
+  config?: unknown;
+  clockOffsetSeconds?: number;
+  /** Where log lines go (default: stdout). Tests capture them to scan for secrets. */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  dataDir: string;
+  storeEndpoint: string;
+  outboxFile: string;
+  config: Config;
+  clock: Clock;
+  store: Store;
+  directory: MemoryDirectory;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const config = parseConfig(typeof options.config === 'string' ? parseJson(options.config) : options.config);
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const sink = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logger = createLogger(sink);
+  const clock = offsetClock(options.clockOffsetSeconds ?? 0);
+
+  const dynalite = await startDynalite({ path: join(dataDir, 'dynalite') });
+  const closers: (() => Promise<void>)[] = [() => dynalite.close()];
+  try {
+    await writeFile(join(dataDir, 'endpoint.json'), `${JSON.stringify({ dynamodb: dynalite.endpoint })}\n`);
+    const documentClient = createDocumentClient(localClientOptions(dynalite.endpoint));
+    closers.unshift(async () => documentClient.destroy());
+    await ensureTable(documentClient, TABLE_NAME);
+    const store = new DynamoStore(documentClient, TABLE_NAME);
+
+    const secrets = new LocalSecrets(dataDir);
+    const hasher = new ScryptAnswerHasher(secrets);
+    const directory = await MemoryDirectory.fromSeedFile(SEED_FILE, {
+      clock,
+      searchBases: config.domain.searchBases,
+      persistPath: join(dataDir, 'directory.json'),
+    });
+    await enrollIvan(directory, store, hasher, clock);
+    await directory.applyDemoStates();
+
+    const outboxFile = join(dataDir, 'outbox.jsonl');
+    const outbox = localOutbox(store, clock, new FileTransport(outboxFile, (line) => sink(line)), config, logger);
+    const newContactId = () => randomBytes(9).toString('base64url');
+
+    const server = await startServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 8787,
+      webRoot: WEB_ROOT,
+      handlers: {
+        health: createHealthHandler({ logger, version: process.env.npm_package_version ?? 'local' }),
+        config: createConfigHandler({ config, directory, clock, logger }),
+        enroll: createEnrollHandler({ directory, store, hasher, outbox, clock, config, logger, newContactId }),
+        fallback: createFallbackHandler({ logger }),
+      },
+    });
+    closers.unshift(() => server.close());
+
+    return {
+      url: server.url,
+      dataDir,
+      storeEndpoint: dynalite.endpoint,
+      outboxFile,
+      config,
+      clock,
+      store,
+      directory,
+      close: () => closeAll(closers),
+    };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+async function closeAll(closers: (() => Promise<void>)[]) {
+  for (const close of closers) await close().catch(() => undefined);
+}
+
+function parseJson(text: string): unknown {
+  if (!text.trim()) return {};
+  return JSON.parse(text);
+}
+
+/** Locally the notifier runs on each item as it is written, before the response that caused it returns. */
+function localOutbox(store: Store, clock: Clock, transport: FileTransport, config: Config, logger: Logger): Outbox {
+  const storeOutbox = new StoreOutbox(store, clock);
+  const ports = {
+    store,
+    clock,
+    transports: { email: transport, sms: transport },
+    context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
+  };
+  return {
+    async enqueue(message: OutboxMessage) {
+      const item = await storeOutbox.write(message);
+      await deliverOutboxItem(item, ports);
+      logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template });
+    },
+  };
+}
+
+/** ivan's enrollment goes through the store port with real hashes, once per data directory. */
+async function enrollIvan(directory: MemoryDirectory, store: Store, hasher: ScryptAnswerHasher, clock: Clock) {
+  const ivan = directory.account('ivan');
+  if (!ivan || (await store.getEnrollment(ivan.objectGuid))) return;
+  const now = clock.now();
+  const questions = QUESTION_CATALOG.slice(0, IVAN_ANSWERS.length);
+  await store.putEnrollment({
+    objectGuid: ivan.objectGuid,
+    sAMAccountName: ivan.sAMAccountName,
+    answers: await Promise.all(
+      questions.map(async (question, i) => ({
+        questionId: question.id,
+        hash: await hasher.hash(normalizeAnswer(IVAN_ANSWERS[i] ?? '')),
+      })),
+    ),
+    contacts: [],
+    language: 'en',
+    enrolledAt: now,
+    updatedAt: now,
+  });
+}

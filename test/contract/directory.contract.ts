@@ -1,0 +1,503 @@
+/**
+ * The directory port's contract (functions/core/directory.ts), run against every implementation: the in-memory
+ * stand-in and Samba AD over ldapts. It uses the demo domain of DESIGN §7 and only the port, so an implementation
+ * adds a fixture and nothing else. Samba differences the port touches would be gated by a capability flag here,
+ * never by skipping the suite.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AccountLookup,
+  type Directory,
+  type DirectoryAccount,
+  type DirectorySession,
+  SAM_USER_ACCOUNT,
+  UAC,
+} from '../../functions/core/directory.js';
+
+/**
+ * Documented differences of an implementation (notes/samba-ad-dc.md) that the port's current operations touch.
+ * None yet: Samba's known gaps (policy-hints control, the name rule of complexity) concern password writes, which
+ * the port does not have. A flag added later gates only the assertion it names.
+ */
+export type DirectoryCapabilities = Record<never, boolean>;
+
+/**
+ * What a contract run needs from an implementation. Every operation is one Samba can do too (LDAP as an
+ * administrator, samba-tool, bad binds), so the Samba fixture needs no private door.
+ */
+export interface DirectoryFixture {
+  /** Configured with the demo domain's search base OU=People,DC=corp,DC=example,DC=test only. */
+  directory: Directory;
+  capabilities: DirectoryCapabilities;
+  /** Re-applies every demo user's state of DESIGN §7: passwords, attributes, no bad passwords, ivan locked. */
+  resetDemoStates(): Promise<void>;
+  /** Locks an account out the way AD does it: bad binds until it answers 775. */
+  lockOut(sam: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DOMAIN = 'corp.example.test';
+const PEOPLE = 'OU=People,DC=corp,DC=example,DC=test';
+const FILETIME_UNIX_EPOCH = 116444736000000000n;
+const FILETIME_NEVER = 0x7fffffffffffffffn;
+const CANONICAL_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DOMAIN_ACCOUNT_SID = /^S-1-5-21-\d+-\d+-\d+-\d+$/;
+
+export const DEMO_PASSWORDS = {
+  alice: 'Orchid!2026a',
+  bob: 'Maple!2026b',
+  carol: 'Cedar!2026c',
+  dave: 'Birch!2026d',
+  erin: 'Aspen!2026e',
+  frank: 'Willow!2026f',
+  grace: 'Spruce!2026g',
+  heidi: 'Laurel!2026h',
+  ivan: 'Hazel!2026i',
+  judy: 'Juniper!2026j',
+  oscar: 'Ember!2026o',
+  paula: 'Poplar!2026pw',
+  peggy: 'Thistle!2026p',
+} as const;
+
+export type DemoUser = keyof typeof DEMO_PASSWORDS;
+
+const SURNAMES: Record<DemoUser, string> = {
+  alice: 'Archer',
+  bob: 'Baker',
+  carol: 'Carter',
+  dave: 'Dawson',
+  erin: 'Evans',
+  frank: 'Fisher',
+  grace: 'Green',
+  heidi: 'Hughes',
+  ivan: 'Irwin',
+  judy: 'Jones',
+  oscar: 'Owens',
+  paula: 'Price',
+  peggy: 'Parker',
+};
+
+function msFromFiletime(filetime: bigint): number {
+  return Number((filetime - FILETIME_UNIX_EPOCH) / 10_000n);
+}
+
+/** The domain SID, taken from an account's SID so the suite does not depend on how a domain was provisioned. */
+function domainSidOf(account: DirectoryAccount): string {
+  return account.objectSid.replace(/-\d+$/, '');
+}
+
+function capitalized(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * A lookup value that carries LDAP filter syntax must never be read as a filter, in any lookup kind. (Surrounding
+ * spaces are left out on purpose: Samba's string matching ignores them, and usernames are trimmed before lookup.)
+ */
+const HOSTILE_VALUES = [
+  '*',
+  'al*',
+  '*alice*',
+  'alice*',
+  'alice)(objectClass=*',
+  'alice)(|(sAMAccountName=*)',
+  '*)(sAMAccountName=alice',
+  '\\2a',
+  'al\\2a',
+  '\\61lice',
+  'alice\u0000',
+  '\u0000',
+  'alice\u0000bob',
+  '(',
+  ')',
+  '\\',
+  'CORP\\alice',
+  '',
+];
+
+export function describeDirectoryContract(name: string, makeFixture: () => Promise<DirectoryFixture>): void {
+  describe(`directory contract: ${name}`, () => {
+    let fixture: DirectoryFixture;
+    let session: DirectorySession;
+
+    beforeAll(async () => {
+      fixture = await makeFixture();
+      await fixture.resetDemoStates();
+    });
+
+    afterAll(async () => {
+      // Leave the demo domain as other suites expect to find it.
+      await fixture?.resetDemoStates();
+      await fixture?.close();
+    });
+
+    beforeEach(async () => {
+      session = await fixture.directory.openSession();
+    });
+
+    afterEach(async () => {
+      await session.close();
+    });
+
+    async function find(lookup: AccountLookup): Promise<DirectoryAccount | null> {
+      return session.findAccount(lookup);
+    }
+
+    async function user(sam: string): Promise<DirectoryAccount> {
+      const account = await find({ by: 'sAMAccountName', value: sam });
+      if (!account) throw new Error(`demo user ${sam} not found`);
+      return account;
+    }
+
+    describe('session', () => {
+      it('names the controller it is pinned to', () => {
+        expect(typeof session.controller).toBe('string');
+        expect(session.controller.length).toBeGreaterThan(0);
+      });
+    });
+
+    describe('findAccount', () => {
+      it('finds alice by sAMAccountName in any case', async () => {
+        for (const value of ['alice', 'ALICE', 'Alice', 'aLiCe']) {
+          const account = await find({ by: 'sAMAccountName', value });
+          expect(account?.sAMAccountName.toLowerCase(), value).toBe('alice');
+        }
+      });
+
+      it('finds alice by userPrincipalName in any case', async () => {
+        for (const value of [`alice@${DOMAIN}`, `ALICE@${DOMAIN.toUpperCase()}`, `Alice@Corp.Example.Test`]) {
+          const account = await find({ by: 'userPrincipalName', value });
+          expect(account?.sAMAccountName.toLowerCase(), value).toBe('alice');
+        }
+      });
+
+      it('finds alice by objectGuid, the same account as by name', async () => {
+        const alice = await user('alice');
+        expect(alice.objectGuid).toMatch(CANONICAL_GUID);
+        const byGuid = await find({ by: 'objectGuid', value: alice.objectGuid });
+        expect(byGuid?.dn).toBe(alice.dn);
+        expect(byGuid?.objectSid).toBe(alice.objectSid);
+      });
+
+      it('gives every demo user a distinct objectGuid and objectSid', async () => {
+        const accounts = await Promise.all(Object.keys(DEMO_PASSWORDS).map((sam) => user(sam)));
+        expect(new Set(accounts.map((a) => a.objectGuid)).size).toBe(accounts.length);
+        expect(new Set(accounts.map((a) => a.objectSid)).size).toBe(accounts.length);
+      });
+
+      it('returns null for names that do not exist', async () => {
+        expect(await find({ by: 'sAMAccountName', value: 'mallory' })).toBeNull();
+        expect(await find({ by: 'userPrincipalName', value: `mallory@${DOMAIN}` })).toBeNull();
+        expect(await find({ by: 'userPrincipalName', value: 'alice@other.example.test' })).toBeNull();
+        expect(await find({ by: 'userPrincipalName', value: 'alice' })).toBeNull();
+        expect(await find({ by: 'objectGuid', value: '00000000-0000-4000-8000-000000000000' })).toBeNull();
+        expect(await find({ by: 'objectGuid', value: 'not-a-guid' })).toBeNull();
+      });
+
+      it('returns null for a computer account under the search base', async () => {
+        expect(await find({ by: 'sAMAccountName', value: 'ws01$' })).toBeNull();
+        expect(await find({ by: 'sAMAccountName', value: 'WS01$' })).toBeNull();
+      });
+
+      it('returns null for accounts outside the search bases', async () => {
+        for (const value of ['Administrator', 'Guest', 'krbtgt', 'svc-sspr']) {
+          expect(await find({ by: 'sAMAccountName', value }), value).toBeNull();
+        }
+        expect(await find({ by: 'userPrincipalName', value: `svc-sspr@${DOMAIN}` })).toBeNull();
+      });
+
+      it('never reads a lookup value as an LDAP filter', async () => {
+        for (const value of HOSTILE_VALUES) {
+          for (const by of ['sAMAccountName', 'userPrincipalName', 'objectGuid'] as const) {
+            expect(await find({ by, value }), `${by} ${JSON.stringify(value)}`).toBeNull();
+          }
+          expect(await find({ by: 'userPrincipalName', value: `${value}@${DOMAIN}` }), value).toBeNull();
+        }
+        expect(await find({ by: 'userPrincipalName', value: `*@${DOMAIN}` })).toBeNull();
+        expect(await find({ by: 'userPrincipalName', value: `alice@*` })).toBeNull();
+        expect(await find({ by: 'objectGuid', value: '*-*-*-*-*' })).toBeNull();
+      });
+
+      it('returns a fresh copy every time (a caller cannot change what the next read sees)', async () => {
+        const first = await user('alice');
+        first.displayName = 'Mallory';
+        first.tokenGroups.length = 0;
+        first.changePasswordDeniedTo.push('S-1-1-0');
+        first.badPwdCount = 99;
+        const grace = await user('grace');
+        grace.logonHours?.fill(0xff);
+        expect((await user('alice')).displayName).toBe('Alice Archer');
+        expect((await user('alice')).tokenGroups.length).toBeGreaterThan(0);
+        expect((await user('alice')).changePasswordDeniedTo).toEqual([]);
+        expect((await user('alice')).badPwdCount).toBe(0);
+        expect([...((await user('grace')).logonHours ?? [])]).toEqual(new Array(21).fill(0));
+      });
+    });
+
+    describe('attributes', () => {
+      beforeAll(async () => {
+        await fixture.resetDemoStates();
+      });
+
+      it("reads alice's identity and contacts", async () => {
+        const alice = await user('alice');
+        expect(alice.sAMAccountName).toBe('alice');
+        expect(alice.sAMAccountType).toBe(SAM_USER_ACCOUNT);
+        expect(alice.dn.toLowerCase().endsWith(`,${PEOPLE.toLowerCase()}`)).toBe(true);
+        expect(alice.userPrincipalName?.toLowerCase()).toBe(`alice@${DOMAIN}`);
+        expect(alice.displayName).toBe('Alice Archer');
+        expect(alice.mail).toBe(`alice@${DOMAIN}`);
+        expect(alice.mobile).toBe('+15550100001');
+        expect(alice.objectSid).toMatch(DOMAIN_ACCOUNT_SID);
+        expect(alice.adminCount).toBe(0);
+        expect(alice.userAccountControl & UAC.ACCOUNTDISABLE).toBe(0);
+        expect(alice.computedUserAccountControl & (UAC.LOCKOUT | UAC.PASSWORD_EXPIRED)).toBe(0);
+        expect(alice.logonHours).toBeNull();
+        expect(alice.userWorkstations).toBeNull();
+        expect(alice.changePasswordDeniedTo).toEqual([]);
+        expect(alice.resultantPso).toBeNull();
+        expect(alice.badPwdCount).toBe(0);
+      });
+
+      it('names every demo user "<Name> <Surname>" with their contacts', async () => {
+        for (const [sam, surname] of Object.entries(SURNAMES)) {
+          const account = await user(sam);
+          expect(account.displayName, sam).toBe(`${capitalized(sam)} ${surname}`);
+          expect(account.userPrincipalName?.toLowerCase(), sam).toBe(`${sam}@${DOMAIN}`);
+          expect(account.mail, sam).toBe(sam === 'heidi' ? null : `${sam}@${DOMAIN}`);
+          const mobile = sam === 'alice' ? '+15550100001' : sam === 'judy' ? '+15550100010' : null;
+          expect(account.mobile, sam).toBe(mobile);
+        }
+      });
+
+      it('reads tokenGroups with the primary group and builtin Users', async () => {
+        const alice = await user('alice');
+        const domainSid = domainSidOf(alice);
+        expect(alice.tokenGroups).toContain(`${domainSid}-513`);
+        expect(alice.tokenGroups).toContain('S-1-5-32-545');
+        expect(alice.tokenGroups).not.toContain(`${domainSid}-512`);
+        expect(alice.tokenGroups).not.toContain('S-1-5-32-544');
+        for (const sid of alice.tokenGroups) expect(sid).toMatch(/^S-1-\d+(-\d+)+$/);
+      });
+
+      it("reads oscar's Domain Admins membership, nested into builtin Administrators", async () => {
+        const oscar = await user('oscar');
+        const domainSid = domainSidOf(oscar);
+        expect(oscar.tokenGroups).toContain(`${domainSid}-512`);
+        expect(oscar.tokenGroups).toContain('S-1-5-32-544');
+        expect(oscar.tokenGroups).toContain(`${domainSid}-513`);
+        expect(oscar.tokenGroups).toContain('S-1-5-32-545');
+      });
+
+      it('reads accountExpires as a bigint: never for alice, in the past for dave', async () => {
+        const alice = await user('alice');
+        expect(typeof alice.accountExpires).toBe('bigint');
+        expect([0n, FILETIME_NEVER]).toContain(alice.accountExpires);
+        const dave = await user('dave');
+        expect(typeof dave.accountExpires).toBe('bigint');
+        expect(dave.accountExpires).toBeGreaterThan(0n);
+        expect(dave.accountExpires).toBeLessThan(FILETIME_NEVER);
+        expect(msFromFiletime(dave.accountExpires)).toBeLessThan(Date.now());
+      });
+
+      it("reads grace's logonHours: 21 zero bytes", async () => {
+        const grace = await user('grace');
+        expect(grace.logonHours).toBeInstanceOf(Uint8Array);
+        expect([...(grace.logonHours ?? [])]).toEqual(new Array(21).fill(0));
+      });
+
+      it("reads erin's pwdLastSet 0 (must change at next logon)", async () => {
+        const erin = await user('erin');
+        expect(erin.pwdLastSet).toBe(0n);
+      });
+
+      it("computes peggy's password as expired (older than 90 days)", async () => {
+        const peggy = await user('peggy');
+        expect(peggy.computedUserAccountControl & UAC.PASSWORD_EXPIRED).toBe(UAC.PASSWORD_EXPIRED);
+        expect(typeof peggy.pwdLastSet).toBe('bigint');
+        expect(peggy.pwdLastSet).toBeGreaterThan(0n);
+        expect(msFromFiletime(peggy.pwdLastSet)).toBeLessThan(Date.now() - 90 * 86_400_000);
+        const alice = await user('alice');
+        expect(alice.pwdLastSet).toBeGreaterThan(0n);
+        expect(msFromFiletime(alice.pwdLastSet)).toBeGreaterThan(Date.now() - 90 * 86_400_000);
+      });
+
+      it('reads carol as disabled', async () => {
+        const carol = await user('carol');
+        expect(carol.userAccountControl & UAC.ACCOUNTDISABLE).toBe(UAC.ACCOUNTDISABLE);
+      });
+
+      it('reads frank as denied the Change-Password right', async () => {
+        const frank = await user('frank');
+        expect(frank.changePasswordDeniedTo).toContain('S-1-1-0');
+      });
+
+      it('computes ivan as locked out', async () => {
+        const ivan = await user('ivan');
+        expect(ivan.computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+      });
+
+      it("names paula's PSO as resultantPso; alice has none", async () => {
+        const paula = await user('paula');
+        expect(paula.resultantPso).toMatch(/,CN=Password Settings Container,CN=System,DC=corp,DC=example,DC=test$/i);
+        expect((await user('alice')).resultantPso).toBeNull();
+      });
+    });
+
+    describe('policies', () => {
+      it('reads the domain policy', async () => {
+        expect(await session.domainPolicy()).toEqual({
+          source: 'domain',
+          minLength: 8,
+          complexity: true,
+          historyLength: 5,
+          minAgeSeconds: 0,
+          maxAgeSeconds: 90 * 86_400,
+          lockoutThreshold: 5,
+          lockoutDurationSeconds: 30 * 60,
+          lockoutObservationSeconds: 30 * 60,
+        });
+      });
+
+      it("reads paula's PSO as her effective policy", async () => {
+        const policy = await session.effectivePolicy(await user('paula'));
+        expect(policy).toMatchObject({
+          source: 'pso',
+          minLength: 12,
+          complexity: true,
+          historyLength: 10,
+          lockoutThreshold: 3,
+          lockoutDurationSeconds: 30 * 60,
+          lockoutObservationSeconds: 30 * 60,
+          maxAgeSeconds: 90 * 86_400,
+        });
+      });
+
+      it("reads the domain policy as alice's effective policy", async () => {
+        expect(await session.effectivePolicy(await user('alice'))).toEqual(await session.domainPolicy());
+      });
+    });
+
+    describe('verifyPassword', () => {
+      beforeEach(async () => {
+        await fixture.resetDemoStates();
+      });
+
+      it('binds alice with her password; a wrong one is 52e and counts; the right one resets the count', async () => {
+        const alice = await user('alice');
+        expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+        expect(await session.verifyPassword(alice, 'Wrong!2026a')).toEqual({ ok: false, subCode: '52e' });
+        expect((await user('alice')).badPwdCount).toBe(1);
+        expect(await session.verifyPassword(alice, 'Wrong!2026b')).toEqual({ ok: false, subCode: '52e' });
+        expect((await user('alice')).badPwdCount).toBe(2);
+        expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+        expect((await user('alice')).badPwdCount).toBe(0);
+      });
+
+      it('treats the password as case-sensitive', async () => {
+        const alice = await user('alice');
+        expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice.toUpperCase())).toEqual({
+          ok: false,
+          subCode: '52e',
+        });
+      });
+
+      it('never answers ok for an empty password', async () => {
+        const alice = await user('alice');
+        const outcome = await session.verifyPassword(alice, '');
+        expect(outcome.ok).toBe(false);
+      });
+
+      it.each([
+        ['carol', '533'],
+        ['dave', '701'],
+        ['grace', '530'],
+        ['erin', '773'],
+        ['peggy', '532'],
+      ] as const)('answers %s with the right password: %s', async (sam, subCode) => {
+        expect(await session.verifyPassword(await user(sam), DEMO_PASSWORDS[sam])).toEqual({ ok: false, subCode });
+      });
+
+      it.each(['carol', 'dave', 'grace', 'erin', 'peggy'] as const)(
+        'answers %s with a wrong password: 52e (the password is checked first)',
+        async (sam) => {
+          expect(await session.verifyPassword(await user(sam), 'Wrong!2026x')).toEqual({ ok: false, subCode: '52e' });
+        },
+      );
+
+      it('binds the other active demo users', async () => {
+        for (const sam of ['bob', 'frank', 'heidi', 'judy', 'oscar', 'paula'] as const) {
+          expect(await session.verifyPassword(await user(sam), DEMO_PASSWORDS[sam]), sam).toEqual({ ok: true });
+        }
+      });
+
+      it('answers 775 for locked ivan, right or wrong, without counting', async () => {
+        const ivan = await user('ivan');
+        const before = (await user('ivan')).badPwdCount;
+        expect(await session.verifyPassword(ivan, DEMO_PASSWORDS.ivan)).toEqual({ ok: false, subCode: '775' });
+        expect(await session.verifyPassword(ivan, 'Wrong!2026i')).toEqual({ ok: false, subCode: '775' });
+        const after = await user('ivan');
+        expect(after.badPwdCount).toBe(before);
+        expect(after.computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+      });
+
+      it('locks bob after the domain threshold of 5 bad passwords', async () => {
+        const bob = await user('bob');
+        for (let i = 1; i <= 4; i++) {
+          expect(await session.verifyPassword(bob, `Wrong!${i}bob`)).toEqual({ ok: false, subCode: '52e' });
+          expect((await user('bob')).badPwdCount).toBe(i);
+          expect((await user('bob')).computedUserAccountControl & UAC.LOCKOUT).toBe(0);
+        }
+        // The bind that reaches the threshold fails either way; AD answers 775 from the next one on.
+        expect((await session.verifyPassword(bob, 'Wrong!5bob')).ok).toBe(false);
+        expect((await user('bob')).computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+        expect(await session.verifyPassword(bob, 'Wrong!6bob')).toEqual({ ok: false, subCode: '775' });
+        expect(await session.verifyPassword(bob, DEMO_PASSWORDS.bob)).toEqual({ ok: false, subCode: '775' });
+      });
+
+      it("locks paula after her PSO's threshold of 3", async () => {
+        const paula = await user('paula');
+        for (let i = 1; i <= 2; i++) {
+          expect(await session.verifyPassword(paula, `Wrong!${i}paula`)).toEqual({ ok: false, subCode: '52e' });
+        }
+        expect((await user('paula')).computedUserAccountControl & UAC.LOCKOUT).toBe(0);
+        expect((await session.verifyPassword(paula, 'Wrong!3paula')).ok).toBe(false);
+        expect((await user('paula')).computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+        expect(await session.verifyPassword(paula, DEMO_PASSWORDS.paula)).toEqual({ ok: false, subCode: '775' });
+      });
+
+      it('sees a lockout made by the fixture', async () => {
+        await fixture.lockOut('judy');
+        const judy = await user('judy');
+        expect(judy.computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+        expect(await session.verifyPassword(judy, DEMO_PASSWORDS.judy)).toEqual({ ok: false, subCode: '775' });
+      });
+    });
+
+    describe('resetDemoStates', () => {
+      it('restores every demo state', async () => {
+        await fixture.resetDemoStates();
+        await fixture.lockOut('bob');
+        await fixture.lockOut('paula');
+        const alice = await user('alice');
+        await session.verifyPassword(alice, 'Wrong!2026a');
+        expect((await user('alice')).badPwdCount).toBe(1);
+
+        await fixture.resetDemoStates();
+        await session.close();
+        session = await fixture.directory.openSession();
+
+        expect((await user('alice')).badPwdCount).toBe(0);
+        for (const sam of ['bob', 'paula'] as const) {
+          const account = await user(sam);
+          expect(account.computedUserAccountControl & UAC.LOCKOUT, sam).toBe(0);
+          expect(await session.verifyPassword(account, DEMO_PASSWORDS[sam]), sam).toEqual({ ok: true });
+        }
+        expect((await user('ivan')).computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+        expect((await user('erin')).pwdLastSet).toBe(0n);
+        expect((await user('peggy')).computedUserAccountControl & UAC.PASSWORD_EXPIRED).toBe(UAC.PASSWORD_EXPIRED);
+        expect(await session.verifyPassword(await user('alice'), DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      });
+    });
+  });
+}

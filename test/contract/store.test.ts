@@ -1,0 +1,350 @@
+/**
+ * The Store contract (functions/core/store.ts) against DynamoStore on dynalite, in-process, with a fresh table.
+ */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
+import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
+import type { AuditEvent, Enrollment, OutboxItem, RateWindow } from '../../functions/core/store.js';
+import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
+
+let dynalite: RunningDynalite;
+let db: ReturnType<typeof createDocumentClient>;
+let store: DynamoStore;
+const tableName = `store-contract-${randomUUID()}`;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  db = createDocumentClient(localClientOptions(dynalite.endpoint));
+  await ensureTable(db, tableName);
+  store = new DynamoStore(db, tableName);
+});
+
+afterAll(async () => {
+  db?.destroy();
+  await dynalite?.close();
+});
+
+function enrollment(overrides: Partial<Enrollment> = {}): Enrollment {
+  return {
+    objectGuid: randomUUID(),
+    sAMAccountName: 'alice',
+    answers: [1, 2, 3].map((n) => ({
+      questionId: `q${n}`,
+      hash: {
+        algorithm: 'scrypt',
+        N: 131072,
+        r: 8,
+        p: 1,
+        keyLength: 32,
+        salt: Buffer.alloc(16, n).toString('base64'),
+        hash: Buffer.alloc(32, n + 10).toString('base64'),
+        normalization: 1,
+      },
+    })),
+    contacts: [
+      { id: 'c1', channel: 'email', address: 'alice@corp.example.test', verified: true, addedAt: 1_700_000_000_000 },
+      { id: 'c2', channel: 'sms', address: '+15550100001', verified: false, addedAt: 1_700_000_000_500 },
+    ],
+    language: 'de',
+    enrolledAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+describe('enrollments', () => {
+  it('round-trips an enrollment', async () => {
+    const original = enrollment();
+    await store.putEnrollment(original);
+    expect(await store.getEnrollment(original.objectGuid)).toEqual(original);
+  });
+
+  it('returns null for an account that is not enrolled', async () => {
+    expect(await store.getEnrollment(randomUUID())).toBeNull();
+  });
+
+  it('replaces the earlier enrollment of the same account', async () => {
+    const first = enrollment();
+    await store.putEnrollment(first);
+    const second = enrollment({
+      objectGuid: first.objectGuid,
+      answers: first.answers.slice(0, 1),
+      contacts: [],
+      language: 'fr',
+      updatedAt: first.updatedAt + 1000,
+    });
+    await store.putEnrollment(second);
+    expect(await store.getEnrollment(first.objectGuid)).toEqual(second);
+  });
+
+  it('finds the enrollment whatever the case of the GUID', async () => {
+    const original = enrollment();
+    await store.putEnrollment(original);
+    expect(await store.getEnrollment(original.objectGuid.toUpperCase())).toEqual(original);
+  });
+
+  it('stores answers and contacts as nested maps, not strings', async () => {
+    const original = enrollment();
+    await store.putEnrollment(original);
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName, Key: itemKeys.enrollment(original.objectGuid) }),
+    );
+    expect(Item?.answers?.[0]?.hash?.N).toBe(131072);
+    expect(Item?.contacts?.[1]?.verified).toBe(false);
+    expect(Item?.expiresAt).toBeUndefined();
+  });
+});
+
+describe('rate counters', () => {
+  const window: RateWindow = { limit: 3, windowSeconds: 60 };
+  // A window start, so the arithmetic below is easy to follow.
+  const start = 1_700_000_040_000;
+
+  it('admits up to the limit, then refuses with the time until the window ends', async () => {
+    const counter = `c-${randomUUID()}`;
+    for (let i = 0; i < 3; i++)
+      expect(await store.admit(counter, window, start + i * 1000)).toEqual({ admitted: true });
+    expect(await store.admit(counter, window, start + 10_500)).toEqual({ admitted: false, retryAfterSeconds: 50 });
+    expect(await store.count(counter, window, start + 10_500)).toBe(3);
+  });
+
+  it('reports at least one second to wait at the very end of a window', async () => {
+    const counter = `c-${randomUUID()}`;
+    const end = start + 60_000;
+    for (let i = 0; i < 3; i++) await store.admit(counter, window, end - 1);
+    expect(await store.admit(counter, window, end - 1)).toEqual({ admitted: false, retryAfterSeconds: 1 });
+  });
+
+  it('admits exactly the limit out of 20 parallel requests', async () => {
+    const counter = `c-${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.admit(counter, window, start)));
+    expect(results.filter((r) => r.admitted)).toHaveLength(3);
+    expect(results.filter((r) => !r.admitted)).toHaveLength(17);
+    expect(await store.count(counter, window, start)).toBe(3);
+  });
+
+  it('gives back one admission, never below zero', async () => {
+    const counter = `c-${randomUUID()}`;
+    for (let i = 0; i < 3; i++) await store.admit(counter, window, start);
+    expect((await store.admit(counter, window, start)).admitted).toBe(false);
+    await store.giveBack(counter, window, start);
+    expect(await store.count(counter, window, start)).toBe(2);
+    expect(await store.admit(counter, window, start)).toEqual({ admitted: true });
+    for (let i = 0; i < 5; i++) await store.giveBack(counter, window, start);
+    expect(await store.count(counter, window, start)).toBe(0);
+  });
+
+  it('a give-back on a counter that never admitted anything creates nothing', async () => {
+    const counter = `c-${randomUUID()}`;
+    await store.giveBack(counter, window, start);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.rate(counter, 60, start) }));
+    expect(Item).toBeUndefined();
+    expect(await store.count(counter, window, start)).toBe(0);
+  });
+
+  it('a new window admits again', async () => {
+    const counter = `c-${randomUUID()}`;
+    for (let i = 0; i < 3; i++) await store.admit(counter, window, start + 59_000);
+    expect((await store.admit(counter, window, start + 59_999)).admitted).toBe(false);
+    expect(await store.admit(counter, window, start + 60_000)).toEqual({ admitted: true });
+    expect(await store.count(counter, window, start + 60_000)).toBe(1);
+  });
+
+  it('counts an expired window as 0 although its item still exists', async () => {
+    const counter = `c-${randomUUID()}`;
+    await store.admit(counter, window, start);
+    await store.admit(counter, window, start);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.rate(counter, 60, start) }));
+    expect(Item).toMatchObject({ count: 2, windowEnd: start + 60_000, expiresAt: (start + 60_000) / 1000 });
+    // Nothing deletes the item (dynalite has no TTL, DynamoDB deletes late): the count must not rely on that.
+    expect(await store.count(counter, window, start + 60_000)).toBe(0);
+    expect(await store.count(counter, window, start + 3_600_000)).toBe(0);
+  });
+
+  it('keeps counters of different names and window lengths apart', async () => {
+    const counter = `c-${randomUUID()}`;
+    await store.admit(counter, window, start);
+    expect(await store.count(`${counter}-other`, window, start)).toBe(0);
+    expect(await store.count(counter, { limit: 3, windowSeconds: 120 }, start)).toBe(0);
+  });
+
+  it('refuses everything with a limit of 0', async () => {
+    const counter = `c-${randomUUID()}`;
+    expect(await store.admit(counter, { limit: 0, windowSeconds: 60 }, start)).toEqual({
+      admitted: false,
+      retryAfterSeconds: 60,
+    });
+  });
+});
+
+describe('audit', () => {
+  function event(subject: string, at: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
+    return {
+      subject,
+      at,
+      event: 'enroll',
+      outcome: 'success',
+      sourceAddress: '192.0.2.10',
+      userAgent: 'test-agent',
+      requestId: `req-${at}`,
+      ...overrides,
+    };
+  }
+
+  it('lists a subject’s events oldest first, with the optional reason only where given', async () => {
+    const subject = `user-${randomUUID()}`;
+    const later = event(subject, 1_700_000_002_000, { outcome: 'NOT_ELIGIBLE', reason: 'DISABLED' });
+    const earlier = event(subject, 1_700_000_001_000);
+    await store.recordAudit(later, 400);
+    await store.recordAudit(earlier, 400);
+    await store.recordAudit(event(`${subject}-other`, 1_700_000_000_000), 400);
+    expect(await store.listAudit(subject)).toEqual([earlier, later]);
+  });
+
+  it('keeps two events of one request in the same millisecond', async () => {
+    const subject = `user-${randomUUID()}`;
+    const one = event(subject, 1_700_000_000_000);
+    await store.recordAudit(one, 400);
+    await store.recordAudit(one, 400);
+    expect(await store.listAudit(subject)).toEqual([one, one]);
+  });
+
+  it('sets the TTL to the retention', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.recordAudit(event(subject, 1_700_000_000_000), 400);
+    const raw = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': itemKeys.auditPartition(subject) },
+      }),
+    );
+    expect(raw.Items?.[0]?.expiresAt).toBe(1_700_000_000 + 400 * 86_400);
+    expect(raw.Items?.[0]?.sk).toMatch(/^2023-11-14T22:13:20\.000Z#req-1700000000000#[A-Za-z0-9_-]+$/);
+  });
+
+  it('lists nothing for a subject without events', async () => {
+    expect(await store.listAudit(`user-${randomUUID()}`)).toEqual([]);
+  });
+});
+
+describe('outbox', () => {
+  function item(overrides: Partial<OutboxItem> = {}): OutboxItem {
+    return {
+      id: randomUUID(),
+      channel: 'email',
+      to: 'alice@corp.example.test',
+      template: 'enrolled',
+      params: { displayName: 'Alice Archer', at: '2026-01-01T10:00:00.000Z' },
+      language: 'en',
+      status: 'pending',
+      createdAt: 1_700_000_000_000,
+      ...overrides,
+    };
+  }
+
+  it('puts and gets an item, expiring a day after it was created', async () => {
+    const original = item();
+    await store.putOutboxItem(original);
+    expect(await store.getOutboxItem(original.id)).toEqual(original);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.outbox(original.id) }));
+    expect(Item?.expiresAt).toBe(1_700_000_000 + 86_400);
+  });
+
+  it('returns null for an unknown item', async () => {
+    expect(await store.getOutboxItem(randomUUID())).toBeNull();
+  });
+
+  it('marks a pending item once; the second mark returns false', async () => {
+    const original = item();
+    await store.putOutboxItem(original);
+    expect(await store.markOutboxItem(original.id, 'sent', 1_700_000_001_000)).toBe(true);
+    expect(await store.markOutboxItem(original.id, 'sent', 1_700_000_002_000)).toBe(false);
+    expect(await store.markOutboxItem(original.id, 'failed', 1_700_000_002_000)).toBe(false);
+    const settled = await store.getOutboxItem(original.id);
+    // The parameters do not outlive the send.
+    expect(settled).toEqual({ ...original, status: 'sent', params: {} });
+  });
+
+  it('lets only one of two parallel marks win', async () => {
+    const original = item();
+    await store.putOutboxItem(original);
+    const results = await Promise.all([
+      store.markOutboxItem(original.id, 'sent', 1),
+      store.markOutboxItem(original.id, 'sent', 1),
+    ]);
+    expect(results.sort()).toEqual([false, true]);
+  });
+
+  it('does not mark (or create) an unknown item', async () => {
+    const id = randomUUID();
+    expect(await store.markOutboxItem(id, 'failed', 1)).toBe(false);
+    expect(await store.getOutboxItem(id)).toBeNull();
+  });
+
+  it('never overwrites an existing item', async () => {
+    const original = item();
+    await store.putOutboxItem(original);
+    await store.markOutboxItem(original.id, 'sent', 1);
+    await expect(store.putOutboxItem(original)).rejects.toThrow(/already exists/);
+    expect((await store.getOutboxItem(original.id))?.status).toBe('sent');
+  });
+});
+
+describe('errors', () => {
+  it('throws for an item it cannot read, naming no values', async () => {
+    const objectGuid = randomUUID();
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...itemKeys.enrollment(objectGuid), objectGuid, sAMAccountName: 'x', answers: 'secret-ish' },
+      }),
+    );
+    const error = await store.getEnrollment(objectGuid).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/malformed enrollment/);
+    expect((error as Error).message).not.toContain('secret-ish');
+  });
+
+  it('throws when DynamoDB fails, keeping the cause', async () => {
+    const broken = new DynamoStore(db, 'no-such-table');
+    const error = await broken.admit('c', { limit: 1, windowSeconds: 60 }, 0).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe('DynamoStore.admit failed: ResourceNotFoundException');
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    await expect(broken.getOutboxItem('x')).rejects.toThrow(/getOutboxItem failed/);
+    await expect(broken.giveBack('c', { limit: 1, windowSeconds: 60 }, 0)).rejects.toThrow(/giveBack failed/);
+    await expect(broken.markOutboxItem('x', 'sent', 0)).rejects.toThrow(/markOutboxItem failed/);
+  });
+});
+
+describe('local dynalite', () => {
+  it('keeps data on disk across a restart, and ensureTable is idempotent', async () => {
+    const path = join(tmpdir(), `sspr-dynalite-${randomUUID()}`);
+    try {
+      const first = await startDynalite({ path });
+      expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const client = createDocumentClient(localClientOptions(first.endpoint));
+      await ensureTable(client, 'sspr');
+      await ensureTable(client, 'sspr');
+      const saved = enrollment();
+      await new DynamoStore(client, 'sspr').putEnrollment(saved);
+      client.destroy();
+      await first.close();
+
+      const second = await startDynalite({ path });
+      const again = createDocumentClient(localClientOptions(second.endpoint));
+      await ensureTable(again, 'sspr');
+      expect(await new DynamoStore(again, 'sspr').getEnrollment(saved.objectGuid)).toEqual(saved);
+      again.destroy();
+      await second.close();
+    } finally {
+      await rm(path, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../functions/core/language.js';
+import {
+  checkTemplateParams,
+  cleanText,
+  renderMessage,
+  sanitizeDirectoryValue,
+  TEMPLATE_NAMES,
+  TEMPLATE_PARAMS,
+} from '../../functions/core/notifications.js';
+import type { OutboxItem } from '../../functions/core/store.js';
+
+const context = { helpdeskContact: 'the IT helpdesk (ext. 4357)', baseUrl: 'https://sspr.corp.example.com/' };
+
+function item(overrides: Partial<OutboxItem> = {}): OutboxItem {
+  return {
+    id: 'item-1',
+    channel: 'email',
+    to: 'alice@corp.example.test',
+    template: 'enrolled',
+    params: { displayName: 'Alice Archer', at: '2026-03-01T09:05:42.123Z', sourceAddress: '192.0.2.10' },
+    language: 'en',
+    status: 'pending',
+    createdAt: 0,
+    ...overrides,
+  };
+}
+
+/** Parameters that satisfy every template's required list. */
+function paramsFor(template: keyof typeof TEMPLATE_PARAMS): Record<string, string> {
+  const all: Record<string, string> = {
+    displayName: 'Alice Archer',
+    at: '2026-03-01T09:05:00Z',
+    until: '2026-03-02T09:05:00Z',
+    sourceAddress: '192.0.2.10',
+    contact: 'a•••@example.com',
+  };
+  const spec = TEMPLATE_PARAMS[template];
+  const names: readonly string[] = [...spec.required, ...spec.optional];
+  return Object.fromEntries(Object.entries(all).filter(([name]) => names.includes(name)));
+}
+
+describe('renderMessage', () => {
+  it('renders the enrolled e-mail with the time, address, helpdesk and base URL', () => {
+    const message = renderMessage(item(), context);
+    expect(message.channel).toBe('email');
+    expect(message.to).toBe('alice@corp.example.test');
+    expect(message.subject).toBe('Your self-service security answers were saved');
+    expect(message.body).toBe(
+      [
+        'Hello Alice Archer,',
+        '',
+        'Your security answers for password self-service were saved on 2026-03-01 09:05 UTC (from address 192.0.2.10).',
+        '',
+        "If this was you, there is nothing more to do. If it wasn't you, contact the IT helpdesk (ext. 4357) right away.",
+        '',
+        'Password self-service: https://sspr.corp.example.com/',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('renders the enrolled message without a source address', () => {
+    const message = renderMessage(
+      item({ params: { displayName: 'Alice Archer', at: '2026-03-01T09:05:00Z' } }),
+      context,
+    );
+    expect(message.body).toContain('were saved on 2026-03-01 09:05 UTC.');
+  });
+
+  it('greets plainly when the directory has no display name', () => {
+    const message = renderMessage(item({ params: { displayName: '', at: '2026-03-01T09:05:00Z' } }), context);
+    expect(message.body.startsWith('Hello,\n')).toBe(true);
+  });
+
+  it('renders a short SMS without subject or link', () => {
+    const message = renderMessage(item({ channel: 'sms', to: '+15550100001' }), context);
+    expect(message).toEqual({
+      channel: 'sms',
+      to: '+15550100001',
+      body: 'Your password self-service answers were saved on 2026-03-01 09:05 UTC. Not you? Contact the IT helpdesk (ext. 4357).',
+    });
+    expect(message.body).not.toContain('http');
+  });
+
+  it('renders contact-added with and without the masked contact', () => {
+    const withContact = renderMessage(
+      item({
+        template: 'contact-added',
+        params: { displayName: 'A', at: '2026-03-01T09:05:00Z', contact: 'a•••@example.com' },
+      }),
+      context,
+    );
+    expect(withContact.subject).toBe('A contact was added to your password self-service');
+    expect(withContact.body).toContain('The contact a•••@example.com was added');
+    expect(withContact.body).toContain('only after it has been confirmed');
+    const without = renderMessage(
+      item({ template: 'contact-added', params: { displayName: 'A', at: '2026-03-01T09:05:00Z' } }),
+      context,
+    );
+    expect(without.body).toContain('A new e-mail address or mobile number was added');
+  });
+
+  it('speaks German and French', () => {
+    const de = renderMessage(item({ language: 'de' }), context);
+    expect(de.subject).toBe('Ihre Sicherheitsantworten wurden gespeichert');
+    expect(de.body).toContain('Hallo Alice Archer,');
+    expect(de.body).toContain('am 2026-03-01 09:05 UTC (von der Adresse 192.0.2.10) gespeichert');
+    expect(de.body).toContain('wenden Sie sich bitte sofort an the IT helpdesk (ext. 4357)');
+    const fr = renderMessage(item({ language: 'fr', template: 'contact-added' }), context);
+    expect(fr.subject).toBe('Un contact a été ajouté à votre libre-service mot de passe');
+    expect(fr.body).toContain('Bonjour Alice Archer,');
+  });
+
+  it('renders every template in every language and channel with a one-line subject', () => {
+    for (const template of TEMPLATE_NAMES) {
+      for (const language of LANGUAGES) {
+        const email = renderMessage(item({ template, language, params: paramsFor(template) }), context);
+        expect(email.subject, `${template}/${language}`).toMatch(/^[^\r\n]+$/);
+        expect(email.body).toContain('https://sspr.corp.example.com/');
+        expect(email.body).toContain('the IT helpdesk (ext. 4357)');
+        expect(email.body).not.toMatch(/undefined|\{|\}/);
+        const sms = renderMessage(item({ template, language, channel: 'sms', params: paramsFor(template) }), context);
+        expect(sms.subject).toBeUndefined();
+        expect(sms.body).not.toMatch(/undefined|\n/);
+        expect(sms.body.length).toBeLessThan(200);
+      }
+    }
+  });
+
+  it('throws for an unknown template', () => {
+    expect(() => renderMessage(item({ template: 'reset-code' }), context)).toThrow(/unknown notification template/);
+    expect(() => renderMessage(item({ template: 'toString' }), context)).toThrow(/unknown notification template/);
+  });
+
+  it('refuses parameters a template does not take, so no secret can ride along', () => {
+    expect(() => renderMessage(item({ params: { ...item().params, code: '123456' } }), context)).toThrow(
+      /does not take the parameter "code"/,
+    );
+    expect(() => renderMessage(item({ params: { ...item().params, password: 'x' } }), context)).toThrow(
+      /does not take/,
+    );
+  });
+
+  it('refuses missing parameters and malformed times', () => {
+    expect(() => renderMessage(item({ params: { displayName: 'A' } }), context)).toThrow(/needs the parameter at/);
+    expect(() => renderMessage(item({ params: { displayName: 'A', at: 'yesterday' } }), context)).toThrow(
+      /not an ISO 8601 time/,
+    );
+    expect(() => checkTemplateParams('self-service-blocked', { displayName: 'A', at: '2026-03-01T09:05:00Z' })).toThrow(
+      /needs the parameter until/,
+    );
+    expect(() =>
+      checkTemplateParams('enrolled', { displayName: 'A', at: '2026-03-01T09:05:00Z', sourceAddress: 1 }),
+    ).toThrow(/must be a string/);
+  });
+
+  it('builds links only from the base URL, and only http(s)', () => {
+    const message = renderMessage(item(), { ...context, baseUrl: 'https://sspr.example.com/self?x=1#frag' });
+    expect(message.body).toContain('Password self-service: https://sspr.example.com/self\n');
+    expect(() => renderMessage(item(), { ...context, baseUrl: 'javascript:alert(1)' })).toThrow(/http/);
+    expect(() => renderMessage(item(), { ...context, baseUrl: 'not a url' })).toThrow(/not a URL/);
+  });
+
+  it('sanitizes directory values: no CR/LF, no control characters, no links, capped length', () => {
+    const hostile = 'Mallory\r\nBcc: victim@example.com\u0000\u202Eevil';
+    const message = renderMessage(item({ params: { displayName: hostile, at: '2026-03-01T09:05:00Z' } }), {
+      ...context,
+      helpdeskContact: 'help\r\ndesk',
+    });
+    const greeting = message.body.split('\n')[0];
+    expect(greeting).toBe('Hello Mallory Bcc: victim@example\u2024com evil,');
+    expect(message.body).toContain('contact help desk right away');
+    expect(message.body.split('\n')).toHaveLength(8);
+
+    const link = renderMessage(
+      item({ params: { displayName: 'Call https://evil.example.com now', at: '2026-03-01T09:05:00Z' } }),
+      context,
+    );
+    expect(link.body).not.toContain('evil.example.com');
+    expect(link.body).not.toContain('https://evil');
+
+    const long = renderMessage(item({ params: { displayName: 'x'.repeat(500), at: '2026-03-01T09:05:00Z' } }), context);
+    expect(long.body.split('\n')[0]).toBe(`Hello ${'x'.repeat(63)}…,`);
+  });
+
+  it('keeps ordinary names intact', () => {
+    expect(sanitizeDirectoryValue('Zoë O’Brien-Łukasz J. R.')).toBe('Zoë O’Brien-Łukasz J. R.');
+    expect(cleanText('  two   spaces\tand tab ')).toBe('two spaces and tab');
+    expect(sanitizeDirectoryValue('😀'.repeat(70))).toBe(`${'😀'.repeat(63)}…`);
+  });
+});
+
+describe('TEMPLATE_PARAMS', () => {
+  it('documents the templates the brief requires', () => {
+    expect(TEMPLATE_PARAMS.enrolled).toEqual({ required: ['displayName', 'at'], optional: ['sourceAddress'] });
+    expect(TEMPLATE_NAMES).toContain('contact-added');
+  });
+
+  it('names no secret as a parameter of any template', () => {
+    for (const spec of Object.values(TEMPLATE_PARAMS)) {
+      for (const name of [...spec.required, ...spec.optional]) {
+        expect(name).not.toMatch(/code|password|answer|token|secret|pepper|key/i);
+      }
+    }
+  });
+});

@@ -1,0 +1,220 @@
+/** The notifier's domain against a real DynamoStore on in-process dynalite, with an in-memory transport. */
+import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
+import { DynamoStore } from '../../functions/adapters/store.js';
+import { StoreOutbox } from '../../functions/adapters/storeOutbox.js';
+import { deliverOutboxItem, type NotifierPorts, UndeliverableOutboxItemError } from '../../functions/core/notifier.js';
+import type { MessageTransport, RenderedMessage } from '../../functions/core/ports.js';
+import type { OutboxItem } from '../../functions/core/store.js';
+import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
+
+class MemoryTransport implements MessageTransport {
+  readonly sent: { message: RenderedMessage; item: OutboxItem }[] = [];
+  failWith: Error | undefined;
+
+  async send(message: RenderedMessage, item: OutboxItem): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.sent.push({ message, item });
+  }
+}
+
+let dynalite: RunningDynalite;
+let db: ReturnType<typeof createDocumentClient>;
+let store: DynamoStore;
+const tableName = `notifier-${randomUUID()}`;
+const NOW = 1_772_355_900_000;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  db = createDocumentClient(localClientOptions(dynalite.endpoint));
+  await ensureTable(db, tableName);
+  store = new DynamoStore(db, tableName);
+});
+
+afterAll(async () => {
+  db?.destroy();
+  await dynalite?.close();
+});
+
+function setup(transports: Partial<NotifierPorts['transports']> = {}) {
+  const email = new MemoryTransport();
+  const sms = new MemoryTransport();
+  const ports: NotifierPorts = {
+    store,
+    transports: { email, sms, ...transports },
+    clock: { now: () => NOW },
+    context: { helpdeskContact: 'the helpdesk', baseUrl: 'https://sspr.example.com/' },
+  };
+  return { email, sms, ports };
+}
+
+async function pending(overrides: Partial<OutboxItem> = {}): Promise<OutboxItem> {
+  const item: OutboxItem = {
+    id: randomUUID(),
+    channel: 'email',
+    to: 'alice@corp.example.test',
+    template: 'enrolled',
+    params: { displayName: 'Alice Archer', at: '2026-03-01T09:05:00.000Z' },
+    language: 'en',
+    status: 'pending',
+    createdAt: NOW - 1000,
+    ...overrides,
+  };
+  await store.putOutboxItem(item);
+  return item;
+}
+
+describe('deliverOutboxItem', () => {
+  it('renders, sends through the channel’s transport and marks the item sent', async () => {
+    const { email, sms, ports } = setup();
+    const item = await pending();
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(email.sent).toHaveLength(1);
+    expect(sms.sent).toHaveLength(0);
+    expect(email.sent[0]?.message).toMatchObject({
+      channel: 'email',
+      to: 'alice@corp.example.test',
+      subject: 'Your self-service security answers were saved',
+    });
+    expect(email.sent[0]?.message.body).toContain('Hello Alice Archer,');
+    expect((await store.getOutboxItem(item.id))?.status).toBe('sent');
+  });
+
+  it('sends SMS through the SMS transport', async () => {
+    const { email, sms, ports } = setup();
+    const item = await pending({ channel: 'sms', to: '+15550100001' });
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(sms.sent.map((s) => s.message.to)).toEqual(['+15550100001']);
+    expect(email.sent).toHaveLength(0);
+  });
+
+  it('skips an item that is not pending, and a redelivery of one already sent', async () => {
+    const { email, ports } = setup();
+    const item = await pending();
+    expect(await deliverOutboxItem({ ...item, status: 'sent' }, ports)).toBe('skipped');
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    // The stream delivers the same (pending) image again: the table says it was sent.
+    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+    expect(email.sent).toHaveLength(1);
+  });
+
+  it('skips an item the table does not hold', async () => {
+    const { email, ports } = setup();
+    const item: OutboxItem = { ...(await pending()), id: randomUUID() };
+    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+    expect(email.sent).toHaveLength(0);
+  });
+
+  it('lets a transport error propagate and leaves the item pending for the retry', async () => {
+    const { email, ports } = setup();
+    const item = await pending();
+    email.failWith = new Error('SES throttled');
+    await expect(deliverOutboxItem(item, ports)).rejects.toThrow('SES throttled');
+    expect((await store.getOutboxItem(item.id))?.status).toBe('pending');
+    email.failWith = undefined;
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(email.sent).toHaveLength(1);
+  });
+
+  it('fails loudly without a transport for the channel and keeps the item pending', async () => {
+    const { ports } = setup({ sms: undefined });
+    const item = await pending({ channel: 'sms', to: '+15550100001' });
+    await expect(deliverOutboxItem(item, ports)).rejects.toThrow(/no transport for channel sms/);
+    expect((await store.getOutboxItem(item.id))?.status).toBe('pending');
+  });
+
+  it('refuses an e-mail address with CR or LF, marks the item failed and sends nothing', async () => {
+    for (const to of ['alice@corp.example.test\r\nBcc: x@evil.example', 'alice@corp.example.test\n']) {
+      const { email, ports } = setup();
+      const item = await pending({ to });
+      await expect(deliverOutboxItem(item, ports)).rejects.toBeInstanceOf(UndeliverableOutboxItemError);
+      expect(email.sent).toHaveLength(0);
+      expect((await store.getOutboxItem(item.id))?.status).toBe('failed');
+      // A retry of the same record finds it settled.
+      expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+    }
+  });
+
+  it('marks an item with an unknown template or bad parameters failed', async () => {
+    const { email, ports } = setup();
+    const unknown = await pending({ template: 'no-such-template' });
+    await expect(deliverOutboxItem(unknown, ports)).rejects.toThrow(/unknown notification template/);
+    const extra = await pending({ params: { displayName: 'A', at: '2026-03-01T09:05:00Z', code: '123456' } });
+    await expect(deliverOutboxItem(extra, ports)).rejects.toThrow(/does not take the parameter/);
+    expect(email.sent).toHaveLength(0);
+    expect((await store.getOutboxItem(unknown.id))?.status).toBe('failed');
+    expect((await store.getOutboxItem(extra.id))?.status).toBe('failed');
+  });
+
+  it('delivers what StoreOutbox queued', async () => {
+    const { email, ports } = setup();
+    const outbox = new StoreOutbox(store, { now: () => NOW });
+    await outbox.enqueue({
+      channel: 'email',
+      to: 'bob@corp.example.test',
+      template: 'contact-added',
+      params: { displayName: 'Bob Baker', at: '2026-03-01T09:05:00Z', contact: 'b•••@example.com' },
+      language: 'fr',
+    });
+    // The local stack and the stream both hand the notifier the item as written; here it is read back by its id.
+    const ids = await findPendingIdsFor('bob@corp.example.test');
+    expect(ids).toHaveLength(1);
+    const queued = await store.getOutboxItem(ids[0] ?? '');
+    expect(queued).toMatchObject({ status: 'pending', createdAt: NOW, language: 'fr', template: 'contact-added' });
+    expect(await deliverOutboxItem(queued as OutboxItem, ports)).toBe('sent');
+    expect(email.sent[0]?.message.subject).toBe('Un contact a été ajouté à votre libre-service mot de passe');
+  });
+});
+
+describe('StoreOutbox', () => {
+  it('refuses a template it cannot render and an e-mail address with CR/LF before writing', async () => {
+    const outbox = new StoreOutbox(store);
+    const message = {
+      channel: 'email' as const,
+      to: 'alice@corp.example.test',
+      template: 'enrolled',
+      params: { displayName: 'A', at: '2026-03-01T09:05:00Z' },
+      language: 'en' as const,
+    };
+    await expect(outbox.enqueue({ ...message, template: 'nope' })).rejects.toThrow(/unknown notification template/);
+    await expect(outbox.enqueue({ ...message, params: { ...message.params, code: '1' } })).rejects.toThrow(
+      /does not take/,
+    );
+    await expect(outbox.enqueue({ ...message, to: 'a@b.example\r\n' })).rejects.toThrow(/CR or LF/);
+  });
+
+  it('gives every item a fresh random id', async () => {
+    const ids: string[] = [];
+    const recording = {
+      putOutboxItem: async (item: OutboxItem) => {
+        ids.push(item.id);
+      },
+    } as unknown as DynamoStore;
+    const outbox = new StoreOutbox(recording);
+    const message = {
+      channel: 'sms' as const,
+      to: '+15550100001',
+      template: 'password-reset',
+      params: { displayName: 'A', at: '2026-03-01T09:05:00Z' },
+      language: 'en' as const,
+    };
+    await outbox.enqueue(message);
+    await outbox.enqueue(message);
+    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+});
+
+async function findPendingIdsFor(to: string): Promise<string[]> {
+  const { Items = [] } = await db.send(
+    new ScanCommand({
+      TableName: tableName,
+      FilterExpression: '#to = :to AND #status = :pending',
+      ExpressionAttributeNames: { '#to': 'to', '#status': 'status' },
+      ExpressionAttributeValues: { ':to': to, ':pending': 'pending' },
+    }),
+  );
+  return Items.map((item) => String(item.id));
+}

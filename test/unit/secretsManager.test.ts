@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeSecretKey, SecretsManagerSecrets } from '../../functions/adapters/secretsManager.js';
+
+const secretsManager = mockClient(SecretsManagerClient);
+
+afterEach(() => {
+  secretsManager.reset();
+});
+
+const ids = { pepperSecretId: 'sspr/pepper', decoyKeySecretId: 'sspr/decoy-key' };
+const pepper = randomBytes(32);
+const decoyKey = randomBytes(48);
+
+function serveBoth(): void {
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: 'sspr/pepper' })
+    .resolves({ SecretString: pepper.toString('base64') });
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: 'sspr/decoy-key' })
+    .resolves({ SecretString: `${decoyKey.toString('base64')}\n` });
+}
+
+describe('SecretsManagerSecrets', () => {
+  it('reads each secret by its id with one GetSecretValueCommand', async () => {
+    serveBoth();
+    const secrets = new SecretsManagerSecrets(ids, new SecretsManagerClient({ region: 'eu-central-1' }));
+    expect(await secrets.pepper()).toEqual(pepper);
+    expect(await secrets.decoyKey()).toEqual(decoyKey);
+    const inputs = secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input);
+    expect(inputs).toEqual([{ SecretId: 'sspr/pepper' }, { SecretId: 'sspr/decoy-key' }]);
+  });
+
+  it('fetches once per instance, also for parallel callers', async () => {
+    serveBoth();
+    const secrets = new SecretsManagerSecrets(ids);
+    await Promise.all([secrets.pepper(), secrets.pepper(), secrets.decoyKey()]);
+    await secrets.pepper();
+    await secrets.decoyKey();
+    expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: 'sspr/pepper' })).toHaveLength(1);
+    expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: 'sspr/decoy-key' })).toHaveLength(1);
+  });
+
+  it('does not cache a failed fetch', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'sspr/pepper' })
+      .rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
+      .resolves({ SecretString: pepper.toString('base64') });
+    const secrets = new SecretsManagerSecrets(ids);
+    await expect(secrets.pepper()).rejects.toThrow('throttled');
+    expect(await secrets.pepper()).toEqual(pepper);
+    expect(await secrets.pepper()).toEqual(pepper);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('refuses a secret shorter than 32 bytes, one that is not base64, and a binary-only secret', async () => {
+    secretsManager.on(GetSecretValueCommand, { SecretId: 'sspr/pepper' }).resolves({
+      SecretString: randomBytes(31).toString('base64'),
+    });
+    secretsManager.on(GetSecretValueCommand, { SecretId: 'sspr/decoy-key' }).resolves({
+      SecretBinary: new Uint8Array(randomBytes(32)),
+    });
+    const secrets = new SecretsManagerSecrets(ids);
+    await expect(secrets.pepper()).rejects.toThrow(/31 bytes; at least 32/);
+    await expect(secrets.decoyKey()).rejects.toThrow(/no string value/);
+    expect(() => decodeSecretKey('not base64 at all!', 'pepper')).toThrow(/not a base64 string/);
+    expect(() => decodeSecretKey('', 'pepper')).toThrow(/not a base64 string/);
+  });
+
+  it('refuses one secret for both the pepper and the decoy key', () => {
+    expect(() => new SecretsManagerSecrets({ pepperSecretId: 'same', decoyKeySecretId: 'same' })).toThrow(/different/);
+  });
+});
