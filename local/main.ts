@@ -4,6 +4,8 @@ import { ConfigError } from '../functions/core/config.js';
 import { startLocalStack } from './stack.js';
 
 const env = process.env;
+// Development runs on Node 20 with SDK versions pinned in the lockfile; Lambdas run Node 22+, where it never fires.
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 try {
   const stack = await startLocalStack({

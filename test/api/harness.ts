@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { DEMO_PASSWORDS } from '../support/demoUsers.js';
 
 export interface TestStack extends LocalStack {
   logs: string[];
@@ -72,21 +73,7 @@ export async function startTestStack(config: unknown = {}, clockOffsetSeconds = 
 }
 
 /** The demo users of DESIGN §7. */
-export const DEMO = {
-  alice: 'Orchid!2026a',
-  bob: 'Maple!2026b',
-  carol: 'Cedar!2026c',
-  dave: 'Birch!2026d',
-  erin: 'Aspen!2026e',
-  frank: 'Willow!2026f',
-  grace: 'Spruce!2026g',
-  heidi: 'Laurel!2026h',
-  ivan: 'Hazel!2026i',
-  judy: 'Juniper!2026j',
-  oscar: 'Ember!2026o',
-  paula: 'Poplar!2026pw',
-  peggy: 'Thistle!2026p',
-} as const;
+export const DEMO = DEMO_PASSWORDS;
 
 export const GOOD_ANSWERS = [
   { questionId: '', answer: 'Rex the dog' },

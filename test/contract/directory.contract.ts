@@ -4,6 +4,7 @@
  * adds a fixture and nothing else. Samba differences the port touches would be gated by a capability flag here,
  * never by skipping the suite.
  */
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AccountLookup,
@@ -13,6 +14,7 @@ import {
   SAM_USER_ACCOUNT,
   UAC,
 } from '../../functions/core/directory.js';
+import { DEMO_PASSWORDS, type DemoUser } from '../support/demoUsers.js';
 
 /**
  * Documented differences of an implementation (notes/samba-ad-dc.md) that the port's current operations touch.
@@ -43,23 +45,7 @@ const FILETIME_NEVER = 0x7fffffffffffffffn;
 const CANONICAL_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DOMAIN_ACCOUNT_SID = /^S-1-5-21-\d+-\d+-\d+-\d+$/;
 
-export const DEMO_PASSWORDS = {
-  alice: 'Orchid!2026a',
-  bob: 'Maple!2026b',
-  carol: 'Cedar!2026c',
-  dave: 'Birch!2026d',
-  erin: 'Aspen!2026e',
-  frank: 'Willow!2026f',
-  grace: 'Spruce!2026g',
-  heidi: 'Laurel!2026h',
-  ivan: 'Hazel!2026i',
-  judy: 'Juniper!2026j',
-  oscar: 'Ember!2026o',
-  paula: 'Poplar!2026pw',
-  peggy: 'Thistle!2026p',
-} as const;
-
-export type DemoUser = keyof typeof DEMO_PASSWORDS;
+export { DEMO_PASSWORDS, type DemoUser } from '../support/demoUsers.js';
 
 const SURNAMES: Record<DemoUser, string> = {
   alice: 'Archer',
