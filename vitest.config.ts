@@ -1,13 +1,33 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Development runs on Node 20 with SDK versions pinned in the lockfile; Lambdas run Node 22+.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/**/*.samba.test.ts'],
+        },
+      },
+      {
+        // One Samba DC is shared by every suite that touches it (lockouts, badPwdCount, demo states): its files run
+        // one at a time, after the others.
+        extends: true,
+        test: {
+          name: 'samba',
+          include: ['test/**/*.samba.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 /** `npm start`: the whole service on its embedded defaults (DESIGN §7). */
 import { resolve } from 'node:path';
 import { ConfigError } from '../functions/core/config.js';
-import { startLocalStack } from './stack.js';
+import { ldapSettingsFromEnv, startLocalStack } from './stack.js';
 
 const env = process.env;
 // Development runs on Node 20 with SDK versions pinned in the lockfile; Lambdas run Node 22+, where it never fires.
@@ -13,6 +13,7 @@ try {
     port: Number(env.PORT ?? 8787),
     config: env.SSPR_CONFIG,
     clockOffsetSeconds: Number(env.SSPR_CLOCK_OFFSET_SECONDS ?? 0),
+    ldap: ldapSettingsFromEnv(env),
   });
   const shutdown = () => {
     stack.close().then(
@@ -29,8 +30,12 @@ try {
       '',
       `  Data:        ${stack.dataDir} (store: ${stack.storeEndpoint})`,
       `  Outbox:      ${stack.outboxFile} (every e-mail and SMS the service sends)`,
-      '  Directory:   in-memory corp.example.test (CORP), demo users and passwords in README.md',
-      '               e.g. alice / Orchid!2026a, bob / Maple!2026b; ivan is locked and enrolled',
+      ...(stack.memoryDirectory
+        ? [
+            '  Directory:   in-memory corp.example.test (CORP), demo users and passwords in README.md',
+            '               e.g. alice / Orchid!2026a, bob / Maple!2026b; ivan is locked and enrolled',
+          ]
+        : [`  Directory:   ${env.SSPR_LDAP_URL} (LDAPS, CA ${env.SSPR_LDAP_CA_FILE})`]),
       '',
       '  Stop with Ctrl+C.',
       '',

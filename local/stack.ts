@@ -4,18 +4,20 @@
  * own, with its own data directory and config.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScryptAnswerHasher } from '../functions/adapters/answerHasher.js';
 import { createDocumentClient } from '../functions/adapters/dynamoClient.js';
+import { LdapDirectory } from '../functions/adapters/ldap/ldapDirectory.js';
 import { createLogger } from '../functions/adapters/logger.js';
 import { DynamoStore } from '../functions/adapters/store.js';
 import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
 import { createConfigHandler } from '../functions/config.js';
 import { normalizeAnswer } from '../functions/core/answers.js';
 import type { Clock } from '../functions/core/clock.js';
-import { type Config, parseConfig } from '../functions/core/config.js';
+import { type Config, ConfigError, parseConfig } from '../functions/core/config.js';
+import type { Directory } from '../functions/core/directory.js';
 import type { Logger } from '../functions/core/log.js';
 import { deliverOutboxItem } from '../functions/core/notifier.js';
 import type { Outbox, OutboxMessage } from '../functions/core/ports.js';
@@ -49,6 +51,36 @@ export interface LocalStackOptions {
   clockOffsetSeconds?: number;
   /** Where log lines go (default: stdout). Tests capture them to scan for secrets. */
   log?: (line: string) => void;
+  /** A real AD (SSPR_LDAP_*) instead of the in-memory stand-in. */
+  ldap?: LdapSettings;
+}
+
+/** DESIGN §7: SSPR_LDAP_URL (comma-separated DCs), SSPR_LDAP_BIND_DN, SSPR_LDAP_BIND_PASSWORD, SSPR_LDAP_CA_FILE, SSPR_LDAP_BASE_DN. */
+export interface LdapSettings {
+  urls: string[];
+  bindDn: string;
+  bindPassword: string;
+  caFile: string;
+  baseDn: string;
+}
+
+/** Reads SSPR_LDAP_* or returns undefined when SSPR_LDAP_URL is not set; a partial set is an error naming what is missing. */
+export function ldapSettingsFromEnv(env: Record<string, string | undefined>): LdapSettings | undefined {
+  if (!env.SSPR_LDAP_URL) return undefined;
+  const names = ['SSPR_LDAP_BIND_DN', 'SSPR_LDAP_BIND_PASSWORD', 'SSPR_LDAP_CA_FILE', 'SSPR_LDAP_BASE_DN'] as const;
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((name) => `${name}: required when SSPR_LDAP_URL is set`));
+  }
+  return {
+    urls: env.SSPR_LDAP_URL.split(',')
+      .map((url) => url.trim())
+      .filter(Boolean),
+    bindDn: env.SSPR_LDAP_BIND_DN ?? '',
+    bindPassword: env.SSPR_LDAP_BIND_PASSWORD ?? '',
+    caFile: env.SSPR_LDAP_CA_FILE ?? '',
+    baseDn: env.SSPR_LDAP_BASE_DN ?? '',
+  };
 }
 
 export interface LocalStack {
@@ -59,7 +91,9 @@ export interface LocalStack {
   config: Config;
   clock: Clock;
   store: Store;
-  directory: MemoryDirectory;
+  directory: Directory;
+  /** The stand-in, when the stack runs on it (tests drive its demo states). */
+  memoryDirectory: MemoryDirectory | undefined;
   close(): Promise<void>;
 }
 
@@ -82,13 +116,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const secrets = new LocalSecrets(dataDir);
     const hasher = new ScryptAnswerHasher(secrets);
-    const directory = await MemoryDirectory.fromSeedFile(SEED_FILE, {
-      clock,
-      searchBases: config.domain.searchBases,
-      persistPath: join(dataDir, 'directory.json'),
-    });
-    await enrollIvan(directory, store, hasher, clock);
-    await directory.applyDemoStates();
+    let directory: Directory;
+    let memoryDirectory: MemoryDirectory | undefined;
+    if (options.ldap) {
+      const ldap = new LdapDirectory({
+        urls: options.ldap.urls,
+        bindDn: options.ldap.bindDn,
+        bindPassword: options.ldap.bindPassword,
+        ca: await readFile(options.ldap.caFile),
+        baseDn: options.ldap.baseDn,
+        searchBases: config.domain.searchBases,
+        connectTimeoutMs: config.directory.connectTimeoutMs,
+        operationTimeoutMs: config.directory.operationTimeoutMs,
+        logger,
+      });
+      closers.unshift(() => ldap.close());
+      directory = ldap;
+    } else {
+      memoryDirectory = await MemoryDirectory.fromSeedFile(SEED_FILE, {
+        clock,
+        searchBases: config.domain.searchBases,
+        persistPath: join(dataDir, 'directory.json'),
+      });
+      // On the stand-in the stack owns the demo states; a real AD keeps its own (scripts/samba-ad.sh for Samba).
+      await enrollIvan(memoryDirectory, store, hasher, clock);
+      memoryDirectory.applyDemoStates();
+      directory = memoryDirectory;
+    }
 
     const outboxFile = join(dataDir, 'outbox.jsonl');
     const outbox = localOutbox(store, clock, new FileTransport(outboxFile, (line) => sink(line)), config, logger);
@@ -116,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       store,
       directory,
+      memoryDirectory,
       close: () => closeAll(closers),
     };
   } catch (error) {

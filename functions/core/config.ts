@@ -100,6 +100,17 @@ export const configSchema = z
         searchBases: z.array(distinguishedName).min(1).default(['OU=People,DC=corp,DC=example,DC=test']),
       })
       .prefault({}),
+    /**
+     * The domain controllers, tried in order; one is pinned per request. LDAPS only: the CA bundle and the bind account
+     * come from the deployment's secrets (or SSPR_LDAP_* for the local stack), never from this object.
+     */
+    directory: z
+      .strictObject({
+        urls: z.array(z.url({ protocol: /^ldaps$/, error: 'must be an ldaps:// URL' })).default([]),
+        connectTimeoutMs: z.int().min(100).max(30_000).default(3000),
+        operationTimeoutMs: z.int().min(100).max(60_000).default(5000),
+      })
+      .prefault({}),
     /** Messages to users: where links point and who sends. */
     notifications: z
       .strictObject({

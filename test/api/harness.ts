@@ -5,11 +5,21 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QUESTION_CATALOG } from '../../functions/core/questions.js';
+import type { MemoryDirectory } from '../../local/memoryDirectory.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import {
+  type DemoDirectory,
+  type DirectoryKind,
+  memoryDemoDirectory,
+  sambaDemoDirectory,
+} from '../support/demoDirectory.js';
 import { DEMO_PASSWORDS } from '../support/demoUsers.js';
+import { loadSambaEnv, type SambaEnv } from '../support/sambaDemo.js';
 
 export interface TestStack extends LocalStack {
   logs: string[];
+  demo: DemoDirectory;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   outboxLines(): Promise<Record<string, unknown>[]>;
@@ -28,10 +38,40 @@ export interface ApiResponse {
   text: string;
 }
 
-export async function startTestStack(config: unknown = {}, clockOffsetSeconds = 0): Promise<TestStack> {
+export interface TestStackOptions {
+  config?: unknown;
+  clockOffsetSeconds?: number;
+  directory?: DirectoryKind;
+}
+
+/** Samba suites run only with SSPR_TEST_AD; then a missing Samba is a failure, never a skip. */
+export { SAMBA_ENABLED } from '../support/sambaGate.js';
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sspr-api-'));
   const logs: string[] = [];
-  const stack = await startLocalStack({ dataDir, port: 0, config, clockOffsetSeconds, log: (line) => logs.push(line) });
+  const samba = options.directory === 'samba' ? requireSambaEnv() : undefined;
+  const stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    config: options.config ?? {},
+    clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
+    log: (line) => logs.push(line),
+    ...(samba
+      ? {
+          ldap: {
+            urls: [samba.SSPR_LDAP_URL],
+            bindDn: samba.SSPR_LDAP_BIND_DN,
+            bindPassword: samba.SSPR_LDAP_BIND_PASSWORD,
+            caFile: samba.SSPR_LDAP_CA_FILE,
+            baseDn: samba.SSPR_LDAP_BASE_DN,
+          },
+        }
+      : {}),
+  });
+  const demo = samba
+    ? sambaDemoDirectory(samba, stack.directory)
+    : memoryDemoDirectory(stack.memoryDirectory as MemoryDirectory);
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
     const response = await fetch(`${stack.url}${path}`, {
@@ -49,9 +89,10 @@ export async function startTestStack(config: unknown = {}, clockOffsetSeconds = 
     return { status: response.status, headers: response.headers, body, text };
   };
 
-  return {
+  const testStack: TestStack = {
     ...stack,
     logs,
+    demo,
     request,
     post: (path, body, headers = {}) =>
       request('POST', path, {
@@ -70,6 +111,30 @@ export async function startTestStack(config: unknown = {}, clockOffsetSeconds = 
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  if (samba) await prepareSambaIvan(testStack);
+  return testStack;
+}
+
+function requireSambaEnv(): SambaEnv {
+  const env = loadSambaEnv();
+  if (!env)
+    throw new Error('SSPR_TEST_AD is set but Samba is not running: start it with `bash scripts/samba-ad.sh start`');
+  return env;
+}
+
+/** DESIGN §7: on Samba, ivan is enrolled through the API first, then locked by bad binds. */
+async function prepareSambaIvan(stack: TestStack) {
+  await stack.demo.unlock('ivan');
+  const response = await stack.post('/api/enroll', {
+    username: 'ivan',
+    password: DEMO_PASSWORDS.ivan,
+    answers: ['ivan answer one', 'ivan answer two', 'ivan answer three'].map((answer, i) => ({
+      questionId: QUESTION_CATALOG[i]?.id,
+      answer,
+    })),
+  });
+  if (response.status !== 200) throw new Error(`could not enroll ivan on Samba: ${response.text}`);
+  await stack.demo.lockOut('ivan');
 }
 
 /** The demo users of DESIGN §7. */

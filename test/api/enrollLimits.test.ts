@@ -1,0 +1,3 @@
+import { describeEnrollLimits } from './enrollLimits.suite.js';
+
+describeEnrollLimits('memory');
