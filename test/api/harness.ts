@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QUESTION_CATALOG } from '../../functions/core/questions.js';
 import type { MemoryDirectory } from '../../local/memoryDirectory.js';
-import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { type LdapSettings, type LocalStack, startLocalStack } from '../../local/stack.js';
 import {
   type DemoDirectory,
   type DirectoryKind,
@@ -42,6 +42,8 @@ export interface TestStackOptions {
   config?: unknown;
   clockOffsetSeconds?: number;
   directory?: DirectoryKind;
+  /** Samba only: replace parts of the connection (other DC URLs, another CA) and skip enrolling ivan. */
+  ldap?: Partial<LdapSettings>;
 }
 
 /** Samba suites run only with SSPR_TEST_AD; then a missing Samba is a failure, never a skip. */
@@ -65,6 +67,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
             bindPassword: samba.SSPR_LDAP_BIND_PASSWORD,
             caFile: samba.SSPR_LDAP_CA_FILE,
             baseDn: samba.SSPR_LDAP_BASE_DN,
+            ...options.ldap,
           },
         }
       : {}),
@@ -111,7 +114,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-  if (samba) await prepareSambaIvan(testStack);
+  if (samba && !options.ldap) await prepareSambaIvan(testStack);
   return testStack;
 }
 

@@ -23,7 +23,14 @@ import {
   DirectoryUnavailableError,
 } from '../../functions/core/directory.js';
 import type { LogFields, Logger } from '../../functions/core/log.js';
-import { applySambaDemoStates, asAdmin, loadSambaEnv, lockOutByBadBinds, type SambaEnv } from '../support/sambaDemo.js';
+import {
+  applySambaDemoStates,
+  asAdmin,
+  loadSambaEnv,
+  lockOutByBadBinds,
+  type SambaEnv,
+  sambaDir,
+} from '../support/sambaDemo.js';
 import { SAMBA_ENABLED } from '../support/sambaGate.js';
 import { DEMO_PASSWORDS, describeDirectoryContract } from './directory.contract.js';
 
