@@ -653,10 +653,7 @@ export class MemoryDirectory implements Directory {
 
   /** What an administrator's unlock (lockoutTime := 0) does: badPwdCount goes back to 0 as well. */
   unlock(sam: string): void {
-    const record = this.record(sam);
-    record.lockoutTime = 0n;
-    record.badPwdCount = 0;
-    this.save();
+    this.clearLockout(this.record(sam));
   }
 
   setAttributes(sam: string, patch: MemoryAccountPatch): void {
@@ -781,6 +778,17 @@ export class MemoryDirectory implements Directory {
     return { ok: true };
   }
 
+  /**
+   * @internal The service account's unlock, by objectGuid as the adapter addresses it (<GUID=…>), so an account
+   * renamed since it was read is still the one unlocked. Writing 0 to an account that is not locked is no error in AD.
+   */
+  resetLockout(objectGuid: string): void {
+    const guid = objectGuid.toLowerCase();
+    const record = GUID_PATTERN.test(guid) ? [...this.accounts.values()].find((a) => a.objectGuid === guid) : undefined;
+    if (!record) throw new Error(`cannot reset the lockout of account ${objectGuid}: it no longer exists`);
+    this.clearLockout(record);
+  }
+
   /** @internal */
   domainPolicy(): DirectoryPolicy {
     return { ...this.domainPolicyValue };
@@ -806,6 +814,13 @@ export class MemoryDirectory implements Directory {
     const record = this.accounts.get(sam.toLowerCase());
     if (!record) throw new Error(`no account "${sam}" in the in-memory directory`);
     return record;
+  }
+
+  /** lockoutTime 0 also resets badPwdCount in AD; badPasswordTime stays, as AD keeps it. */
+  private clearLockout(record: AccountRecord): void {
+    record.lockoutTime = 0n;
+    record.badPwdCount = 0;
+    this.save();
   }
 
   private nowFiletime(): bigint {
@@ -1010,6 +1025,11 @@ class MemorySession implements DirectorySession {
   async verifyPassword(account: DirectoryAccount, password: string): Promise<BindOutcome> {
     this.check();
     return this.directory.bind(account.dn, password);
+  }
+
+  async resetLockout(account: DirectoryAccount): Promise<void> {
+    this.check();
+    this.directory.resetLockout(account.objectGuid);
   }
 
   async domainPolicy(): Promise<DirectoryPolicy> {

@@ -13,6 +13,7 @@ import { LdapDirectory } from '../functions/adapters/ldap/ldapDirectory.js';
 import { createLogger } from '../functions/adapters/logger.js';
 import { DynamoStore } from '../functions/adapters/store.js';
 import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
+import { createAnswerHandler } from '../functions/answer.js';
 import { createConfigHandler } from '../functions/config.js';
 import { normalizeAnswer } from '../functions/core/answers.js';
 import type { Clock } from '../functions/core/clock.js';
@@ -26,6 +27,9 @@ import type { Store } from '../functions/core/store.js';
 import { createEnrollHandler } from '../functions/enroll.js';
 import { createFallbackHandler } from '../functions/fallback.js';
 import { createHealthHandler } from '../functions/health.js';
+import { createSendCodeHandler } from '../functions/sendCode.js';
+import { createStartResetHandler } from '../functions/startReset.js';
+import { createUnlockHandler } from '../functions/unlock.js';
 import { offsetClock } from './clock.js';
 import { ensureTable, localClientOptions, startDynalite } from './dynalite.js';
 import { FileTransport } from './fileTransport.js';
@@ -53,6 +57,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** A real AD (SSPR_LDAP_*) instead of the in-memory stand-in. */
   ldap?: LdapSettings;
+  /** Tests only: wrap the ports the handlers get, e.g. to record the sequence of calls (enumeration tests). */
+  wrapPorts?: { store?: (store: Store) => Store; directory?: (directory: Directory) => Directory };
 }
 
 /** DESIGN §7: SSPR_LDAP_URL (comma-separated DCs), SSPR_LDAP_BIND_DN, SSPR_LDAP_BIND_PASSWORD, SSPR_LDAP_CA_FILE, SSPR_LDAP_BASE_DN. */
@@ -146,7 +152,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const outboxFile = join(dataDir, 'outbox.jsonl');
     const outbox = localOutbox(store, clock, new FileTransport(outboxFile, (line) => sink(line)), config, logger);
-    const newContactId = () => randomBytes(9).toString('base64url');
+    const newId = () => randomBytes(9).toString('base64url');
+    const ports = {
+      store: options.wrapPorts?.store?.(store) ?? store,
+      directory: options.wrapPorts?.directory?.(directory) ?? directory,
+      hasher,
+      outbox,
+      secrets,
+      clock,
+      config,
+      logger,
+    };
 
     const server = await startServer({
       host: options.host ?? '127.0.0.1',
@@ -154,8 +170,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webRoot: WEB_ROOT,
       handlers: {
         health: createHealthHandler({ logger, version: process.env.npm_package_version ?? 'local' }),
-        config: createConfigHandler({ config, directory, clock, logger }),
-        enroll: createEnrollHandler({ directory, store, hasher, outbox, clock, config, logger, newContactId }),
+        config: createConfigHandler(ports),
+        enroll: createEnrollHandler({ ...ports, newContactId: newId }),
+        startReset: createStartResetHandler({ ...ports, newChannelId: newId }),
+        answer: createAnswerHandler({ ...ports, newChannelId: newId }),
+        sendCode: createSendCodeHandler({ ...ports, newChannelId: newId }),
+        unlock: createUnlockHandler({ ...ports, newChannelId: newId }),
         fallback: createFallbackHandler({ logger }),
       },
     });

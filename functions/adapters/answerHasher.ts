@@ -116,6 +116,7 @@ export const DUMMY_ANSWER_HASH: AnswerHash = createDummyAnswerHash();
 
 export class ScryptAnswerHasher implements AnswerHasher {
   private readonly params: ScryptParams;
+  private readonly dummy: AnswerHash;
 
   constructor(
     private readonly secrets: Secrets,
@@ -123,6 +124,7 @@ export class ScryptAnswerHasher implements AnswerHasher {
   ) {
     this.params = { ...DEFAULT_SCRYPT_PARAMS, ...params };
     checkParams(this.params);
+    this.dummy = createDummyAnswerHash(this.params);
   }
 
   async hash(normalizedAnswer: string): Promise<AnswerHash> {
@@ -140,12 +142,12 @@ export class ScryptAnswerHasher implements AnswerHasher {
     };
   }
 
-  async verify(normalizedAnswer: string, stored: AnswerHash): Promise<boolean> {
-    const record = readRecord(stored);
+  async verify(normalizedAnswer: string, stored: AnswerHash | null): Promise<boolean> {
+    const record = readRecord(stored ?? this.dummy);
     if (!record) return false;
     // A pepper that cannot be fetched is an outage, not a wrong answer: that error propagates.
     const key = await scryptAsync(await this.keyed(normalizedAnswer), record.salt, record.params);
-    return key.length === record.hash.length && timingSafeEqual(key, record.hash);
+    return stored !== null && key.length === record.hash.length && timingSafeEqual(key, record.hash);
   }
 
   /**

@@ -4,16 +4,25 @@
  * Item layout (pk / sk, all strings; `expiresAt` is the TTL attribute in epoch seconds):
  *   enrollment    ENROLLMENT#<objectGuid lower-case>   ENROLLMENT                       no expiry
  *   rate counter  RATE#<counter>                       W#<windowSeconds>#<windowStartMs> window end
+ *   flow          FLOW#<tokenHash>                     FLOW                             flow expiry
+ *   open flow     OPENFLOW#<subject>                   OPENFLOW                         flow expiry
+ *   failures      FAILURES#<subject>                   answer | code                    window end
+ *   block         BLOCK#<subject>                      BLOCK                            until
  *   audit event   AUDIT#<subject>                      <at ISO>#<requestId>#<random>     at + retention
  *   outbox item   OUTBOX#<id>                          OUTBOX                           createdAt + 1 day
  *
+ * A flow item keeps the flow's own expiry (ms) as `expiresAtMs`, because `expiresAt` is taken by the TTL. The open-flow
+ * item holds the tokenHash of the subject's newest flow; a flow it does not name is dead (one open flow per user).
+ * Failure items hold `count` and `windowEnd` (ms); block items `until` (ms) and `reason`.
+ *
  * Every change is one conditional write on one item (dynalite has no transactions). TTL deletion is late (and never
- * happens on dynalite), so reads that depend on time compare the stored window end with `now` instead of trusting
- * that an expired item is gone.
+ * happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with `now`
+ * instead of trusting that an expired item is gone.
  */
 import { randomBytes } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -23,7 +32,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { LANGUAGES } from '../core/language.js';
-import type { Admission, AuditEvent, Enrollment, OutboxItem, OutboxStatus, RateWindow, Store } from '../core/store.js';
+import type {
+  Admission,
+  AuditEvent,
+  Block,
+  Enrollment,
+  FailureKind,
+  Flow,
+  FlowStep,
+  OutboxItem,
+  OutboxStatus,
+  RateWindow,
+  Store,
+} from '../core/store.js';
 
 const DAY_MS = 86_400_000;
 const OUTBOX_LIFETIME_MS = DAY_MS;
@@ -66,6 +87,10 @@ export const itemKeys = {
     pk: `RATE#${counter}`,
     sk: `W#${windowSeconds}#${windowStart}`,
   }),
+  flow: (tokenHash: string): ItemKey => ({ pk: `FLOW#${tokenHash}`, sk: 'FLOW' }),
+  openFlow: (subject: string): ItemKey => ({ pk: `OPENFLOW#${subject}`, sk: 'OPENFLOW' }),
+  failures: (subject: string, kind: FailureKind): ItemKey => ({ pk: `FAILURES#${subject}`, sk: kind }),
+  block: (subject: string): ItemKey => ({ pk: `BLOCK#${subject}`, sk: 'BLOCK' }),
   auditPartition: (subject: string): string => `AUDIT#${subject}`,
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
 };
@@ -112,6 +137,43 @@ const enrollmentItem = z.object({
 });
 
 const rateItem = z.object({ count: finite, windowEnd: finite });
+
+const FLOW_STEPS = ['question', 'code', 'verified', 'claimed', 'failed', 'done'] as const satisfies readonly FlowStep[];
+const FAILURE_KINDS = ['answer', 'code'] as const satisfies readonly FailureKind[];
+const failureKind = z.enum(FAILURE_KINDS);
+
+const flowItem = z.object({
+  tokenHash: z.string(),
+  purpose: z.enum(['reset', 'unlock']),
+  subject: z.string(),
+  objectGuid: z.string().nullable(),
+  decoy: z.boolean(),
+  language,
+  questionIds: z.array(z.string()),
+  answered: finite,
+  correct: finite,
+  correctRequired: finite,
+  codeRequired: z.boolean(),
+  channels: z.array(z.object({ id: z.string(), channel, address: z.string() })),
+  step: z.enum(FLOW_STEPS),
+  pending: z.string().nullable(),
+  code: z.object({ hmac: z.string(), channelId: z.string(), expiresAt: finite }).nullable(),
+  codeTries: finite,
+  sends: finite,
+  lastSentAt: finite.nullable(),
+  passwordTries: finite,
+  createdAt: finite,
+  expiresAtMs: finite,
+  version: finite,
+});
+
+const openFlowItem = z.object({ tokenHash: z.string() });
+
+const failureItem = z.object({ count: finite, windowEnd: finite });
+// What UPDATED_NEW returns after the increment: only the attribute the update changed.
+const failureCountItem = z.object({ count: finite });
+
+const blockItem = z.object({ subject: z.string(), until: finite, reason: failureKind });
 
 const auditItem = z.object({
   subject: z.string(),
@@ -172,6 +234,50 @@ function windowPosition(counter: string, window: RateWindow, now: number): Windo
   const windowStart = Math.floor(now / windowMs) * windowMs;
   return { key: itemKeys.rate(counter, window.windowSeconds, windowStart), windowEnd: windowStart + windowMs };
 }
+
+/** The flow as an item: explicit copies so nothing but the port's fields reaches the table. */
+function flowRecord(flow: Flow): Record<string, unknown> {
+  if (!Number.isFinite(flow.expiresAt)) throw new Error('DynamoStore: flow expiry must be finite');
+  if (!Number.isInteger(flow.version)) throw new Error('DynamoStore: flow version must be an integer');
+  return {
+    ...itemKeys.flow(flow.tokenHash),
+    entity: 'flow',
+    tokenHash: flow.tokenHash,
+    purpose: flow.purpose,
+    subject: flow.subject,
+    objectGuid: flow.objectGuid,
+    decoy: flow.decoy,
+    language: flow.language,
+    questionIds: [...flow.questionIds],
+    answered: flow.answered,
+    correct: flow.correct,
+    correctRequired: flow.correctRequired,
+    codeRequired: flow.codeRequired,
+    channels: flow.channels.map(({ id, channel, address }) => ({ id, channel, address })),
+    step: flow.step,
+    pending: flow.pending,
+    code: flow.code && { hmac: flow.code.hmac, channelId: flow.code.channelId, expiresAt: flow.code.expiresAt },
+    codeTries: flow.codeTries,
+    sends: flow.sends,
+    lastSentAt: flow.lastSentAt,
+    passwordTries: flow.passwordTries,
+    createdAt: flow.createdAt,
+    expiresAtMs: flow.expiresAt,
+    version: flow.version,
+    [TTL_ATTRIBUTE]: epochSeconds(flow.expiresAt),
+  };
+}
+
+function parseFlow(item: unknown): Flow {
+  const { expiresAtMs, ...flow } = parseItem(flowItem, item, 'flow');
+  return { ...flow, expiresAt: expiresAtMs };
+}
+
+/**
+ * Increment, open, increment, …: each round is at most two single-item writes, and a round is only lost to a parallel
+ * request that opened the window in between, so a handful of rounds is plenty; more means something is wrong.
+ */
+const FAILURE_ROUNDS = 5;
 
 export class DynamoStore implements Store {
   constructor(
@@ -307,6 +413,220 @@ export class DynamoStore implements Store {
     if (!item) return 0;
     const { count, windowEnd } = parseItem(rateItem, item, 'rate counter');
     return windowEnd <= now ? 0 : Math.max(0, count);
+  }
+
+  async createFlow(flow: Flow): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: flowRecord(flow),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The token hash is not named: it is the lookup key of a live flow, which has no place in a log.
+      if (isConditionFailed(error)) throw new Error('DynamoStore.createFlow: a flow with this token already exists');
+      throw storeError('createFlow', error);
+    }
+    // The pointer goes second, so a crash between the writes leaves the old flow current and the new one unreachable:
+    // never a state the caller did not ask for. Unconditional: the newest start always wins.
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...itemKeys.openFlow(flow.subject),
+            entity: 'openFlow',
+            tokenHash: flow.tokenHash,
+            [TTL_ATTRIBUTE]: epochSeconds(flow.expiresAt),
+          },
+        }),
+      );
+    } catch (error) {
+      throw storeError('createFlow', error);
+    }
+  }
+
+  async getFlow(tokenHash: string, now: number): Promise<Flow | null> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: itemKeys.flow(tokenHash), ConsistentRead: true }),
+      );
+      item = result.Item;
+    } catch (error) {
+      throw storeError('getFlow', error);
+    }
+    if (!item) return null;
+    const flow = parseFlow(item);
+    if (flow.expiresAt <= now) return null;
+    let pointer: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: itemKeys.openFlow(flow.subject), ConsistentRead: true }),
+      );
+      pointer = result.Item;
+    } catch (error) {
+      throw storeError('getFlow', error);
+    }
+    // No pointer means the start crashed between its two writes: the flow was never handed out as current.
+    if (!pointer) return null;
+    return parseItem(openFlowItem, pointer, 'open flow').tokenHash === flow.tokenHash ? flow : null;
+  }
+
+  async updateFlow(flow: Flow): Promise<boolean> {
+    const item = flowRecord(flow);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          // Also false for a missing item, so an update never resurrects or invents a flow.
+          ConditionExpression: '#version = :previous',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':previous': flow.version - 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('updateFlow', error);
+    }
+  }
+
+  async recordFailure(subject: string, kind: FailureKind, windowSeconds: number, now: number): Promise<number> {
+    if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
+      throw new Error(`DynamoStore: windowSeconds must be positive (got ${windowSeconds})`);
+    }
+    if (!Number.isFinite(now)) throw new Error('DynamoStore: now must be a finite number of milliseconds');
+    const key = itemKeys.failures(subject, kind);
+    const windowEnd = now + windowSeconds * 1000;
+    for (let round = 0; round < FAILURE_ROUNDS; round++) {
+      try {
+        const result = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'ADD #count :one',
+            // Also false for a missing item; the window's end stays where its first failure put it.
+            ConditionExpression: '#windowEnd > :now',
+            ExpressionAttributeNames: { '#count': 'count', '#windowEnd': 'windowEnd' },
+            ExpressionAttributeValues: { ':one': 1, ':now': now },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return parseItem(failureCountItem, result.Attributes, 'failures').count;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw storeError('recordFailure', error);
+      }
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET #count = :one, #windowEnd = :windowEnd, #expiresAt = :expiresAt, #entity = :entity',
+            // Exactly the complement of the increment's condition: of all parallel callers that find no open window,
+            // one opens it and the others go back to incrementing, so every count is handed out once.
+            ConditionExpression: 'attribute_not_exists(pk) OR #windowEnd <= :now',
+            ExpressionAttributeNames: {
+              '#count': 'count',
+              '#windowEnd': 'windowEnd',
+              '#expiresAt': TTL_ATTRIBUTE,
+              '#entity': 'entity',
+            },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':now': now,
+              ':windowEnd': windowEnd,
+              ':expiresAt': epochSeconds(windowEnd),
+              ':entity': 'failures',
+            },
+          }),
+        );
+        return 1;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw storeError('recordFailure', error);
+      }
+    }
+    throw new Error(`DynamoStore.recordFailure: no window could be opened or counted in ${FAILURE_ROUNDS} rounds`);
+  }
+
+  async failureCount(subject: string, kind: FailureKind, now: number): Promise<number> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: itemKeys.failures(subject, kind),
+          ConsistentRead: true,
+          ProjectionExpression: '#count, #windowEnd',
+          ExpressionAttributeNames: { '#count': 'count', '#windowEnd': 'windowEnd' },
+        }),
+      );
+      item = result.Item;
+    } catch (error) {
+      throw storeError('failureCount', error);
+    }
+    if (!item) return 0;
+    const { count, windowEnd } = parseItem(failureItem, item, 'failures');
+    return windowEnd <= now ? 0 : count;
+  }
+
+  async clearFailures(subject: string): Promise<void> {
+    try {
+      await Promise.all(
+        FAILURE_KINDS.map((kind) =>
+          this.db.send(new DeleteCommand({ TableName: this.tableName, Key: itemKeys.failures(subject, kind) })),
+        ),
+      );
+    } catch (error) {
+      throw storeError('clearFailures', error);
+    }
+  }
+
+  async putBlock(block: Block): Promise<void> {
+    if (!Number.isFinite(block.until)) throw new Error('DynamoStore: block until must be finite');
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...itemKeys.block(block.subject),
+            entity: 'block',
+            subject: block.subject,
+            until: block.until,
+            reason: block.reason,
+            [TTL_ATTRIBUTE]: epochSeconds(block.until),
+          },
+        }),
+      );
+    } catch (error) {
+      throw storeError('putBlock', error);
+    }
+  }
+
+  async getBlock(subject: string, now: number): Promise<Block | null> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: itemKeys.block(subject), ConsistentRead: true }),
+      );
+      item = result.Item;
+    } catch (error) {
+      throw storeError('getBlock', error);
+    }
+    if (!item) return null;
+    const block = parseItem(blockItem, item, 'block');
+    return block.until <= now ? null : block;
+  }
+
+  async deleteBlock(subject: string): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: itemKeys.block(subject) }));
+    } catch (error) {
+      throw storeError('deleteBlock', error);
+    }
   }
 
   async recordAudit(event: AuditEvent, retentionDays: number): Promise<void> {

@@ -91,6 +91,8 @@ export interface DirectorySession {
   findAccount(lookup: AccountLookup): Promise<DirectoryAccount | null>;
   /** Binds as the user on a short-lived connection of its own, never the service connection. */
   verifyPassword(account: DirectoryAccount, password: string): Promise<BindOutcome>;
+  /** Unlocks the account: lockoutTime 0 (which also resets badPwdCount). The service account's delegated right. */
+  resetLockout(account: DirectoryAccount): Promise<void>;
   /** The domain's default password and lockout policy. */
   domainPolicy(): Promise<DirectoryPolicy>;
   /** The PSO named by msDS-ResultantPSO, else the domain policy. Throws when the PSO cannot be read. */

@@ -9,7 +9,6 @@ import { isValidEmail, isValidPhone, sameAddress } from './contacts.js';
 import type { Directory, DirectoryAccount } from './directory.js';
 import { checkEligibility, isHiddenAccount, isLockedOut, reasonForBindFailure } from './eligibility.js';
 import { type FieldProblem, SsprError, validationError } from './errors.js';
-import type { Language } from './language.js';
 import {
   actionLimits,
   admitAll,
@@ -21,8 +20,9 @@ import {
 import type { Logger } from './log.js';
 import { maskDestination } from './masking.js';
 import type { AnswerHasher, Outbox } from './ports.js';
+import { auditor, type RequestSource } from './request.js';
 import type { ChannelKind, EnrolledContact, Enrollment, Store } from './store.js';
-import { reduceUsername } from './username.js';
+import { reduceUsername, usernameProblem } from './username.js';
 
 export interface EnrollInput {
   username: string;
@@ -30,14 +30,6 @@ export interface EnrollInput {
   answers: { questionId: string; answer: string }[];
   email?: string | undefined;
   phone?: string | undefined;
-}
-
-/** Who asked: recorded in audit events, never trusted for anything else. */
-export interface RequestSource {
-  address: string;
-  userAgent: string;
-  requestId: string;
-  language: Language;
 }
 
 export interface EnrollPorts {
@@ -70,20 +62,8 @@ export async function enroll(input: EnrollInput, source: RequestSource, ports: E
   const now = clock.now();
   let subject = typed.limiterKey;
 
-  const audit = (outcome: string, reason?: string) =>
-    store.recordAudit(
-      {
-        subject,
-        at: clock.now(),
-        event: 'enroll',
-        outcome,
-        ...(reason ? { reason } : {}),
-        sourceAddress: source.address,
-        userAgent: source.userAgent,
-        requestId: source.requestId,
-      },
-      config.audit.retentionDays,
-    );
+  const record = auditor(ports, source);
+  const audit = (outcome: string, reason?: string) => record(subject, 'enroll', outcome, reason);
 
   try {
     await admitAll(store, actionLimits('enroll', typed.limiterKey, source.address, config), now);
@@ -148,12 +128,7 @@ export async function enroll(input: EnrollInput, source: RequestSource, ports: E
 function validate(input: EnrollInput, config: Config) {
   const fields: Record<string, FieldProblem> = {};
   const typed = reduceUsername(input.username, config.domain);
-  if (!typed.ok) {
-    fields.username = {
-      message: 'username.invalid',
-      params: { netbios: config.domain.netbiosName, upnSuffix: config.domain.upnSuffixes[0] ?? '' },
-    };
-  }
+  if (!typed.ok) fields.username = usernameProblem(config.domain);
   if (input.password.length === 0) fields.password = { message: 'password.required' };
   Object.assign(fields, checkAnswers(input.answers, config.enrollment));
 
@@ -232,6 +207,10 @@ async function saveEnrollment(
     });
   }
   await store.putEnrollment(enrollment);
+  // A new enrollment is a fresh start: it lifts a self-service block and forgets earlier failures.
+  const subject = account.sAMAccountName.toLowerCase();
+  await store.deleteBlock(subject);
+  await store.clearFailures(subject);
 
   return {
     enrolled: true,

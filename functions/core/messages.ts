@@ -8,6 +8,9 @@ import type { Language } from './language.js';
 type Catalog = Record<string, string>;
 
 const en: Catalog = {
+  'flow.invalid': 'This is not a valid flow id.',
+  'code.format': 'Enter the {length}-digit code.',
+  'channel.unknown': 'Choose one of the offered destinations.',
   'error.VALIDATION': 'Some of what was sent needs correcting.',
   'error.BAD_CREDENTIALS':
     'The username or password is not correct, or the account is locked. If it is locked, use Unlock account.',
@@ -55,6 +58,9 @@ const en: Catalog = {
 };
 
 const de: Catalog = {
+  'flow.invalid': 'Dies ist keine gültige Vorgangs-ID.',
+  'code.format': 'Geben Sie den {length}-stelligen Code ein.',
+  'channel.unknown': 'Wählen Sie eines der angebotenen Ziele.',
   'error.VALIDATION': 'Einige Angaben müssen korrigiert werden.',
   'error.BAD_CREDENTIALS':
     'Benutzername oder Kennwort sind nicht korrekt, oder das Konto ist gesperrt. Ist es gesperrt, nutzen Sie „Konto entsperren“.',
@@ -103,6 +109,9 @@ const de: Catalog = {
 };
 
 const fr: Catalog = {
+  'flow.invalid': 'Ce n’est pas un identifiant de parcours valide.',
+  'code.format': 'Saisissez le code à {length} chiffres.',
+  'channel.unknown': 'Choisissez l’une des destinations proposées.',
   'error.VALIDATION': 'Certaines informations doivent être corrigées.',
   'error.BAD_CREDENTIALS':
     'Le nom d’utilisateur ou le mot de passe est incorrect, ou le compte est verrouillé. S’il est verrouillé, utilisez « Déverrouiller le compte ».',

@@ -9,9 +9,9 @@
  *   account-unlocked      displayName, at; sourceAddress?
  *   password-changed      displayName, at; sourceAddress?
  *   self-service-blocked  displayName, at, until
+ *   verification-code     code, minutes                        a one-time code for a reset or unlock flow
  * `at` and `until` are ISO 8601 times; `displayName` may be '' (the directory has none) and gets a plain greeting;
- * `contact` is an already masked destination (core/masking.ts). Verification codes are not templated here yet: they
- * travel sealed (DESIGN §1) and get their own templates with that work.
+ * `contact` is an already masked destination (core/masking.ts); `code` is digits only and `minutes` a number.
  *
  * Everything that reaches a message from outside is cleaned: control characters, CR/LF and invisible formatting
  * characters are removed, length is capped, and directory values are defanged so a displayName cannot become a link.
@@ -28,7 +28,7 @@ export interface NotificationContext {
   baseUrl: string;
 }
 
-type ParamName = 'displayName' | 'at' | 'until' | 'sourceAddress' | 'contact';
+type ParamName = 'displayName' | 'at' | 'until' | 'sourceAddress' | 'contact' | 'code' | 'minutes';
 
 interface ParamSpec {
   required: readonly ParamName[];
@@ -45,6 +45,7 @@ export const TEMPLATE_PARAMS = {
   'account-unlocked': EVENT_PARAMS,
   'password-changed': EVENT_PARAMS,
   'self-service-blocked': { required: ['displayName', 'at', 'until'], optional: [] },
+  'verification-code': { required: ['code', 'minutes'], optional: [] },
 } as const satisfies Record<string, ParamSpec>;
 
 export type TemplateName = keyof typeof TEMPLATE_PARAMS;
@@ -76,6 +77,12 @@ export function checkTemplateParams(template: string, params: Record<string, unk
   for (const name of ['at', 'until'] as const) {
     const value = params[name];
     if (typeof value === 'string') formatTime(value);
+  }
+  for (const name of ['code', 'minutes'] as const) {
+    const value = params[name];
+    if (typeof value === 'string' && !/^\d{1,10}$/.test(value)) {
+      throw new Error(`notification template ${template}: parameter ${name} must be digits`);
+    }
   }
 }
 
@@ -133,6 +140,8 @@ interface Values {
   until: string;
   sourceAddress: string | undefined;
   contact: string | undefined;
+  code: string;
+  minutes: string;
 }
 
 interface TemplateText {
@@ -192,6 +201,14 @@ const en: LanguageText = {
       event: (v) => `Your password was changed through password self-service on ${v.at}${en.from(v.sourceAddress)}.`,
       sms: (v) => `Your password was changed through self-service on ${v.at}.`,
     },
+    'verification-code': {
+      subject: 'Your verification code',
+      event: (v) =>
+        `Your verification code for password self-service is ${v.code}. It is valid for ${v.minutes} minutes.`,
+      sms: (v) => `Your password self-service code is ${v.code} (valid ${v.minutes} min).`,
+      closing: (helpdesk) =>
+        `Never give this code to anyone. If you did not ask for it, someone may be trying to reset your password: contact ${helpdesk}.`,
+    },
     'self-service-blocked': {
       subject: 'Password self-service is blocked for your account',
       event: (v) =>
@@ -243,6 +260,14 @@ const de: LanguageText = {
         `Ihr Kennwort wurde am ${v.at}${de.from(v.sourceAddress)} über die Kennwort-Selbstbedienung geändert.`,
       sms: (v) => `Ihr Kennwort wurde am ${v.at} über die Selbstbedienung geändert.`,
     },
+    'verification-code': {
+      subject: 'Ihr Bestätigungscode',
+      event: (v) =>
+        `Ihr Bestätigungscode für die Kennwort-Selbstbedienung lautet ${v.code}. Er ist ${v.minutes} Minuten gültig.`,
+      sms: (v) => `Ihr Code für die Kennwort-Selbstbedienung: ${v.code} (${v.minutes} Min. gültig).`,
+      closing: (helpdesk) =>
+        `Geben Sie diesen Code niemandem weiter. Haben Sie ihn nicht angefordert, versucht vielleicht jemand, Ihr Kennwort zurückzusetzen: wenden Sie sich an ${helpdesk}.`,
+    },
     'self-service-blocked': {
       subject: 'Die Kennwort-Selbstbedienung ist für Ihr Konto gesperrt',
       event: (v) =>
@@ -292,6 +317,14 @@ const fr: LanguageText = {
       event: (v) => `Votre mot de passe a été modifié via le libre-service le ${v.at}${fr.from(v.sourceAddress)}.`,
       sms: (v) => `Votre mot de passe a été modifié via le libre-service le ${v.at}.`,
     },
+    'verification-code': {
+      subject: 'Votre code de vérification',
+      event: (v) =>
+        `Votre code de vérification pour le libre-service est ${v.code}. Il est valable ${v.minutes} minutes.`,
+      sms: (v) => `Votre code libre-service : ${v.code} (valable ${v.minutes} min).`,
+      closing: (helpdesk) =>
+        `Ne communiquez jamais ce code. Si vous ne l’avez pas demandé, quelqu’un essaie peut-être de réinitialiser votre mot de passe : contactez ${helpdesk}.`,
+    },
     'self-service-blocked': {
       subject: 'Le libre-service mot de passe est bloqué pour votre compte',
       event: (v) =>
@@ -322,6 +355,8 @@ export function renderMessage(item: OutboxItem, context: NotificationContext): R
     until: item.params.until === undefined ? '' : formatTime(item.params.until),
     sourceAddress: optional(item.params.sourceAddress),
     contact: optional(item.params.contact),
+    code: item.params.code ?? '',
+    minutes: item.params.minutes ?? '',
   };
   const helpdesk = cleanText(context.helpdeskContact, 200);
   const portal = portalUrl(context.baseUrl);

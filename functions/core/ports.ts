@@ -13,8 +13,11 @@ export interface Secrets {
 /** Slow, peppered hashing of normalized answers (functions/adapters/answerHasher.ts). */
 export interface AnswerHasher {
   hash(normalizedAnswer: string): Promise<AnswerHash>;
-  /** Constant-time comparison; false for a hash it cannot read. */
-  verify(normalizedAnswer: string, stored: AnswerHash): Promise<boolean>;
+  /**
+   * Constant-time comparison; false for a hash it cannot read. With null (no enrolled answer: a decoy) it does the
+   * same work against a dummy and returns false, so both paths cost the same.
+   */
+  verify(normalizedAnswer: string, stored: AnswerHash | null): Promise<boolean>;
 }
 
 /** Where request functions hand messages over; they never send mail or SMS themselves. */

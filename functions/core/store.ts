@@ -83,6 +83,70 @@ export interface OutboxItem {
   createdAt: number;
 }
 
+export type FlowPurpose = 'reset' | 'unlock';
+
+/**
+ * question → (code →) verified → done; failed when the questions or the code tries are used up.
+ * `claimed` marks the one request that is acting on a verified flow (setPassword, unlock).
+ */
+export type FlowStep = 'question' | 'code' | 'verified' | 'claimed' | 'failed' | 'done';
+
+/** A code channel offered in a flow; `id` is opaque and stable within the flow. */
+export interface FlowChannel {
+  id: string;
+  channel: ChannelKind;
+  address: string;
+}
+
+export interface FlowCode {
+  /** HMAC-SHA-256 of the code with the pepper, base64url. */
+  hmac: string;
+  channelId: string;
+  expiresAt: number;
+}
+
+/** A reset or unlock flow. Stored under the hash of its token; the token itself is never stored. */
+export interface Flow {
+  /** SHA-256 of the flow token, base64url. */
+  tokenHash: string;
+  purpose: FlowPurpose;
+  /** The limiter key of the user, as in counters, blocks and audit events. */
+  subject: string;
+  /** The account the flow is bound to; null for a decoy of a name that does not resolve. */
+  objectGuid: string | null;
+  /** A decoy flow never passes (enumeration protection). */
+  decoy: boolean;
+  language: Language;
+  /** The questions in the order they are asked. */
+  questionIds: string[];
+  answered: number;
+  correct: number;
+  correctRequired: number;
+  /** Whether a code step follows the questions. */
+  codeRequired: boolean;
+  channels: FlowChannel[];
+  step: FlowStep;
+  /** Set while one request is checking an answer or a code: parallel requests get WRONG_STEP. */
+  pending: string | null;
+  code: FlowCode | null;
+  codeTries: number;
+  sends: number;
+  lastSentAt: number | null;
+  passwordTries: number;
+  createdAt: number;
+  expiresAt: number;
+  /** Bumped by every write; each write is conditional on the version that was read. */
+  version: number;
+}
+
+export type FailureKind = 'answer' | 'code';
+
+export interface Block {
+  subject: string;
+  until: number;
+  reason: FailureKind;
+}
+
 export interface Store {
   getEnrollment(objectGuid: string): Promise<Enrollment | null>;
   /** Replaces any earlier enrollment of the same account. */
@@ -97,6 +161,27 @@ export interface Store {
   giveBack(counter: string, window: RateWindow, now: number): Promise<void>;
   /** How many events the window that holds `now` admitted so far (expired windows count 0). */
   count(counter: string, window: RateWindow, now: number): Promise<number>;
+
+  /** Creates a flow (never overwrites) and makes it the subject's one open flow: a later start replaces it. */
+  createFlow(flow: Flow): Promise<void>;
+  /** The flow, or null when unknown, expired (compared with `now`) or no longer the subject's open flow. */
+  getFlow(tokenHash: string, now: number): Promise<Flow | null>;
+  /** Replaces the flow if its stored version is still `flow.version - 1`; false when another write came first. */
+  updateFlow(flow: Flow): Promise<boolean>;
+
+  /**
+   * Counts one failure of a kind for a subject in a window that starts at its first failure and lasts
+   * `windowSeconds`; returns the count in the window including this one (an expired window starts again at 1).
+   */
+  recordFailure(subject: string, kind: FailureKind, windowSeconds: number, now: number): Promise<number>;
+  /** The failures of a kind in the subject's current window (0 when the window has passed). */
+  failureCount(subject: string, kind: FailureKind, now: number): Promise<number>;
+  /** Clears both failure counts of a subject (success, re-enrollment). */
+  clearFailures(subject: string): Promise<void>;
+  putBlock(block: Block): Promise<void>;
+  /** The subject's block, or null when there is none or its `until` has passed (TTL deletion lags). */
+  getBlock(subject: string, now: number): Promise<Block | null>;
+  deleteBlock(subject: string): Promise<void>;
 
   recordAudit(event: AuditEvent, retentionDays: number): Promise<void>;
   listAudit(subject: string): Promise<AuditEvent[]>;

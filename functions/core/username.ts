@@ -3,6 +3,7 @@
  * domain's forms are accepted; LDAP escaping is the directory adapter's job, not this one's.
  */
 import type { AccountLookup } from './directory.js';
+import type { FieldProblem } from './errors.js';
 
 export type ReducedUsername = { ok: true; lookup: AccountLookup; limiterKey: string } | { ok: false };
 
@@ -78,4 +79,12 @@ export function reduceUsername(input: string, domain: UsernameDomain): ReducedUs
   }
 
   return bySamAccountName(typed);
+}
+
+/** The VALIDATION problem for a name in none of the accepted forms: it says which forms work. */
+export function usernameProblem(domain: UsernameDomain): FieldProblem {
+  return {
+    message: 'username.invalid',
+    params: { netbios: domain.netbiosName, upnSuffix: domain.upnSuffixes[0] ?? '' },
+  };
 }

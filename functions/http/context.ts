@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { RequestSource } from '../core/enroll.js';
 import { negotiateLanguage } from '../core/language.js';
+import type { RequestSource } from '../core/request.js';
 
 /** Header names arrive lower-cased from HTTP API v2; be lenient anyway. */
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {

@@ -4,8 +4,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { RequestSource } from '../core/enroll.js';
 import type { Logger } from '../core/log.js';
+import type { RequestSource } from '../core/request.js';
 import { requestSource } from './context.js';
 import { errorResponse, toSsprError } from './errors.js';
 import { jsonResponse } from './response.js';

@@ -2,12 +2,13 @@
  * Each API suite runs its own local stack (own data dir, own config), so one suite's counters never limit another's.
  * Log lines are captured so a suite can scan them for secrets.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QUESTION_CATALOG } from '../../functions/core/questions.js';
 import type { MemoryDirectory } from '../../local/memoryDirectory.js';
-import { type LdapSettings, type LocalStack, startLocalStack } from '../../local/stack.js';
+import { type LdapSettings, type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
 import {
   type DemoDirectory,
   type DirectoryKind,
@@ -21,13 +22,15 @@ export interface TestStack extends LocalStack {
   logs: string[];
   demo: DemoDirectory;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  post(path: string, body: unknown, headers?: Record<string, string>, localAddress?: string): Promise<ApiResponse>;
   outboxLines(): Promise<Record<string, unknown>[]>;
 }
 
 export interface RequestOptions {
   body?: string;
   headers?: Record<string, string>;
+  /** Send from this loopback address (e.g. 127.0.0.2) instead of 127.0.0.1: another client address for the limits. */
+  localAddress?: string;
 }
 
 export interface ApiResponse {
@@ -44,13 +47,22 @@ export interface TestStackOptions {
   directory?: DirectoryKind;
   /** Samba only: replace parts of the connection (other DC URLs, another CA) and skip enrolling ivan. */
   ldap?: Partial<LdapSettings>;
+  /**
+   * Reuse this data directory (e.g. to restart a stack on the same store with another clock offset). The harness
+   * creates it when missing and never deletes it: whoever chose it cleans it up.
+   */
+  dataDir?: string;
+  /** Passed to the local stack: wrap the ports the handlers get (e.g. to record the sequence of calls). */
+  wrapPorts?: LocalStackOptions['wrapPorts'];
 }
 
 /** Samba suites run only with SSPR_TEST_AD; then a missing Samba is a failure, never a skip. */
 export { SAMBA_ENABLED } from '../support/sambaGate.js';
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'sspr-api-'));
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sspr-api-')));
+  if (!ownDataDir) await mkdir(dataDir, { recursive: true });
   const logs: string[] = [];
   const samba = options.directory === 'samba' ? requireSambaEnv() : undefined;
   const stack = await startLocalStack({
@@ -59,6 +71,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     config: options.config ?? {},
     clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
     log: (line) => logs.push(line),
+    ...(options.wrapPorts ? { wrapPorts: options.wrapPorts } : {}),
     ...(samba
       ? {
           ldap: {
@@ -77,6 +90,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     : memoryDemoDirectory(stack.memoryDirectory as MemoryDirectory);
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
+    if (options.localAddress) return requestFrom(options.localAddress, `${stack.url}${path}`, method, options);
     const response = await fetch(`${stack.url}${path}`, {
       method,
       headers: options.headers ?? {},
@@ -97,10 +111,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     logs,
     demo,
     request,
-    post: (path, body, headers = {}) =>
+    post: (path, body, headers = {}, localAddress) =>
       request('POST', path, {
         body: JSON.stringify(body),
         headers: { 'content-type': 'application/json', ...headers },
+        ...(localAddress ? { localAddress } : {}),
       }),
     outboxLines: async () => {
       const text = await readFile(stack.outboxFile, 'utf8').catch(() => '');
@@ -111,11 +126,39 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     close: async () => {
       await stack.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
   if (samba && !options.ldap) await prepareSambaIvan(testStack);
   return testStack;
+}
+
+/** fetch cannot choose its source address; node:http can (any 127.0.0.0/8 address works on loopback). */
+function requestFrom(localAddress: string, url: string, method: string, options: RequestOptions): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: options.headers ?? {}, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = null;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = null;
+        }
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        resolve({ status: res.statusCode ?? 0, headers, body, text });
+      });
+    });
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
 }
 
 function requireSambaEnv(): SambaEnv {
@@ -125,8 +168,13 @@ function requireSambaEnv(): SambaEnv {
   return env;
 }
 
-/** DESIGN §7: on Samba, ivan is enrolled through the API first, then locked by bad binds. */
+/**
+ * DESIGN §7: on Samba, ivan is enrolled through the API first, then locked by bad binds — once per data directory (a
+ * restart on the same store must not re-enroll him: that would lift his block and clear his failure counts).
+ */
 async function prepareSambaIvan(stack: TestStack) {
+  const ivan = await stack.demo.account('ivan');
+  if (await stack.store.getEnrollment(ivan.objectGuid)) return;
   await stack.demo.unlock('ivan');
   const response = await stack.post('/api/enroll', {
     username: 'ivan',

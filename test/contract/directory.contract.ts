@@ -460,6 +460,75 @@ export function describeDirectoryContract(name: string, makeFixture: () => Promi
       });
     });
 
+    describe('resetLockout', () => {
+      beforeEach(async () => {
+        // Every test relies on ivan locked and nobody else carrying bad passwords.
+        await fixture.resetDemoStates();
+      });
+
+      it('unlocks ivan (locked by the demo states): lockout clear, badPwdCount 0, his password binds', async () => {
+        const ivan = await user('ivan');
+        expect(ivan.computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+        expect(ivan.badPwdCount).toBeGreaterThan(0);
+
+        await session.resetLockout(ivan);
+
+        const after = await user('ivan');
+        expect(after.computedUserAccountControl & UAC.LOCKOUT).toBe(0);
+        expect(after.badPwdCount).toBe(0);
+        expect(await session.verifyPassword(after, DEMO_PASSWORDS.ivan)).toEqual({ ok: true });
+      });
+
+      it('starts the bad-password count afresh: one wrong password after the unlock does not lock again', async () => {
+        await session.resetLockout(await user('ivan'));
+        const ivan = await user('ivan');
+        expect(await session.verifyPassword(ivan, 'Wrong!2026i')).toEqual({ ok: false, subCode: '52e' });
+        const after = await user('ivan');
+        expect(after.badPwdCount).toBe(1);
+        expect(after.computedUserAccountControl & UAC.LOCKOUT).toBe(0);
+      });
+
+      it('is no error on an account that is not locked, which stays usable (and loses its bad-password count)', async () => {
+        const alice = await user('alice');
+        expect(await session.verifyPassword(alice, 'Wrong!2026a')).toEqual({ ok: false, subCode: '52e' });
+        expect((await user('alice')).badPwdCount).toBe(1);
+
+        await expect(session.resetLockout(alice)).resolves.toBeUndefined();
+        await expect(session.resetLockout(alice)).resolves.toBeUndefined();
+
+        const after = await user('alice');
+        expect(after.computedUserAccountControl & UAC.LOCKOUT).toBe(0);
+        expect(after.badPwdCount).toBe(0);
+        expect(await session.verifyPassword(after, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      });
+
+      it('unlocks bob after the fixture locked him, given the account as read before the lockout', async () => {
+        const before = await user('bob');
+        await fixture.lockOut('bob');
+        const locked = await user('bob');
+        expect(locked.computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+        expect(await session.verifyPassword(locked, DEMO_PASSWORDS.bob)).toEqual({ ok: false, subCode: '775' });
+
+        // The stale read names the same account: only its identity matters to the unlock.
+        await session.resetLockout(before);
+
+        const after = await user('bob');
+        expect(after.computedUserAccountControl & UAC.LOCKOUT).toBe(0);
+        expect(after.badPwdCount).toBe(0);
+        expect(await session.verifyPassword(after, DEMO_PASSWORDS.bob)).toEqual({ ok: true });
+      });
+
+      it('leaves the other demo states alone: ivan unlocked does not unlock judy or re-enable carol', async () => {
+        await fixture.lockOut('judy');
+        await session.resetLockout(await user('ivan'));
+        expect((await user('judy')).computedUserAccountControl & UAC.LOCKOUT).toBe(UAC.LOCKOUT);
+        expect(await session.verifyPassword(await user('carol'), DEMO_PASSWORDS.carol)).toEqual({
+          ok: false,
+          subCode: '533',
+        });
+      });
+    });
+
     describe('resetDemoStates', () => {
       it('restores every demo state', async () => {
         await fixture.resetDemoStates();

@@ -477,6 +477,7 @@ describe('in-memory directory: the stand-in itself', () => {
       );
       await expect(session.domainPolicy()).rejects.toBeInstanceOf(DirectoryUnavailableError);
       await expect(session.effectivePolicy(alice)).rejects.toBeInstanceOf(DirectoryUnavailableError);
+      await expect(session.resetLockout(alice)).rejects.toBeInstanceOf(DirectoryUnavailableError);
       await expect(session.close()).resolves.toBeUndefined();
       directory.setAvailable(true);
       const again = await directory.openSession();

@@ -1,7 +1,7 @@
 /**
  * The Store contract (functions/core/store.ts) against DynamoStore on dynalite, in-process, with a fresh table.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
 import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
-import type { AuditEvent, Enrollment, OutboxItem, RateWindow } from '../../functions/core/store.js';
+import type { AuditEvent, Enrollment, Flow, OutboxItem, RateWindow } from '../../functions/core/store.js';
 import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
 
 let dynalite: RunningDynalite;
@@ -182,6 +182,273 @@ describe('rate counters', () => {
   });
 });
 
+describe('flows', () => {
+  const created = 1_700_000_000_000;
+  const lifetime = 15 * 60_000;
+
+  function flow(overrides: Partial<Flow> = {}): Flow {
+    return {
+      tokenHash: randomBytes(32).toString('base64url'),
+      purpose: 'reset',
+      subject: `user-${randomUUID()}`,
+      objectGuid: randomUUID(),
+      decoy: false,
+      language: 'fr',
+      questionIds: ['q3', 'q1', 'q2'],
+      answered: 0,
+      correct: 0,
+      correctRequired: 1,
+      codeRequired: true,
+      channels: [{ id: 'ch1', channel: 'email', address: 'alice@corp.example.test' }],
+      step: 'question',
+      pending: null,
+      code: null,
+      codeTries: 0,
+      sends: 0,
+      lastSentAt: null,
+      passwordTries: 0,
+      createdAt: created,
+      expiresAt: created + lifetime,
+      version: 1,
+      ...overrides,
+    };
+  }
+
+  it('creates, gets and updates a flow', async () => {
+    const original = flow();
+    await store.createFlow(original);
+    expect(await store.getFlow(original.tokenHash, created + 1000)).toEqual(original);
+
+    const next: Flow = {
+      ...original,
+      answered: 3,
+      correct: 1,
+      step: 'code',
+      pending: 'req-1',
+      code: { hmac: 'aG1hYw', channelId: 'ch1', expiresAt: created + 600_000 },
+      sends: 1,
+      lastSentAt: created + 2000,
+      version: 2,
+    };
+    expect(await store.updateFlow(next)).toBe(true);
+    expect(await store.getFlow(original.tokenHash, created + 3000)).toEqual(next);
+  });
+
+  it('keeps a decoy without an account, and stores the TTL in seconds beside the expiry in ms', async () => {
+    const decoy = flow({ objectGuid: null, decoy: true, channels: [], codeRequired: false });
+    await store.createFlow(decoy);
+    expect(await store.getFlow(decoy.tokenHash, created)).toEqual(decoy);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.flow(decoy.tokenHash) }));
+    expect(Item).toMatchObject({ expiresAt: (created + lifetime) / 1000, expiresAtMs: created + lifetime });
+    const pointer = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.openFlow(decoy.subject) }));
+    expect(pointer.Item).toMatchObject({ tokenHash: decoy.tokenHash, expiresAt: (created + lifetime) / 1000 });
+  });
+
+  it('returns null for an unknown flow', async () => {
+    expect(await store.getFlow(randomBytes(32).toString('base64url'), created)).toBeNull();
+  });
+
+  it('never overwrites an existing flow', async () => {
+    const original = flow();
+    await store.createFlow(original);
+    await expect(store.createFlow({ ...original, step: 'verified' })).rejects.toThrow(/already exists/);
+    expect((await store.getFlow(original.tokenHash, created))?.step).toBe('question');
+  });
+
+  it('a second start of the same subject makes the first flow unreachable', async () => {
+    const first = flow();
+    await store.createFlow(first);
+    const second = flow({ subject: first.subject, createdAt: created + 5000, expiresAt: created + 5000 + lifetime });
+    await store.createFlow(second);
+    expect(await store.getFlow(first.tokenHash, created + 6000)).toBeNull();
+    expect(await store.getFlow(second.tokenHash, created + 6000)).toEqual(second);
+    // Another subject's start does not touch this one.
+    await store.createFlow(flow());
+    expect(await store.getFlow(second.tokenHash, created + 6000)).toEqual(second);
+  });
+
+  it('a flow whose open-flow pointer was never written (crash between the writes) is unreachable', async () => {
+    const orphan = flow();
+    // The flow item as createFlow's first write leaves it.
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...orphan,
+          ...itemKeys.flow(orphan.tokenHash),
+          expiresAtMs: orphan.expiresAt,
+          expiresAt: orphan.expiresAt / 1000,
+        },
+      }),
+    );
+    expect(await store.getFlow(orphan.tokenHash, created)).toBeNull();
+  });
+
+  it('returns null for an expired flow although its item still exists', async () => {
+    const original = flow();
+    await store.createFlow(original);
+    expect(await store.getFlow(original.tokenHash, original.expiresAt - 1)).toEqual(original);
+    expect(await store.getFlow(original.tokenHash, original.expiresAt)).toBeNull();
+    expect(await store.getFlow(original.tokenHash, original.expiresAt + 3_600_000)).toBeNull();
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.flow(original.tokenHash) }));
+    expect(Item).toBeDefined();
+  });
+
+  it('refuses an update from a stale version and changes nothing', async () => {
+    const original = flow();
+    await store.createFlow(original);
+    const winner = { ...original, answered: 1, version: 2 };
+    expect(await store.updateFlow(winner)).toBe(true);
+    // A request that read version 1 as well, and wants to write version 2.
+    expect(await store.updateFlow({ ...original, answered: 1, correct: 1, version: 2 })).toBe(false);
+    // A version that skips ahead is just as stale.
+    expect(await store.updateFlow({ ...original, step: 'done', version: 4 })).toBe(false);
+    expect(await store.getFlow(original.tokenHash, created)).toEqual(winner);
+  });
+
+  it('does not create a flow through an update', async () => {
+    const ghost = flow({ version: 1 });
+    expect(await store.updateFlow(ghost)).toBe(false);
+    expect(await store.updateFlow({ ...ghost, version: 0 })).toBe(false);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.flow(ghost.tokenHash) }));
+    expect(Item).toBeUndefined();
+  });
+
+  it('lets exactly one of 20 parallel updates from the same read win', async () => {
+    const original = flow();
+    await store.createFlow(original);
+    const read = await store.getFlow(original.tokenHash, created);
+    if (!read) throw new Error('flow not found');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.updateFlow({ ...read, pending: `req-${i}`, version: read.version + 1 }),
+      ),
+    );
+    expect(results.filter((r) => r)).toHaveLength(1);
+    const winner = results.indexOf(true);
+    expect(await store.getFlow(original.tokenHash, created)).toEqual({
+      ...read,
+      pending: `req-${winner}`,
+      version: read.version + 1,
+    });
+  });
+});
+
+describe('failures', () => {
+  const now = 1_700_000_000_000;
+  const day = 86_400;
+
+  it('counts failures in a window that starts at the first one', async () => {
+    const subject = `user-${randomUUID()}`;
+    expect(await store.recordFailure(subject, 'answer', day, now)).toBe(1);
+    expect(await store.recordFailure(subject, 'answer', day, now + 1000)).toBe(2);
+    expect(await store.recordFailure(subject, 'answer', day, now + day * 1000 - 1)).toBe(3);
+    expect(await store.failureCount(subject, 'answer', now + day * 1000 - 1)).toBe(3);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.failures(subject, 'answer') }));
+    expect(Item).toMatchObject({ count: 3, windowEnd: now + day * 1000, expiresAt: now / 1000 + day });
+  });
+
+  it('keeps kinds and subjects apart', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.recordFailure(subject, 'answer', day, now);
+    await store.recordFailure(subject, 'answer', day, now);
+    expect(await store.recordFailure(subject, 'code', day, now)).toBe(1);
+    expect(await store.failureCount(subject, 'answer', now)).toBe(2);
+    expect(await store.failureCount(subject, 'code', now)).toBe(1);
+    expect(await store.failureCount(`${subject}-other`, 'answer', now)).toBe(0);
+  });
+
+  it('starts again at 1 once the window has ended', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.recordFailure(subject, 'code', 60, now);
+    await store.recordFailure(subject, 'code', 60, now + 30_000);
+    const ended = now + 60_000;
+    expect(await store.failureCount(subject, 'code', ended - 1)).toBe(2);
+    // The item is still there (nothing deletes it); the count must not rely on that.
+    expect(await store.failureCount(subject, 'code', ended)).toBe(0);
+    expect(await store.recordFailure(subject, 'code', 60, ended)).toBe(1);
+    // The new window starts at that failure, not at the old window's end.
+    expect(await store.recordFailure(subject, 'code', 60, ended + 59_999)).toBe(2);
+    expect(await store.failureCount(subject, 'code', ended + 60_000)).toBe(0);
+  });
+
+  it('hands out every count from 1 to 20 exactly once to 20 parallel failures', async () => {
+    const subject = `user-${randomUUID()}`;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.recordFailure(subject, 'answer', day, now)),
+    );
+    expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await store.failureCount(subject, 'answer', now)).toBe(20);
+  });
+
+  it('hands out every count once when parallel failures find an ended window', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.recordFailure(subject, 'answer', 60, now);
+    await store.recordFailure(subject, 'answer', 60, now);
+    const later = now + 120_000;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.recordFailure(subject, 'answer', 60, later)),
+    );
+    expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await store.failureCount(subject, 'answer', later)).toBe(20);
+  });
+
+  it('clears both kinds', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.recordFailure(subject, 'answer', day, now);
+    await store.recordFailure(subject, 'code', day, now);
+    await store.clearFailures(subject);
+    expect(await store.failureCount(subject, 'answer', now)).toBe(0);
+    expect(await store.failureCount(subject, 'code', now)).toBe(0);
+    expect(await store.recordFailure(subject, 'answer', day, now)).toBe(1);
+    // Clearing a subject without failures is not an error.
+    await store.clearFailures(`user-${randomUUID()}`);
+  });
+
+  it('refuses a window that is not a positive length', async () => {
+    await expect(store.recordFailure('u', 'answer', 0, now)).rejects.toThrow(/windowSeconds/);
+  });
+});
+
+describe('blocks', () => {
+  const now = 1_700_000_000_000;
+
+  it('puts and gets a block, with the TTL at its end', async () => {
+    const subject = `user-${randomUUID()}`;
+    const block = { subject, until: now + 86_400_000, reason: 'answer' as const };
+    await store.putBlock(block);
+    expect(await store.getBlock(subject, now)).toEqual(block);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.block(subject) }));
+    expect(Item?.expiresAt).toBe(now / 1000 + 86_400);
+  });
+
+  it('returns null when there is no block, or its until has passed although the item exists', async () => {
+    const subject = `user-${randomUUID()}`;
+    expect(await store.getBlock(subject, now)).toBeNull();
+    await store.putBlock({ subject, until: now + 1000, reason: 'code' });
+    expect(await store.getBlock(subject, now + 999)).not.toBeNull();
+    expect(await store.getBlock(subject, now + 1000)).toBeNull();
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.block(subject) }));
+    expect(Item).toBeDefined();
+  });
+
+  it('replaces an earlier block', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.putBlock({ subject, until: now + 1000, reason: 'answer' });
+    const later = { subject, until: now + 5000, reason: 'code' as const };
+    await store.putBlock(later);
+    expect(await store.getBlock(subject, now + 2000)).toEqual(later);
+  });
+
+  it('deletes a block, and deleting none is not an error', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.putBlock({ subject, until: now + 1000, reason: 'answer' });
+    await store.deleteBlock(subject);
+    expect(await store.getBlock(subject, now)).toBeNull();
+    await store.deleteBlock(subject);
+  });
+});
+
 describe('audit', () => {
   function event(subject: string, at: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
     return {
@@ -320,6 +587,10 @@ describe('errors', () => {
     await expect(broken.getOutboxItem('x')).rejects.toThrow(/getOutboxItem failed/);
     await expect(broken.giveBack('c', { limit: 1, windowSeconds: 60 }, 0)).rejects.toThrow(/giveBack failed/);
     await expect(broken.markOutboxItem('x', 'sent', 0)).rejects.toThrow(/markOutboxItem failed/);
+    await expect(broken.getFlow('x', 0)).rejects.toThrow(/getFlow failed/);
+    await expect(broken.recordFailure('u', 'answer', 60, 0)).rejects.toThrow(/recordFailure failed/);
+    await expect(broken.clearFailures('u')).rejects.toThrow(/clearFailures failed/);
+    await expect(broken.getBlock('u', 0)).rejects.toThrow(/getBlock failed/);
   });
 });
 

@@ -1,11 +1,23 @@
-import { Ber, BerWriter, type Entry } from 'ldapts';
-import { describe, expect, it } from 'vitest';
+import {
+  Ber,
+  BerWriter,
+  type Change,
+  Client,
+  type Entry,
+  InsufficientAccessError,
+  NoSuchObjectError,
+  UnavailableError,
+  UnwillingToPerformError,
+} from 'ldapts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accountFromEntries, domainPolicyFromEntry, psoPolicyFromEntry } from '../../functions/adapters/ldap/entry.js';
 import { accountFilter } from '../../functions/adapters/ldap/filter.js';
 import { guidToBytes } from '../../functions/adapters/ldap/guid.js';
 import { LdapDirectory, type LdapDirectoryOptions } from '../../functions/adapters/ldap/ldapDirectory.js';
 import { uniqueMatch } from '../../functions/adapters/ldap/match.js';
 import { SD_FLAGS, SdFlagsControl } from '../../functions/adapters/ldap/sdFlagsControl.js';
+import { type DirectoryAccount, DirectoryUnavailableError } from '../../functions/core/directory.js';
+import { LOG_FIELDS, type LogFields, type Logger } from '../../functions/core/log.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -332,5 +344,116 @@ describe('entries → port values', () => {
     expect(() => psoPolicyFromEntry({ ...psoEntry, 'msDS-LockoutThreshold': [] })).toThrow(
       /msDS-LockoutThreshold.*Password Settings Container/,
     );
+  });
+});
+
+describe('resetLockout (LDAP operations stubbed, no DC)', () => {
+  const ivan: DirectoryAccount = {
+    dn: 'CN=Ivan Irwin,OU=People,DC=corp,DC=example,DC=test',
+    objectGuid: 'bd326293-1513-494d-93b9-726e73cb20c0',
+    objectSid: 'S-1-5-21-1-2-3-1109',
+    sAMAccountName: 'ivan',
+    sAMAccountType: 805306368,
+    userPrincipalName: 'ivan@corp.example.test',
+    displayName: 'Ivan Irwin',
+    mail: 'ivan@corp.example.test',
+    mobile: null,
+    userAccountControl: 512,
+    computedUserAccountControl: 0x10,
+    accountExpires: 0n,
+    pwdLastSet: 1n,
+    badPwdCount: 5,
+    adminCount: 0,
+    logonHours: null,
+    userWorkstations: null,
+    tokenGroups: [],
+    changePasswordDeniedTo: [],
+    resultantPso: null,
+  };
+
+  const lines: { level: string; message: string; fields: LogFields }[] = [];
+  const logger: Logger = {
+    info: (message, fields = {}) => lines.push({ level: 'info', message, fields }),
+    warn: (message, fields = {}) => lines.push({ level: 'warn', message, fields }),
+    error: (message, fields = {}) => lines.push({ level: 'error', message, fields }),
+  };
+
+  /** A session whose service bind succeeds and whose modify answers `outcome`, without a socket. */
+  async function sessionWhereModify(outcome: () => Promise<void>) {
+    vi.spyOn(Client.prototype, 'bind').mockResolvedValue(undefined);
+    vi.spyOn(Client.prototype, 'unbind').mockResolvedValue(undefined);
+    const modify = vi.spyOn(Client.prototype, 'modify').mockImplementation(outcome);
+    const directory = new LdapDirectory(options({ urls: ['ldaps://dc1.corp.example.test'], logger }));
+    return { session: await directory.openSession(), modify, directory };
+  }
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    lines.length = 0;
+  });
+
+  it('replaces lockoutTime with 0 on <GUID=…>, so a renamed account is still the one unlocked', async () => {
+    const { session, modify } = await sessionWhereModify(async () => undefined);
+    await session.resetLockout({ ...ivan, objectGuid: ivan.objectGuid.toUpperCase() });
+    expect(modify).toHaveBeenCalledTimes(1);
+    const [dn, change] = modify.mock.calls[0] ?? [];
+    expect(dn).toBe(`<GUID=${ivan.objectGuid}>`);
+    const { operation, modification } = change as Change;
+    expect(operation).toBe('replace');
+    expect(modification.type).toBe('lockoutTime');
+    expect(modification.values).toEqual(['0']);
+  });
+
+  it('names the missing right "write lockoutTime" on InsufficientAccess (50) and logs allow-listed fields', async () => {
+    const { session } = await sessionWhereModify(() =>
+      Promise.reject(new InsufficientAccessError(`00002098: Object ${ivan.dn} has no write property access`)),
+    );
+    const error = await session.resetLockout(ivan).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(DirectoryUnavailableError);
+    expect((error as Error).message).toMatch(/write lockoutTime/);
+    expect((error as Error).message).toContain(ivan.dn);
+    const logged = lines.filter((l) => l.level === 'error');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.message).toMatch(/unlock/);
+    expect(logged[0]?.fields).toMatchObject({
+      controller: 'ldaps://dc1.corp.example.test:636',
+      subject: ivan.objectGuid,
+      reason: 'write lockoutTime',
+      errorName: 'InsufficientAccessError',
+    });
+    for (const field of Object.keys(logged[0]?.fields ?? {})) expect(LOG_FIELDS).toContain(field);
+  });
+
+  it('maps a busy or unavailable DC to DirectoryUnavailableError', async () => {
+    const { session } = await sessionWhereModify(() => Promise.reject(new UnavailableError('unavailable')));
+    await expect(session.resetLockout(ivan)).rejects.toBeInstanceOf(DirectoryUnavailableError);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('retries once on a fresh connection when the service connection dropped under the write', async () => {
+    let calls = 0;
+    const { session, modify, directory } = await sessionWhereModify(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('Connection closed before message response was received');
+    });
+    await session.resetLockout(ivan);
+    expect(modify).toHaveBeenCalledTimes(2);
+    expect(directory.stats().serviceConnectionsOpened).toBeGreaterThanOrEqual(2);
+  });
+
+  it('says so when the account no longer exists; passes other refusals through as they are', async () => {
+    const gone = await sessionWhereModify(() => Promise.reject(new NoSuchObjectError('no such object')));
+    await expect(gone.session.resetLockout(ivan)).rejects.toThrow(/no longer exists/);
+    vi.restoreAllMocks();
+    const unwilling = new UnwillingToPerformError('unwilling');
+    const refused = await sessionWhereModify(() => Promise.reject(unwilling));
+    await expect(refused.session.resetLockout(ivan)).rejects.toBe(unwilling);
+  });
+
+  it('refuses an objectGuid that is not a GUID without writing anything', async () => {
+    const { session, modify } = await sessionWhereModify(async () => undefined);
+    await expect(session.resetLockout({ ...ivan, objectGuid: '*>,CN=Administrator' })).rejects.toThrow(/not a GUID/);
+    expect(modify).not.toHaveBeenCalled();
   });
 });

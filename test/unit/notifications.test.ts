@@ -34,6 +34,8 @@ function paramsFor(template: keyof typeof TEMPLATE_PARAMS): Record<string, strin
     until: '2026-03-02T09:05:00Z',
     sourceAddress: '192.0.2.10',
     contact: 'a•••@example.com',
+    code: '042917',
+    minutes: '10',
   };
   const spec = TEMPLATE_PARAMS[template];
   const names: readonly string[] = [...spec.required, ...spec.optional];
@@ -197,11 +199,27 @@ describe('TEMPLATE_PARAMS', () => {
     expect(TEMPLATE_NAMES).toContain('contact-added');
   });
 
-  it('names no secret as a parameter of any template', () => {
-    for (const spec of Object.values(TEMPLATE_PARAMS)) {
+  it('names no secret as a parameter of any template but the code template, which carries only its code', () => {
+    for (const [template, spec] of Object.entries(TEMPLATE_PARAMS)) {
+      if (template === 'verification-code') {
+        expect([...spec.required, ...spec.optional].sort()).toEqual(['code', 'minutes']);
+        continue;
+      }
       for (const name of [...spec.required, ...spec.optional]) {
         expect(name).not.toMatch(/code|password|answer|token|secret|pepper|key/i);
       }
     }
+  });
+
+  it('the code template takes digits only', () => {
+    expect(() =>
+      renderMessage(item({ template: 'verification-code', params: { code: '12ab56', minutes: '10' } }), context),
+    ).toThrow(/must be digits/);
+    const email = renderMessage(
+      item({ template: 'verification-code', params: { code: '042917', minutes: '10' } }),
+      context,
+    );
+    expect(email.body).toContain('042917');
+    expect(email.subject).not.toContain('042917');
   });
 });

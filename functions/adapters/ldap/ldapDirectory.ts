@@ -7,7 +7,7 @@
  * first DC that answers, so a read right after a write sees it. TLS is always verified against the configured CA.
  */
 import * as tls from 'node:tls';
-import { Client, type Entry, NoSuchObjectError, ResultCodeError } from 'ldapts';
+import { Attribute, Change, Client, type Entry, NoSuchObjectError, ResultCodeError } from 'ldapts';
 import {
   type AccountLookup,
   type BindOutcome,
@@ -31,6 +31,7 @@ import {
   SECURITY_DESCRIPTOR_ATTRIBUTE,
 } from './entry.js';
 import { accountFilter } from './filter.js';
+import { isCanonicalGuid } from './guid.js';
 import { uniqueMatch } from './match.js';
 import { SD_FLAGS, SdFlagsControl } from './sdFlagsControl.js';
 
@@ -207,7 +208,10 @@ export class LdapDirectory implements Directory {
 
   // -- used by LdapSession ------------------------------------------------------------------------------------
 
-  /** @internal Runs read-only work on the controller's service connection, reopening it once if it dropped. */
+  /**
+   * @internal Runs work on the controller's service connection, reopening it once if it dropped. The work may run
+   * twice, so it must be idempotent (reads, or a write such as lockoutTime 0).
+   */
   async withServiceConnection<T>(controller: Controller, work: (client: Client) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('directory used after close()');
     const client = await this.serviceClient(controller);
@@ -415,6 +419,45 @@ class LdapSession implements DirectorySession {
     // AD reads a simple bind with an empty password as an anonymous bind, and "succeeds".
     if (password === '') return { ok: false, subCode: '52e' };
     return this.directory.bindAsUser(this.pinned, account.dn, password);
+  }
+
+  async resetLockout(account: DirectoryAccount): Promise<void> {
+    this.check();
+    // By GUID, not DN: an account renamed or moved since it was read is still the one unlocked. The check keeps
+    // anything but a GUID out of the DN string.
+    if (!isCanonicalGuid(account.objectGuid)) {
+      throw new Error(`cannot reset the lockout of ${account.dn}: objectGuid ${account.objectGuid} is not a GUID`);
+    }
+    const target = `<GUID=${account.objectGuid.toLowerCase()}>`;
+    // lockoutTime can only ever be written as 0, and writing it twice does no harm, so the one retry after a dropped
+    // connection is safe.
+    const unlock = new Change({
+      operation: 'replace',
+      modification: new Attribute({ type: 'lockoutTime', values: ['0'] }),
+    });
+    try {
+      await this.directory.withServiceConnection(this.pinned, (client) => client.modify(target, unlock));
+    } catch (error) {
+      if (error instanceof ResultCodeError && error.code === 50) {
+        // A delegation problem, the same for every account under that OU: ops must fix it, a retry will not.
+        this.directory.logger?.error('the service account may not unlock accounts', {
+          controller: this.controller,
+          subject: account.objectGuid,
+          reason: 'write lockoutTime',
+          errorName: error.name,
+          errorMessage: error.message,
+        });
+        throw new Error(
+          `the service account lacks the right "write lockoutTime" on ${account.dn} (insufficient access on ` +
+            `${this.controller}): delegate it on the users' OU`,
+          { cause: error },
+        );
+      }
+      if (error instanceof NoSuchObjectError) {
+        throw new Error(`cannot reset the lockout of ${account.dn}: the account no longer exists`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async domainPolicy(): Promise<DirectoryPolicy> {

@@ -1,0 +1,18 @@
+/** POST /api/reset/answer: check the answer to the current challenge, a question or a code (DESIGN §3). */
+import * as z from 'zod';
+import { answerChallenge } from './core/flow/answer.js';
+import type { FlowPorts } from './core/flow/ports.js';
+import { parseJsonBody } from './http/body.js';
+import { type HttpHandler, httpRoute } from './http/route.js';
+
+const answerBody = z.strictObject({
+  flowId: z.string().max(128),
+  answer: z.string().max(1024),
+});
+
+export function createAnswerHandler(ports: FlowPorts): HttpHandler {
+  return httpRoute('answer', ports.logger, async (event, source) => ({
+    statusCode: 200,
+    body: await answerChallenge(parseJsonBody(event, answerBody), source, ports),
+  }));
+}

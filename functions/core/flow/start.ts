@@ -1,0 +1,168 @@
+/**
+ * POST /api/reset/start (DESIGN §4 Reset and unlock, Enumeration protection): open a reset or unlock flow and ask
+ * the first question. Unless the operator reveals account states, an unknown, ineligible, not enrolled or blocked user
+ * gets a decoy flow that looks and fails like a real one, after the same directory and store calls.
+ */
+import type { Config } from '../config.js';
+import { isValidEmail } from '../contacts.js';
+import { decoyObjectGuid, decoyQuestionIds, shuffled } from '../decoys.js';
+import type { DirectoryAccount } from '../directory.js';
+import { checkEligibility, isHiddenAccount } from '../eligibility.js';
+import { type IneligibilityReason, SsprError, validationError } from '../errors.js';
+import { actionLimits, admitAll } from '../limits.js';
+import { QUESTION_CATALOG } from '../questions.js';
+import { auditor, type RequestSource } from '../request.js';
+import type { Enrollment, Flow, FlowChannel, FlowPurpose } from '../store.js';
+import { hashToken, newToken } from '../tokens.js';
+import { reduceUsername, usernameProblem } from '../username.js';
+import { type Challenge, questionChallenge } from './challenge.js';
+import type { FlowPorts } from './ports.js';
+
+export interface StartInput {
+  username: string;
+  purpose: FlowPurpose;
+}
+
+export interface StartResult {
+  flowId: string;
+  expiresInSeconds: number;
+  challenge: Challenge;
+}
+
+type Refusal =
+  | { code: 'NOT_ENROLLED' }
+  | { code: 'NOT_ELIGIBLE'; reason: IneligibilityReason }
+  | { code: 'BLOCKED'; retryAfterSeconds: number };
+
+export async function startFlow(input: StartInput, source: RequestSource, ports: FlowPorts): Promise<StartResult> {
+  const { config, store, clock } = ports;
+  const typed = reduceUsername(input.username, config.domain);
+  if (!typed.ok) throw validationError({ username: usernameProblem(config.domain) });
+
+  const now = clock.now();
+  const audit = auditor(ports, source);
+  let subject = typed.limiterKey;
+  try {
+    await admitAll(store, actionLimits('start', typed.limiterKey, source.address, config), now);
+  } catch (error) {
+    if (error instanceof SsprError) await audit(subject, 'start', error.code);
+    throw error;
+  }
+
+  const decoyKey = await ports.secrets.decoyKey();
+  const session = await ports.directory.openSession();
+  let account: DirectoryAccount | null;
+  try {
+    const found = await session.findAccount(typed.lookup);
+    account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
+  } finally {
+    await session.close();
+  }
+  if (account) subject = account.sAMAccountName.toLowerCase();
+
+  // Every path asks the store the same questions, whatever it knows about the name.
+  const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, subject));
+  const block = await store.getBlock(subject, now);
+  const channels = account && enrollment ? codeChannels(account, enrollment, config, ports.newChannelId) : [];
+  const refusal = refusalFor(account, enrollment, block?.until ?? null, channels, now, config);
+
+  if (refusal && config.revealAccountState) {
+    await audit(subject, 'start', refusal.code, 'reason' in refusal ? refusal.reason : undefined);
+    throw new SsprError(refusal.code, {
+      ...('reason' in refusal ? { reason: refusal.reason } : {}),
+      ...('retryAfterSeconds' in refusal ? { retryAfterSeconds: refusal.retryAfterSeconds } : {}),
+    });
+  }
+
+  const asked = config.reset.questionsAsked;
+  const decoy = refusal !== null;
+  const questionIds =
+    enrollment && enrollment.answers.length >= asked
+      ? shuffled(enrollment.answers.map((a) => a.questionId)).slice(0, asked)
+      : shuffled(
+          decoyQuestionIds(
+            decoyKey,
+            subject,
+            QUESTION_CATALOG.map((q) => q.id),
+            asked,
+          ),
+        );
+  const codeRequired = !decoy && config.codes.required !== 'never' && channels.length > 0;
+  const correctRequired = Math.min(
+    questionIds.length,
+    codeRequired ? config.reset.correctAnswersRequired : config.reset.correctAnswersRequiredWithoutCode,
+  );
+
+  const token = newToken();
+  const flow: Flow = {
+    tokenHash: hashToken(token),
+    purpose: input.purpose,
+    subject,
+    objectGuid: account?.objectGuid ?? null,
+    decoy,
+    language: source.language,
+    questionIds,
+    answered: 0,
+    correct: 0,
+    correctRequired,
+    codeRequired,
+    channels: decoy ? [] : channels,
+    step: 'question',
+    pending: null,
+    code: null,
+    codeTries: 0,
+    sends: 0,
+    lastSentAt: null,
+    passwordTries: 0,
+    createdAt: now,
+    expiresAt: now + config.reset.flowMinutes * 60_000,
+    version: 1,
+  };
+  await store.createFlow(flow);
+  // The audit trail keeps the real reason; the response never shows it.
+  await audit(subject, 'start', decoy ? 'decoy' : 'started', refusal?.code);
+
+  return {
+    flowId: token,
+    expiresInSeconds: config.reset.flowMinutes * 60,
+    challenge: questionChallenge(flow, source.language),
+  };
+}
+
+function refusalFor(
+  account: DirectoryAccount | null,
+  enrollment: Enrollment | null,
+  blockedUntil: number | null,
+  channels: FlowChannel[],
+  now: number,
+  config: Config,
+): Refusal | null {
+  if (!account) return { code: 'NOT_ENROLLED' };
+  const eligibility = checkEligibility('start', account, { nowMs: now, eligibility: config.eligibility });
+  if (!eligibility.eligible) return { code: 'NOT_ELIGIBLE', reason: eligibility.reason };
+  if (!enrollment) return { code: 'NOT_ENROLLED' };
+  if (blockedUntil !== null) return { code: 'BLOCKED', retryAfterSeconds: Math.ceil((blockedUntil - now) / 1000) };
+  if (config.codes.required === 'always' && channels.length === 0) {
+    return { code: 'NOT_ELIGIBLE', reason: 'NO_VERIFICATION_CHANNEL' };
+  }
+  return null;
+}
+
+/**
+ * Where a code may go: verified enrolled e-mail addresses, and the directory's mail when the operator allows it.
+ * (SMS channels come with the SMS issue.)
+ */
+function codeChannels(
+  account: DirectoryAccount,
+  enrollment: Enrollment,
+  config: Config,
+  newId: () => string,
+): FlowChannel[] {
+  const addresses = new Map<string, string>();
+  if (config.codes.useDirectoryContacts && account.mail && isValidEmail(account.mail))
+    addresses.set(account.mail.toLowerCase(), account.mail);
+  for (const contact of enrollment.contacts) {
+    if (contact.channel === 'email' && contact.verified) addresses.set(contact.address.toLowerCase(), contact.address);
+  }
+  return [...addresses.values()].map((address) => ({ id: newId(), channel: 'email', address }));
+}

@@ -1,0 +1,19 @@
+/**
+ * Flow and enrollment tokens (DESIGN §3 pinned details): 32 random bytes as 43 base64url characters, stored only as
+ * their SHA-256, so a copy of the table cannot be replayed.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function isTokenFormat(value: string): boolean {
+  return TOKEN_FORMAT.test(value);
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
+}

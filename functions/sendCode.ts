@@ -1,0 +1,18 @@
+/** POST /api/reset/code: queue a verification code to one of the flow's channels (DESIGN §3). */
+import * as z from 'zod';
+import type { FlowPorts } from './core/flow/ports.js';
+import { sendCode } from './core/flow/sendCode.js';
+import { parseJsonBody } from './http/body.js';
+import { type HttpHandler, httpRoute } from './http/route.js';
+
+const sendCodeBody = z.strictObject({
+  flowId: z.string().max(128),
+  channelId: z.string().max(64),
+});
+
+export function createSendCodeHandler(ports: FlowPorts): HttpHandler {
+  return httpRoute('sendCode', ports.logger, async (event, source) => ({
+    statusCode: 202,
+    body: await sendCode(parseJsonBody(event, sendCodeBody), source, ports),
+  }));
+}

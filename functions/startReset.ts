@@ -1,0 +1,18 @@
+/** POST /api/reset/start: open a reset or unlock flow and return the first challenge (DESIGN §3). */
+import * as z from 'zod';
+import type { FlowPorts } from './core/flow/ports.js';
+import { startFlow } from './core/flow/start.js';
+import { parseJsonBody } from './http/body.js';
+import { type HttpHandler, httpRoute } from './http/route.js';
+
+const startBody = z.strictObject({
+  username: z.string().max(256),
+  purpose: z.enum(['reset', 'unlock']),
+});
+
+export function createStartResetHandler(ports: FlowPorts): HttpHandler {
+  return httpRoute('startReset', ports.logger, async (event, source) => ({
+    statusCode: 200,
+    body: await startFlow(parseJsonBody(event, startBody), source, ports),
+  }));
+}
