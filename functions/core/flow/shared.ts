@@ -1,5 +1,6 @@
 /** Steps every flow route shares: reading a live flow, blocking a subject, telling the user. */
 import { isValidEmail } from '../contacts.js';
+import { decoyObjectGuid } from '../decoys.js';
 import type { DirectoryAccount } from '../directory.js';
 import { SsprError, validationError } from '../errors.js';
 import type { Audit, RequestSource } from '../request.js';
@@ -56,9 +57,10 @@ export async function countFailure(
     const account = await session.findAccount(
       flow.objectGuid ? { by: 'objectGuid', value: flow.objectGuid } : { by: 'sAMAccountName', value: flow.subject },
     );
+    const decoyKey = await ports.secrets.decoyKey();
+    const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, flow.subject));
     if (!account || flow.decoy) return;
     if (config.block.lockDirectoryAccount) await lockDirectoryAccount(ports, account, audit, flow.subject);
-    const enrollment = await store.getEnrollment(account.objectGuid);
     await notify(ports, account, enrollment, source, 'self-service-blocked', {
       until: new Date(block.until).toISOString(),
     });
