@@ -31,8 +31,9 @@ export async function writeFlow(ports: FlowPorts, flow: Flow, changes: Partial<F
 }
 
 /**
- * Counts a failure for the flow's subject and blocks self-service when the window holds enough of them. The block is
- * written before the caller fails the flow, so a crash between the two never grants another guess.
+ * Counts a failure for the flow's subject and blocks self-service when the window holds enough of them; returns
+ * whether it blocked. The block is written before the caller fails the flow, so a crash between the two never grants
+ * another guess, and a blocked flow gets no further answer.
  */
 export async function countFailure(
   ports: FlowPorts,
@@ -40,12 +41,12 @@ export async function countFailure(
   kind: FailureKind,
   audit: Audit,
   source: RequestSource,
-): Promise<void> {
+): Promise<boolean> {
   const { config, store, clock } = ports;
   const now = clock.now();
   const count = await store.recordFailure(flow.subject, kind, config.block.windowHours * 3600, now);
   const limit = kind === 'answer' ? config.block.maxWrongAnswers : config.codes.maxTries;
-  if (count < limit) return;
+  if (count < limit) return false;
 
   const block: Block = { subject: flow.subject, until: now + config.block.hours * 3_600_000, reason: kind };
   await store.putBlock(block);
@@ -59,11 +60,12 @@ export async function countFailure(
     );
     const decoyKey = await ports.secrets.decoyKey();
     const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, flow.subject));
-    if (!account || flow.decoy) return;
+    if (!account || flow.decoy) return true;
     if (config.block.lockDirectoryAccount) await lockDirectoryAccount(ports, account, audit, flow.subject);
     await notify(ports, account, enrollment, source, 'self-service-blocked', {
       until: new Date(block.until).toISOString(),
     });
+    return true;
   } finally {
     await session.close();
   }
