@@ -45,7 +45,7 @@ async function answerQuestion(flow: Flow, answer: string, source: RequestSource,
   const right = stored !== undefined && matches;
 
   await audit(flow.subject, 'answer', right ? 'right' : 'wrong', questionId);
-  if (!right) await countFailure(ports, flow, 'answer', audit, source);
+  const blocked = !right && (await countFailure(ports, flow, 'answer', audit, source));
 
   const answered = flow.answered + 1;
   const correct = flow.correct + (right ? 1 : 0);
@@ -54,7 +54,7 @@ async function answerQuestion(flow: Flow, answer: string, source: RequestSource,
     ? flow.codeRequired
       ? 'code'
       : 'verified'
-    : answered >= flow.questionIds.length
+    : blocked || answered >= flow.questionIds.length
       ? 'failed'
       : 'question';
   const next = await writeFlow(ports, claimed, { pending: null, answered, correct, step });
@@ -80,9 +80,9 @@ async function answerCode(flow: Flow, answer: string, source: RequestSource, por
     return challengeAfter(next, source, ports);
   }
 
-  await countFailure(ports, flow, 'code', audit, source);
+  const blocked = await countFailure(ports, flow, 'code', audit, source);
   const codeTries = flow.codeTries + 1;
-  const step = codeTries >= config.codes.maxTries ? 'failed' : 'code';
+  const step = blocked || codeTries >= config.codes.maxTries ? 'failed' : 'code';
   const next = await writeFlow(ports, claimed, { pending: null, codeTries, step });
   return challengeAfter(next, source, ports);
 }
