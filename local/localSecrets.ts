@@ -1,16 +1,38 @@
 /**
- * The local stack's pepper and decoy key (DESIGN §7): 32 random bytes each, generated once into
- * `<dataDir>/secrets.json` (mode 0600) and reused, so enrollments survive a restart.
+ * The local stack's keys (DESIGN §7), generated once into `<dataDir>/secrets.json` (mode 0600) and reused, so
+ * enrollments survive a restart: the pepper and decoy key (32 random bytes each, base64) and the notifier's X25519 key
+ * pair for sealed outbox params (base64url of the raw 32-byte keys, functions/adapters/sealing.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  exportPublicKey,
+  generateSealingKeyPair,
+  parsePrivateKey,
+  parsePublicKey,
+} from '../functions/adapters/sealing.js';
 import { decodeSecretKey } from '../functions/adapters/secretsManager.js';
 import type { Secrets } from '../functions/core/ports.js';
 
 interface Keys {
   pepper: Buffer;
   decoyKey: Buffer;
+  notifier: NotifierKeys;
+}
+
+export interface NotifierKeys {
+  /** For the outbox (what the request functions get). */
+  publicKey: KeyObject;
+  /** For the local notifier only. */
+  privateKey: KeyObject;
+}
+
+interface KeyFile {
+  pepper: string;
+  decoyKey: string;
+  notifierPublicKey?: string;
+  notifierPrivateKey?: string;
 }
 
 export const SECRETS_FILE = 'secrets.json';
@@ -28,6 +50,11 @@ export class LocalSecrets implements Secrets {
     return (await this.load()).decoyKey;
   }
 
+  /** Not part of Secrets: the stack hands the public key to the outbox and the private key to the notifier alone. */
+  async notifierKeys(): Promise<NotifierKeys> {
+    return (await this.load()).notifier;
+  }
+
   private load(): Promise<Keys> {
     this.keys ??= loadOrCreate(this.dataDir).catch((error: unknown) => {
       this.keys = undefined;
@@ -39,18 +66,20 @@ export class LocalSecrets implements Secrets {
 
 async function loadOrCreate(dataDir: string): Promise<Keys> {
   const path = join(dataDir, SECRETS_FILE);
-  const existing = await readKeys(path);
-  if (existing) return existing;
+  const existing = await readKeyFile(path);
+  if (existing) return existing.notifierPublicKey ? toKeys(existing, path) : addNotifierKeys(existing, path);
 
   await mkdir(dataDir, { recursive: true });
-  const content = `${JSON.stringify(
-    { pepper: randomBytes(32).toString('base64'), decoyKey: randomBytes(32).toString('base64') },
-    null,
-    2,
-  )}\n`;
+  const pair = generateSealingKeyPair();
+  const content = serialize({
+    pepper: randomBytes(32).toString('base64'),
+    decoyKey: randomBytes(32).toString('base64'),
+    notifierPublicKey: pair.publicKey,
+    notifierPrivateKey: pair.privateKey,
+  });
   // Written whole to a private temporary file, then linked into place: link() fails if the file exists, so when two
   // processes start at once both end up with the keys of whichever linked first, and no one ever reads half a file.
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = temporaryPath(path);
   await writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
   try {
     await link(temporary, path);
@@ -59,12 +88,45 @@ async function loadOrCreate(dataDir: string): Promise<Keys> {
   } finally {
     await unlink(temporary);
   }
-  const keys = await readKeys(path);
-  if (!keys) throw new Error(`${path} vanished while it was being created`);
-  return keys;
+  const file = await readKeyFile(path);
+  if (!file) throw new Error(`${path} vanished while it was being created`);
+  return file.notifierPublicKey ? toKeys(file, path) : addNotifierKeys(file, path);
 }
 
-async function readKeys(path: string): Promise<Keys | null> {
+/**
+ * A data directory from before sealed outbox items has no notifier key pair: one is added, keeping the pepper and
+ * decoy key (replacing those would void every enrollment). The whole file is renamed over the old one, so a reader
+ * never sees half of it; should two processes upgrade at once, each reads back the file as it then is, and a pair is
+ * only ever used within the process that read it, so the outbox and the notifier of one stack always agree.
+ */
+async function addNotifierKeys(file: KeyFile, path: string): Promise<Keys> {
+  const pair = generateSealingKeyPair();
+  const temporary = temporaryPath(path);
+  await writeFile(
+    temporary,
+    serialize({ ...file, notifierPublicKey: pair.publicKey, notifierPrivateKey: pair.privateKey }),
+    { mode: 0o600, flag: 'wx' },
+  );
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+  const upgraded = await readKeyFile(path);
+  if (!upgraded) throw new Error(`${path} vanished while it was being upgraded`);
+  return toKeys(upgraded, path);
+}
+
+function temporaryPath(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+function serialize(file: KeyFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+async function readKeyFile(path: string): Promise<KeyFile | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -79,9 +141,35 @@ async function readKeys(path: string): Promise<Keys | null> {
   } catch {
     throw new Error(`${path} is not valid JSON; restore it or delete the data directory`);
   }
-  const record = (parsed ?? {}) as { pepper?: unknown; decoyKey?: unknown };
+  const record = (parsed ?? {}) as Record<string, unknown>;
   if (typeof record.pepper !== 'string' || typeof record.decoyKey !== 'string') {
     throw new Error(`${path} must hold base64 strings "pepper" and "decoyKey"`);
   }
-  return { pepper: decodeSecretKey(record.pepper, 'pepper'), decoyKey: decodeSecretKey(record.decoyKey, 'decoy key') };
+  const { notifierPublicKey, notifierPrivateKey } = record;
+  if (notifierPublicKey === undefined && notifierPrivateKey === undefined) {
+    return { pepper: record.pepper, decoyKey: record.decoyKey };
+  }
+  if (typeof notifierPublicKey !== 'string' || typeof notifierPrivateKey !== 'string') {
+    throw new Error(`${path} must hold both "notifierPublicKey" and "notifierPrivateKey", or neither`);
+  }
+  return { pepper: record.pepper, decoyKey: record.decoyKey, notifierPublicKey, notifierPrivateKey };
+}
+
+function toKeys(file: KeyFile, path: string): Keys {
+  const pepper = decodeSecretKey(file.pepper, 'pepper');
+  const decoyKey = decodeSecretKey(file.decoyKey, 'decoy key');
+  let notifier: NotifierKeys;
+  try {
+    notifier = {
+      publicKey: parsePublicKey(file.notifierPublicKey ?? ''),
+      privateKey: parsePrivateKey(file.notifierPrivateKey ?? ''),
+    };
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+  // A hand-edited pair that does not match would fail every sealed item at the notifier, far from the cause.
+  if (exportPublicKey(createPublicKey(notifier.privateKey)) !== exportPublicKey(notifier.publicKey)) {
+    throw new Error(`${path}: "notifierPublicKey" is not the public half of "notifierPrivateKey"`);
+  }
+  return { pepper, decoyKey, notifier };
 }

@@ -11,6 +11,7 @@ import { ScryptAnswerHasher } from '../functions/adapters/answerHasher.js';
 import { createDocumentClient } from '../functions/adapters/dynamoClient.js';
 import { LdapDirectory } from '../functions/adapters/ldap/ldapDirectory.js';
 import { createLogger } from '../functions/adapters/logger.js';
+import { sealedParamsOpener } from '../functions/adapters/sealing.js';
 import { DynamoStore } from '../functions/adapters/store.js';
 import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
 import { createAnswerHandler } from '../functions/answer.js';
@@ -20,8 +21,8 @@ import type { Clock } from '../functions/core/clock.js';
 import { type Config, ConfigError, parseConfig } from '../functions/core/config.js';
 import type { Directory } from '../functions/core/directory.js';
 import type { Logger } from '../functions/core/log.js';
-import { deliverOutboxItem } from '../functions/core/notifier.js';
-import type { Outbox, OutboxMessage } from '../functions/core/ports.js';
+import { deliverOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
+import type { Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { Store } from '../functions/core/store.js';
 import { createEnrollHandler } from '../functions/enroll.js';
@@ -33,7 +34,7 @@ import { createUnlockHandler } from '../functions/unlock.js';
 import { offsetClock } from './clock.js';
 import { ensureTable, localClientOptions, startDynalite } from './dynalite.js';
 import { FileTransport } from './fileTransport.js';
-import { LocalSecrets } from './localSecrets.js';
+import { LocalSecrets, type NotifierKeys } from './localSecrets.js';
 import { MemoryDirectory } from './memoryDirectory.js';
 import { startServer } from './server.js';
 
@@ -121,7 +122,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const store = new DynamoStore(documentClient, TABLE_NAME);
 
     const secrets = new LocalSecrets(dataDir);
-    const hasher = new ScryptAnswerHasher(secrets);
+    // As deployed: request-side code gets the pepper and decoy key, never the notifier's private key.
+    const requestSecrets: Secrets = { pepper: () => secrets.pepper(), decoyKey: () => secrets.decoyKey() };
+    const hasher = new ScryptAnswerHasher(requestSecrets);
     let directory: Directory;
     let memoryDirectory: MemoryDirectory | undefined;
     if (options.ldap) {
@@ -151,14 +154,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const outboxFile = join(dataDir, 'outbox.jsonl');
-    const outbox = localOutbox(store, clock, new FileTransport(outboxFile, (line) => sink(line)), config, logger);
+    const transport = new FileTransport(outboxFile, (line) => sink(line));
+    const outbox = localOutbox(store, clock, transport, config, logger, await secrets.notifierKeys());
     const newId = () => randomBytes(9).toString('base64url');
     const ports = {
       store: options.wrapPorts?.store?.(store) ?? store,
       directory: options.wrapPorts?.directory?.(directory) ?? directory,
       hasher,
       outbox,
-      secrets,
+      secrets: requestSecrets,
       clock,
       config,
       logger,
@@ -208,14 +212,25 @@ function parseJson(text: string): unknown {
   return JSON.parse(text);
 }
 
-/** Locally the notifier runs on each item as it is written, before the response that caused it returns. */
-function localOutbox(store: Store, clock: Clock, transport: FileTransport, config: Config, logger: Logger): Outbox {
-  const storeOutbox = new StoreOutbox(store, clock);
-  const ports = {
+/**
+ * Locally the notifier runs on each item as it is written, before the response that caused it returns. The outbox
+ * seals with the public key and the notifier opens with the private key, as the deployed functions do.
+ */
+function localOutbox(
+  store: Store,
+  clock: Clock,
+  transport: FileTransport,
+  config: Config,
+  logger: Logger,
+  keys: NotifierKeys,
+): Outbox {
+  const storeOutbox = new StoreOutbox(store, keys.publicKey, clock);
+  const ports: NotifierPorts = {
     store,
     clock,
     transports: { email: transport, sms: transport },
     context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
+    openSealed: sealedParamsOpener(keys.privateKey),
   };
   return {
     async enqueue(message: OutboxMessage) {

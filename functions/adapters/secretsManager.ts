@@ -1,9 +1,13 @@
 /**
- * The pepper and the decoy key from Secrets Manager. Each secret is a base64 string of at least 32 random bytes.
- * Only functions that hash or choose decoys import this module (it creates the Secrets Manager client).
+ * Keys from Secrets Manager: the pepper and the decoy key (request functions; each a base64 string of at least 32
+ * random bytes), and the notifier's X25519 private key (the notifier only; base64url of its raw 32 bytes). Only
+ * functions that hash, choose decoys or open sealed outbox items import this module (it creates the client); which
+ * secret a function may read is its IAM role's business, and only the notifier's role may read the private key.
  */
+import type { KeyObject } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Secrets } from '../core/ports.js';
+import { parsePrivateKey } from './sealing.js';
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -58,5 +62,37 @@ export class SecretsManagerSecrets implements Secrets {
     const result = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (typeof result.SecretString !== 'string') throw new Error(`secret ${what} has no string value`);
     return decodeSecretKey(result.SecretString, what);
+  }
+}
+
+/**
+ * The notifier's private key for sealed outbox params (DESIGN §1), read once and kept; pass `privateKey` to
+ * sealing.ts sealedParamsOpener. Request functions get the public key from their environment instead, never this.
+ */
+export class NotifierKeySecret {
+  private keyPromise: Promise<KeyObject> | undefined;
+
+  constructor(
+    private readonly secretId: string,
+    private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
+  ) {}
+
+  readonly privateKey = (): Promise<KeyObject> => {
+    this.keyPromise ??= this.fetch().catch((error: unknown) => {
+      this.keyPromise = undefined;
+      throw error;
+    });
+    return this.keyPromise;
+  };
+
+  private async fetch(): Promise<KeyObject> {
+    const result = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
+    if (typeof result.SecretString !== 'string') throw new Error('secret notifier private key has no string value');
+    try {
+      return parsePrivateKey(result.SecretString);
+    } catch {
+      // Not the parser's message with the value's details: only that the secret has the wrong form.
+      throw new Error('secret notifier private key must be base64url of a raw 32-byte X25519 key');
+    }
   }
 }

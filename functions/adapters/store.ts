@@ -13,7 +13,9 @@
  *
  * A flow item keeps the flow's own expiry (ms) as `expiresAtMs`, because `expiresAt` is taken by the TTL. The open-flow
  * item holds the tokenHash of the subject's newest flow; a flow it does not name is dead (one open flow per user).
- * Failure items hold `count` and `windowEnd` (ms); block items `until` (ms) and `reason`.
+ * Failure items hold `count` and `windowEnd` (ms); block items `until` (ms) and `reason`. An outbox item of a template
+ * that carries a secret holds empty `params` and its params in `sealed` (functions/adapters/sealing.ts); both go when the
+ * item is settled.
  *
  * Every change is one conditional write on one item (dynalite has no transactions). TTL deletion is late (and never
  * happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with `now`
@@ -32,6 +34,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { LANGUAGES } from '../core/language.js';
+import { isSealedTemplate } from '../core/notifications.js';
 import type {
   Admission,
   AuditEvent,
@@ -192,6 +195,7 @@ const outboxItem = z.object({
   to: z.string(),
   template: z.string(),
   params: z.record(z.string(), z.string()),
+  sealed: z.object({ v: z.literal(1), epk: z.string(), iv: z.string(), ct: z.string(), tag: z.string() }).optional(),
   language,
   status: z.enum(['pending', 'sent', 'failed']),
   createdAt: finite,
@@ -682,6 +686,17 @@ export class DynamoStore implements Store {
   }
 
   async putOutboxItem(item: OutboxItem): Promise<void> {
+    const hasParams = Object.keys(item.params).length > 0;
+    // Checked at the last point before the table, whoever wrote the item: a code in clear would also reach the stream,
+    // backups and exports, where no later step could take it back.
+    if (item.sealed ? hasParams : isSealedTemplate(item.template)) {
+      throw new Error(
+        item.sealed
+          ? `DynamoStore.putOutboxItem: outbox item ${item.id} has both readable and sealed params`
+          : `DynamoStore.putOutboxItem: outbox item ${item.id} (${item.template}) must have its params sealed`,
+      );
+    }
+    const { sealed } = item;
     const record = {
       ...itemKeys.outbox(item.id),
       entity: 'outbox',
@@ -690,6 +705,7 @@ export class DynamoStore implements Store {
       to: item.to,
       template: item.template,
       params: { ...item.params },
+      ...(sealed ? { sealed: { v: sealed.v, epk: sealed.epk, iv: sealed.iv, ct: sealed.ct, tag: sealed.tag } } : {}),
       language: item.language,
       status: item.status,
       createdAt: item.createdAt,
@@ -729,12 +745,18 @@ export class DynamoStore implements Store {
         new UpdateCommand({
           TableName: this.tableName,
           Key: itemKeys.outbox(id),
-          // The params are emptied once the item is settled: whatever a message carried should not outlive its send
-          // in the table or in the stream's new image (DESIGN §1).
-          UpdateExpression: 'SET #status = :status, #settledAt = :now, #params = :noParams',
+          // The params, readable or sealed, go once the item is settled: whatever a message carried should not outlive
+          // its send in the table or in the stream's new image (DESIGN §1). A sealed body would stay openable by
+          // whoever gets the notifier's key later.
+          UpdateExpression: 'SET #status = :status, #settledAt = :now, #params = :noParams REMOVE #sealed',
           // Also false for a missing item: attribute comparisons on a missing item fail.
           ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status', '#settledAt': 'settledAt', '#params': 'params' },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#settledAt': 'settledAt',
+            '#params': 'params',
+            '#sealed': 'sealed',
+          },
           ExpressionAttributeValues: { ':status': status, ':now': now, ':noParams': {}, ':pending': 'pending' },
         }),
       );

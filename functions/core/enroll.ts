@@ -10,12 +10,13 @@ import type { Directory, DirectoryAccount } from './directory.js';
 import { checkEligibility, isHiddenAccount, isLockedOut, reasonForBindFailure } from './eligibility.js';
 import { type FieldProblem, SsprError, validationError } from './errors.js';
 import {
-  actionLimits,
+  addressLimit,
   admitAll,
   failedPasswordLimitForAddress,
   failedPasswordLimitForUser,
   giveBackAll,
   type Limit,
+  userLimit,
 } from './limits.js';
 import type { Logger } from './log.js';
 import { maskDestination } from './masking.js';
@@ -66,7 +67,7 @@ export async function enroll(input: EnrollInput, source: RequestSource, ports: E
   const audit = (outcome: string, reason?: string) => record(subject, 'enroll', outcome, reason);
 
   try {
-    await admitAll(store, actionLimits('enroll', typed.limiterKey, source.address, config), now);
+    await admitAll(store, [addressLimit('enroll', source.address, config)], now);
     // Reserved before the bind and given back once the password is proven, so parallel guesses never exceed the limit.
     const proofLimits: Limit[] = [
       failedPasswordLimitForUser(typed.limiterKey, config),
@@ -78,16 +79,19 @@ export async function enroll(input: EnrollInput, source: RequestSource, ports: E
     try {
       const found = await session.findAccount(typed.lookup);
       const account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
-      if (!account) throw new SsprError('BAD_CREDENTIALS');
-
-      const resolvedKey = account.sAMAccountName.toLowerCase();
-      if (resolvedKey !== subject) {
-        subject = resolvedKey;
-        const resolvedLimit = failedPasswordLimitForUser(resolvedKey, config);
-        await admitAll(store, [resolvedLimit], now).catch(async (error: unknown) => {
+      if (account) subject = account.sAMAccountName.toLowerCase();
+      // Refused after the reservation: the failed-proof slots go back, nothing was tried.
+      const admitOrGiveBack = (limit: Limit) =>
+        admitAll(store, [limit], now).catch(async (error: unknown) => {
           await giveBackAll(store, proofLimits, now);
           throw error;
         });
+      // Requests per user count on the resolved name, so every form of one account's name shares one bucket.
+      await admitOrGiveBack(userLimit('enroll', subject, config));
+      if (!account) throw new SsprError('BAD_CREDENTIALS');
+      if (subject !== typed.limiterKey) {
+        const resolvedLimit = failedPasswordLimitForUser(subject, config);
+        await admitOrGiveBack(resolvedLimit);
         proofLimits.push(resolvedLimit);
       }
 

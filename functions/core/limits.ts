@@ -13,11 +13,17 @@ export interface Limit {
   window: RateWindow;
 }
 
+export function addressLimit(action: LimitedAction, address: string, config: Config): Limit {
+  return { counter: `${action}:address:${address}`, window: config.rateLimits.perAddress };
+}
+
+/** Per user: the resolved sAMAccountName when the name resolves, else the reduced typed name (DESIGN §3). */
+export function userLimit(action: LimitedAction, userKey: string, config: Config): Limit {
+  return { counter: `${action}:user:${userKey}`, window: config.rateLimits.perUser };
+}
+
 export function actionLimits(action: LimitedAction, userKey: string, address: string, config: Config): Limit[] {
-  return [
-    { counter: `${action}:address:${address}`, window: config.rateLimits.perAddress },
-    { counter: `${action}:user:${userKey}`, window: config.rateLimits.perUser },
-  ];
+  return [addressLimit(action, address, config), userLimit(action, userKey, config)];
 }
 
 export function failedPasswordLimitForUser(userKey: string, config: Config): Limit {

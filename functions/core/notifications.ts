@@ -12,6 +12,7 @@
  *   verification-code     code, minutes                        a one-time code for a reset or unlock flow
  * `at` and `until` are ISO 8601 times; `displayName` may be '' (the directory has none) and gets a plain greeting;
  * `contact` is an already masked destination (core/masking.ts); `code` is digits only and `minutes` a number.
+ * `code` is a secret: a template that takes it is sealed to the notifier in the outbox (SEALED_TEMPLATES, DESIGN §1).
  *
  * Everything that reaches a message from outside is cleaned: control characters, CR/LF and invisible formatting
  * characters are removed, length is capped, and directory values are defanged so a displayName cannot become a link.
@@ -54,6 +55,26 @@ export const TEMPLATE_NAMES = Object.keys(TEMPLATE_PARAMS) as TemplateName[];
 
 export function isTemplateName(name: string): name is TemplateName {
   return Object.hasOwn(TEMPLATE_PARAMS, name);
+}
+
+/** Parameters that are secrets. Declared per parameter, so a new template that takes one is sealed without a second list. */
+const SECRET_PARAMS: readonly ParamName[] = ['code'];
+
+function takesSecret(spec: ParamSpec): boolean {
+  return [...spec.required, ...spec.optional].some((name) => SECRET_PARAMS.includes(name));
+}
+
+/**
+ * The templates whose params are sealed to the notifier's public key in the outbox (DESIGN §1): those that take a
+ * secret. Their items hold no readable params in the table or its stream.
+ */
+export const SEALED_TEMPLATES: readonly TemplateName[] = TEMPLATE_NAMES.filter((name) =>
+  takesSecret(TEMPLATE_PARAMS[name]),
+);
+
+/** Whether an item of this template must be sealed. An unknown template counts as sealed: it cannot be vouched for. */
+export function isSealedTemplate(template: string): boolean {
+  return !isTemplateName(template) || SEALED_TEMPLATES.includes(template);
 }
 
 /**

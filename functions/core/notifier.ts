@@ -3,8 +3,8 @@
  * on the table stream (SES, SNS); locally on items as they are written (the outbox file).
  */
 import type { Clock } from './clock.js';
-import { type NotificationContext, renderMessage } from './notifications.js';
-import type { MessageTransport, RenderedMessage } from './ports.js';
+import { isSealedTemplate, isTemplateName, type NotificationContext, renderMessage } from './notifications.js';
+import type { MessageTransport, OpenSealedParams, RenderedMessage } from './ports.js';
 import type { ChannelKind, OutboxItem, Store } from './store.js';
 
 export interface NotifierPorts {
@@ -13,6 +13,8 @@ export interface NotifierPorts {
   transports: Record<ChannelKind, MessageTransport | undefined>;
   clock: Clock;
   context: NotificationContext;
+  /** Opens sealed params with the notifier's private key; called only for sealed items. */
+  openSealed: OpenSealedParams;
 }
 
 /** An item that can never be sent as it is (bad address, unknown template, bad parameters). It is marked failed. */
@@ -32,9 +34,15 @@ export async function deliverOutboxItem(item: OutboxItem, ports: NotifierPorts):
   const current = await ports.store.getOutboxItem(item.id);
   if (current?.status !== 'pending') return 'skipped';
 
+  // Opened before anything is judged: a key that cannot be had throws here and leaves the item pending. Items that
+  // are not sealed never need the key, so notices still go out while its secret is unreadable.
+  const opened = current.sealed ? await ports.openSealed(current.sealed, current.id) : undefined;
+
+  let delivered: OutboxItem;
   let message: RenderedMessage;
   try {
-    message = prepare(current, ports.context);
+    delivered = withParams(current, opened);
+    message = prepare(delivered, ports.context);
   } catch (error) {
     await ports.store.markOutboxItem(current.id, 'failed', ports.clock.now());
     throw new UndeliverableOutboxItemError(`outbox item ${current.id}: ${(error as Error).message}`, { cause: error });
@@ -44,10 +52,28 @@ export async function deliverOutboxItem(item: OutboxItem, ports: NotifierPorts):
   // A configuration problem, not the item's: it stays pending so it goes out once the channel is configured.
   if (!transport) throw new Error(`outbox item ${current.id}: no transport for channel ${current.channel}`);
 
-  await transport.send(message, current);
+  await transport.send(message, delivered);
   // A false here means a parallel delivery settled it first; the message went out either way.
   await ports.store.markOutboxItem(current.id, 'sent', ports.clock.now());
   return 'sent';
+}
+
+/**
+ * The item with the params it is rendered from. Throws for a seal that did not open, and for readable params where
+ * there must be none: a secret in clear means the outbox was bypassed, and is not sent on.
+ */
+function withParams(item: OutboxItem, opened: Record<string, string> | null | undefined): OutboxItem {
+  const { sealed, ...rest } = item;
+  if (!sealed) {
+    // An unknown template is refused by prepare(), by its name.
+    if (isTemplateName(item.template) && isSealedTemplate(item.template)) {
+      throw new Error(`template ${item.template} must be sealed`);
+    }
+    return rest;
+  }
+  if (Object.keys(item.params).length > 0) throw new Error('both readable and sealed params');
+  if (!opened) throw new Error('the sealed params do not open');
+  return { ...rest, params: opened };
 }
 
 function prepare(item: OutboxItem, context: NotificationContext): RenderedMessage {

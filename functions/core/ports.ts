@@ -1,6 +1,6 @@
 /** Small ports the domain takes as arguments. */
 import type { Language } from './language.js';
-import type { AnswerHash, ChannelKind, OutboxItem } from './store.js';
+import type { AnswerHash, ChannelKind, OutboxItem, SealedParams } from './store.js';
 
 /** Keys held in Secrets Manager (deployed) or generated into SSPR_DATA_DIR (local). */
 export interface Secrets {
@@ -20,7 +20,10 @@ export interface AnswerHasher {
   verify(normalizedAnswer: string, stored: AnswerHash | null): Promise<boolean>;
 }
 
-/** Where request functions hand messages over; they never send mail or SMS themselves. */
+/**
+ * Where request functions hand messages over; they never send mail or SMS themselves. The outbox seals the params of
+ * templates that carry a secret before anything is written (functions/adapters/storeOutbox.ts).
+ */
 export interface Outbox {
   enqueue(message: OutboxMessage): Promise<void>;
 }
@@ -29,9 +32,17 @@ export interface OutboxMessage {
   channel: ChannelKind;
   to: string;
   template: string;
+  /** In clear here, in memory only: sealed by the outbox when the template carries a secret. */
   params: Record<string, string>;
   language: Language;
 }
+
+/**
+ * The notifier's private key, as a port (functions/adapters/sealing.ts sealedParamsOpener): opens an item's sealed
+ * params. Resolves to null when the seal does not open for this item (tampered, moved from another item, sealed to
+ * another key); rejects only when the key itself cannot be had, which is not the item's fault.
+ */
+export type OpenSealedParams = (sealed: SealedParams, itemId: string) => Promise<Record<string, string> | null>;
 
 /** A rendered message, ready for a transport. */
 export interface RenderedMessage {
@@ -43,5 +54,6 @@ export interface RenderedMessage {
 
 /** Sends one rendered message (SES, SNS, or the local outbox file). */
 export interface MessageTransport {
+  /** `item` is the item as delivered: its params opened (in memory only), without `sealed`. */
   send(message: RenderedMessage, item: OutboxItem): Promise<void>;
 }

@@ -71,13 +71,34 @@ export interface AuditEvent {
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
+/**
+ * The params of an outbox item sealed to the notifier's X25519 public key (functions/adapters/sealing.ts): an ephemeral
+ * key, HKDF-SHA-256 bound to the item's id, AES-256-GCM. All fields base64url. Only the notifier can open it.
+ */
+export interface SealedParams {
+  v: 1;
+  /** The ephemeral X25519 public key, 32 bytes raw. */
+  epk: string;
+  /** 12 bytes. */
+  iv: string;
+  /** The params as JSON, encrypted. */
+  ct: string;
+  /** The GCM tag, 16 bytes. */
+  tag: string;
+}
+
 export interface OutboxItem {
   id: string;
   channel: ChannelKind;
   to: string;
   /** A template of core/notifications.ts */
   template: string;
+  /**
+   * The template's params in clear, for templates that carry no secret. Empty when the item is sealed: a template that
+   * carries a secret (core/notifications.ts isSealedTemplate) has all of its params in `sealed` instead.
+   */
   params: Record<string, string>;
+  sealed?: SealedParams;
   language: Language;
   status: OutboxStatus;
   createdAt: number;
@@ -186,8 +207,15 @@ export interface Store {
   recordAudit(event: AuditEvent, retentionDays: number): Promise<void>;
   listAudit(subject: string): Promise<AuditEvent[]>;
 
+  /**
+   * Refuses an item whose template carries a secret unless its params are sealed and `params` is empty, and an item
+   * with both readable and sealed params: the table (and its stream) never holds a code in clear.
+   */
   putOutboxItem(item: OutboxItem): Promise<void>;
   getOutboxItem(id: string): Promise<OutboxItem | null>;
-  /** Conditional on the item being pending, so a redelivered stream record never sends twice. */
+  /**
+   * Conditional on the item being pending, so a redelivered stream record never sends twice. Removes the params and the
+   * sealed params: what a message carried does not outlive its send.
+   */
   markOutboxItem(id: string, status: Exclude<OutboxStatus, 'pending'>, now: number): Promise<boolean>;
 }

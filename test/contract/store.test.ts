@@ -5,9 +5,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
+import { generateSealingKeyPair, openParams, sealParams } from '../../functions/adapters/sealing.js';
 import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
 import type { AuditEvent, Enrollment, Flow, OutboxItem, RateWindow } from '../../functions/core/store.js';
 import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
@@ -560,6 +561,86 @@ describe('outbox', () => {
     await store.markOutboxItem(original.id, 'sent', 1);
     await expect(store.putOutboxItem(original)).rejects.toThrow(/already exists/);
     expect((await store.getOutboxItem(original.id))?.status).toBe('sent');
+  });
+
+  describe('sealed params', () => {
+    const keys = generateSealingKeyPair();
+    const code = '493817';
+    const codeParams = { code, minutes: '10' };
+    // The code as a value of its own: random base64url may hold these six digits by chance, but always inside a run
+    // of base64url characters, never standing alone as a clear value (or in a sentence) does.
+    const clearCode = new RegExp(`(^|[^A-Za-z0-9_-])${code}([^A-Za-z0-9_-]|$)`);
+
+    function sealedItem(overrides: Partial<OutboxItem> = {}): OutboxItem {
+      const id = overrides.id ?? randomUUID();
+      return item({
+        id,
+        template: 'verification-code',
+        params: {},
+        sealed: sealParams(codeParams, keys.publicKey, id),
+        ...overrides,
+      });
+    }
+
+    it('puts and gets a sealed item as it was', async () => {
+      const original = sealedItem();
+      await store.putOutboxItem(original);
+      const read = await store.getOutboxItem(original.id);
+      expect(read).toEqual(original);
+      expect(openParams(read?.sealed as NonNullable<OutboxItem['sealed']>, keys.privateKey, original.id)).toEqual(
+        codeParams,
+      );
+    });
+
+    it('keeps no code in the raw table image (scanned through the DocumentClient)', async () => {
+      const original = sealedItem();
+      await store.putOutboxItem(original);
+      const { Items = [] } = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
+      const image = Items.find((raw) => raw.id === original.id);
+      expect(image?.params).toEqual({});
+      expect(Object.keys(image?.sealed ?? {}).sort()).toEqual(['ct', 'epk', 'iv', 'tag', 'v']);
+      expect(JSON.stringify(image)).not.toMatch(clearCode);
+      expect(JSON.stringify(Items)).not.toMatch(clearCode);
+      expect(JSON.stringify(image)).not.toContain('"code"');
+    });
+
+    it('removes the sealed params with the readable ones when the item is settled', async () => {
+      for (const status of ['sent', 'failed'] as const) {
+        const original = sealedItem();
+        await store.putOutboxItem(original);
+        expect(await store.markOutboxItem(original.id, status, 1_700_000_001_000)).toBe(true);
+        const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.outbox(original.id) }));
+        expect(Item).not.toHaveProperty('sealed');
+        expect(Item?.params).toEqual({});
+        expect(Item?.status).toBe(status);
+        const { sealed: _sealed, ...rest } = original;
+        expect(await store.getOutboxItem(original.id)).toEqual({ ...rest, status });
+      }
+    });
+
+    it('refuses a code template with readable params, an unknown template in clear, and both kinds at once', async () => {
+      const clear = item({ template: 'verification-code', params: codeParams });
+      await expect(store.putOutboxItem(clear)).rejects.toThrow(/must have its params sealed/);
+      const unsealedEmpty = item({ template: 'verification-code', params: {} });
+      await expect(store.putOutboxItem(unsealedEmpty)).rejects.toThrow(/must have its params sealed/);
+      const unknown = item({ template: 'verification_code', params: codeParams });
+      await expect(store.putOutboxItem(unknown)).rejects.toThrow(/must have its params sealed/);
+      const both = sealedItem({ params: { minutes: '10' } });
+      await expect(store.putOutboxItem(both)).rejects.toThrow(/both readable and sealed/);
+      for (const refused of [clear, unsealedEmpty, unknown, both]) {
+        expect(await store.getOutboxItem(refused.id)).toBeNull();
+      }
+      // Nothing of the refused items reached the table, not even in an error message.
+      const error = await store.putOutboxItem(clear).catch((e: Error) => e);
+      expect(String(error)).not.toContain(code);
+    });
+
+    it('reads back a notice sealed as well (sealing every template is allowed)', async () => {
+      const id = randomUUID();
+      const notice = item({ id, params: {}, sealed: sealParams(item().params, keys.publicKey, id) });
+      await store.putOutboxItem(notice);
+      expect(await store.getOutboxItem(id)).toEqual(notice);
+    });
   });
 });
 

@@ -3,6 +3,13 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  exportPrivateKey,
+  exportPublicKey,
+  generateSealingKeyPair,
+  openParams,
+  sealParams,
+} from '../../functions/adapters/sealing.js';
 import type { OutboxItem } from '../../functions/core/store.js';
 import { FileTransport } from '../../local/fileTransport.js';
 import { LocalSecrets } from '../../local/localSecrets.js';
@@ -119,6 +126,10 @@ describe('LocalSecrets', () => {
     const instances = Array.from({ length: 8 }, () => new LocalSecrets(dataDir));
     const peppers = await Promise.all(instances.map((secrets) => secrets.pepper()));
     for (const pepper of peppers) expect(pepper).toEqual(peppers[0]);
+    const publicKeys = await Promise.all(
+      instances.map(async (secrets) => exportPublicKey((await secrets.notifierKeys()).publicKey)),
+    );
+    expect(new Set(publicKeys).size).toBe(1);
   });
 
   it('refuses a damaged file instead of replacing the keys', async () => {
@@ -128,5 +139,52 @@ describe('LocalSecrets', () => {
     await expect(new LocalSecrets(dataDir).pepper()).rejects.toThrow(/at least 32/);
     await writeFile(join(dataDir, 'secrets.json'), 'not json');
     await expect(new LocalSecrets(dataDir).pepper()).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('generates the notifier’s X25519 key pair once into the same file, and the halves match', async () => {
+    const dataDir = join(dir, 'notifier');
+    const keys = await new LocalSecrets(dataDir).notifierKeys();
+    const file = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
+    expect(Object.keys(file).sort()).toEqual(['decoyKey', 'notifierPrivateKey', 'notifierPublicKey', 'pepper']);
+    expect(file.notifierPublicKey).toBe(exportPublicKey(keys.publicKey));
+    expect(file.notifierPrivateKey).toBe(exportPrivateKey(keys.privateKey));
+    expect(openParams(sealParams({ code: '1' }, keys.publicKey, 'i'), keys.privateKey, 'i')).toEqual({ code: '1' });
+    expect((await stat(join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
+    const again = await new LocalSecrets(dataDir).notifierKeys();
+    expect(exportPrivateKey(again.privateKey)).toBe(file.notifierPrivateKey);
+  });
+
+  it('adds a key pair to a data directory from before sealing, keeping its pepper and decoy key', async () => {
+    const dataDir = join(dir, 'upgrade');
+    await mkdir(dataDir, { recursive: true });
+    const pepper = Buffer.alloc(32, 1).toString('base64');
+    const decoyKey = Buffer.alloc(32, 2).toString('base64');
+    await writeFile(join(dataDir, 'secrets.json'), JSON.stringify({ pepper, decoyKey }), { mode: 0o600 });
+    const secrets = new LocalSecrets(dataDir);
+    const keys = await secrets.notifierKeys();
+    expect((await secrets.pepper()).toString('base64')).toBe(pepper);
+    expect((await secrets.decoyKey()).toString('base64')).toBe(decoyKey);
+    const file = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
+    expect(file).toMatchObject({ pepper, decoyKey, notifierPublicKey: exportPublicKey(keys.publicKey) });
+    expect((await stat(join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses half a key pair, or halves that do not belong together', async () => {
+    const dataDir = join(dir, 'bad-pair');
+    await mkdir(dataDir, { recursive: true });
+    const base = { pepper: Buffer.alloc(32, 1).toString('base64'), decoyKey: Buffer.alloc(32, 2).toString('base64') };
+    const [a, b] = [generateSealingKeyPair(), generateSealingKeyPair()];
+    await writeFile(join(dataDir, 'secrets.json'), JSON.stringify({ ...base, notifierPublicKey: a.publicKey }));
+    await expect(new LocalSecrets(dataDir).notifierKeys()).rejects.toThrow(/both/);
+    await writeFile(
+      join(dataDir, 'secrets.json'),
+      JSON.stringify({ ...base, notifierPublicKey: a.publicKey, notifierPrivateKey: b.privateKey }),
+    );
+    await expect(new LocalSecrets(dataDir).notifierKeys()).rejects.toThrow(/not the public half/);
+    await writeFile(
+      join(dataDir, 'secrets.json'),
+      JSON.stringify({ ...base, notifierPublicKey: a.publicKey, notifierPrivateKey: 'short' }),
+    );
+    await expect(new LocalSecrets(dataDir).pepper()).rejects.toThrow(/base64url of 32 raw bytes/);
   });
 });

@@ -3,7 +3,9 @@ import { LANGUAGES } from '../../functions/core/language.js';
 import {
   checkTemplateParams,
   cleanText,
+  isSealedTemplate,
   renderMessage,
+  SEALED_TEMPLATES,
   sanitizeDirectoryValue,
   TEMPLATE_NAMES,
   TEMPLATE_PARAMS,
@@ -209,6 +211,15 @@ describe('TEMPLATE_PARAMS', () => {
         expect(name).not.toMatch(/code|password|answer|token|secret|pepper|key/i);
       }
     }
+  });
+
+  it('seals exactly the templates that take a code; an unknown template counts as sealed', () => {
+    expect(SEALED_TEMPLATES).toEqual(['verification-code']);
+    for (const template of TEMPLATE_NAMES) {
+      const spec: { required: readonly string[]; optional: readonly string[] } = TEMPLATE_PARAMS[template];
+      expect(isSealedTemplate(template)).toBe([...spec.required, ...spec.optional].includes('code'));
+    }
+    expect(isSealedTemplate('no-such-template')).toBe(true);
   });
 
   it('the code template takes digits only', () => {

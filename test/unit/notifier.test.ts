@@ -1,12 +1,19 @@
 /** The notifier's domain against a real DynamoStore on in-process dynalite, with an in-memory transport. */
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
-import { DynamoStore } from '../../functions/adapters/store.js';
+import {
+  generateSealingKeyPair,
+  openParams,
+  parsePrivateKey,
+  sealedParamsOpener,
+  sealParams,
+} from '../../functions/adapters/sealing.js';
+import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
 import { StoreOutbox } from '../../functions/adapters/storeOutbox.js';
 import { deliverOutboxItem, type NotifierPorts, UndeliverableOutboxItemError } from '../../functions/core/notifier.js';
-import type { MessageTransport, RenderedMessage } from '../../functions/core/ports.js';
+import type { MessageTransport, OpenSealedParams, RenderedMessage } from '../../functions/core/ports.js';
 import type { OutboxItem } from '../../functions/core/store.js';
 import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
 
@@ -25,6 +32,8 @@ let db: ReturnType<typeof createDocumentClient>;
 let store: DynamoStore;
 const tableName = `notifier-${randomUUID()}`;
 const NOW = 1_772_355_900_000;
+const KEYS = generateSealingKeyPair();
+const CODE_PARAMS = { code: '493817', minutes: '10' };
 
 beforeAll(async () => {
   dynalite = await startDynalite();
@@ -38,7 +47,7 @@ afterAll(async () => {
   await dynalite?.close();
 });
 
-function setup(transports: Partial<NotifierPorts['transports']> = {}) {
+function setup(transports: Partial<NotifierPorts['transports']> = {}, openSealed?: OpenSealedParams) {
   const email = new MemoryTransport();
   const sms = new MemoryTransport();
   const ports: NotifierPorts = {
@@ -46,8 +55,36 @@ function setup(transports: Partial<NotifierPorts['transports']> = {}) {
     transports: { email, sms, ...transports },
     clock: { now: () => NOW },
     context: { helpdeskContact: 'the helpdesk', baseUrl: 'https://sspr.example.com/' },
+    openSealed: openSealed ?? sealedParamsOpener(KEYS.privateKey),
   };
   return { email, sms, ports };
+}
+
+/** A pending verification-code item as StoreOutbox writes it: empty params, the params sealed to KEYS. */
+async function pendingSealed(overrides: Partial<OutboxItem> = {}): Promise<OutboxItem> {
+  const id = overrides.id ?? randomUUID();
+  return pending({
+    id,
+    template: 'verification-code',
+    params: {},
+    sealed: sealParams(CODE_PARAMS, KEYS.publicKey, id),
+    ...overrides,
+  });
+}
+
+/** Writes an item straight to the table, past the store's checks: what a writer that bypasses the outbox leaves. */
+async function putRaw(item: Record<string, unknown> & { id: string }): Promise<OutboxItem> {
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...itemKeys.outbox(item.id), status: 'pending', createdAt: NOW - 1000, language: 'en', ...item },
+    }),
+  );
+  return (await store.getOutboxItem(item.id)) as OutboxItem;
+}
+
+async function rawItem(id: string): Promise<Record<string, unknown> | undefined> {
+  return (await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.outbox(id) }))).Item;
 }
 
 async function pending(overrides: Partial<OutboxItem> = {}): Promise<OutboxItem> {
@@ -139,7 +176,8 @@ describe('deliverOutboxItem', () => {
 
   it('marks an item with an unknown template or bad parameters failed', async () => {
     const { email, ports } = setup();
-    const unknown = await pending({ template: 'no-such-template' });
+    // The store refuses readable params for a template it cannot vouch for; a sealed one gets as far as rendering.
+    const unknown = await pendingSealed({ template: 'no-such-template' });
     await expect(deliverOutboxItem(unknown, ports)).rejects.toThrow(/unknown notification template/);
     const extra = await pending({ params: { displayName: 'A', at: '2026-03-01T09:05:00Z', code: '123456' } });
     await expect(deliverOutboxItem(extra, ports)).rejects.toThrow(/does not take the parameter/);
@@ -150,7 +188,7 @@ describe('deliverOutboxItem', () => {
 
   it('delivers what StoreOutbox queued', async () => {
     const { email, ports } = setup();
-    const outbox = new StoreOutbox(store, { now: () => NOW });
+    const outbox = new StoreOutbox(store, KEYS.publicKey, { now: () => NOW });
     await outbox.enqueue({
       channel: 'email',
       to: 'bob@corp.example.test',
@@ -168,9 +206,121 @@ describe('deliverOutboxItem', () => {
   });
 });
 
+describe('deliverOutboxItem with sealed params', () => {
+  it('opens a sealed item, hands the transport the opened item, and leaves neither params nor seal behind', async () => {
+    const { email, ports } = setup();
+    const item = await pendingSealed();
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(email.sent).toHaveLength(1);
+    const [sent] = email.sent;
+    expect(sent?.message.subject).toBe('Your verification code');
+    expect(sent?.message.body).toContain('Your verification code for password self-service is 493817.');
+    expect(sent?.message.body).toContain('valid for 10 minutes');
+    // The local outbox file takes the code from here; the item is the opened one, in memory only.
+    expect(sent?.item.params).toEqual(CODE_PARAMS);
+    expect(sent?.item.sealed).toBeUndefined();
+    expect(await store.getOutboxItem(item.id)).toEqual({ ...item, status: 'sent', params: {}, sealed: undefined });
+    const raw = await rawItem(item.id);
+    expect(raw).not.toHaveProperty('sealed');
+    expect(raw?.params).toEqual({});
+  });
+
+  it('delivers what StoreOutbox sealed, by SMS too', async () => {
+    const { sms, ports } = setup();
+    const outbox = new StoreOutbox(store, KEYS.publicKey, { now: () => NOW });
+    const item = await outbox.write({
+      channel: 'sms',
+      to: '+15550100001',
+      template: 'verification-code',
+      params: CODE_PARAMS,
+      language: 'de',
+    });
+    expect(item.params).toEqual({});
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(sms.sent[0]?.message.body).toContain('Ihr Code für die Kennwort-Selbstbedienung: 493817');
+  });
+
+  it('marks an item whose seal does not open failed and sends nothing', async () => {
+    const other = generateSealingKeyPair();
+    const moved = randomUUID();
+    const cases: Partial<OutboxItem>[] = [];
+    const good = sealParams(CODE_PARAMS, KEYS.publicKey, randomUUID());
+    // Sealed for another item: copied over, it does not open here.
+    cases.push({ id: moved, sealed: good });
+    cases.push({ sealed: { ...good, tag: Buffer.alloc(16).toString('base64url') } });
+    const id = randomUUID();
+    cases.push({ id, sealed: sealParams(CODE_PARAMS, other.publicKey, id) });
+    for (const overrides of cases) {
+      const { email, ports } = setup();
+      const item = await pendingSealed(overrides);
+      await expect(deliverOutboxItem(item, ports)).rejects.toThrow(UndeliverableOutboxItemError);
+      await expect(deliverOutboxItem(item, ports)).resolves.toBe('skipped');
+      expect(email.sent).toHaveLength(0);
+      expect((await store.getOutboxItem(item.id))?.status).toBe('failed');
+      expect(await rawItem(item.id)).not.toHaveProperty('sealed');
+    }
+  });
+
+  it('keeps the item pending when the private key cannot be had, and sends it once it can', async () => {
+    let available = false;
+    const { email, ports } = setup({}, async (sealed, itemId) => {
+      if (!available) throw new Error('AccessDeniedException');
+      return openParams(sealed, KEYS.privateKey, itemId);
+    });
+    const item = await pendingSealed();
+    await expect(deliverOutboxItem(item, ports)).rejects.toThrow('AccessDeniedException');
+    expect((await store.getOutboxItem(item.id))?.status).toBe('pending');
+    expect(email.sent).toHaveLength(0);
+    available = true;
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(email.sent).toHaveLength(1);
+  });
+
+  it('never asks for the key for an item that is not sealed', async () => {
+    const { email, ports } = setup({}, async () => {
+      throw new Error('the key was asked for');
+    });
+    expect(await deliverOutboxItem(await pending(), ports)).toBe('sent');
+    expect(email.sent).toHaveLength(1);
+  });
+
+  it('refuses a code in clear and an item with both readable and sealed params, sending nothing', async () => {
+    const { email, ports } = setup();
+    const clear = await putRaw({
+      id: randomUUID(),
+      channel: 'email',
+      to: 'alice@corp.example.test',
+      template: 'verification-code',
+      params: CODE_PARAMS,
+    });
+    await expect(deliverOutboxItem(clear, ports)).rejects.toThrow(/verification-code must be sealed/);
+    const bothId = randomUUID();
+    const both = await putRaw({
+      id: bothId,
+      channel: 'email',
+      to: 'alice@corp.example.test',
+      template: 'verification-code',
+      params: { minutes: '10' },
+      sealed: sealParams(CODE_PARAMS, KEYS.publicKey, bothId),
+    });
+    await expect(deliverOutboxItem(both, ports)).rejects.toThrow(/both readable and sealed/);
+    expect(email.sent).toHaveLength(0);
+    expect((await store.getOutboxItem(clear.id))?.status).toBe('failed');
+    expect((await store.getOutboxItem(both.id))?.status).toBe('failed');
+  });
+
+  it('checks the opened params against the template like readable ones', async () => {
+    const { email, ports } = setup();
+    const id = randomUUID();
+    const item = await pendingSealed({ id, sealed: sealParams({ ...CODE_PARAMS, password: 'x' }, KEYS.publicKey, id) });
+    await expect(deliverOutboxItem(item, ports)).rejects.toThrow(/does not take the parameter "password"/);
+    expect(email.sent).toHaveLength(0);
+  });
+});
+
 describe('StoreOutbox', () => {
   it('refuses a template it cannot render and an e-mail address with CR/LF before writing', async () => {
-    const outbox = new StoreOutbox(store);
+    const outbox = new StoreOutbox(store, KEYS.publicKey);
     const message = {
       channel: 'email' as const,
       to: 'alice@corp.example.test',
@@ -185,6 +335,33 @@ describe('StoreOutbox', () => {
     await expect(outbox.enqueue({ ...message, to: 'a@b.example\r\n' })).rejects.toThrow(/CR or LF/);
   });
 
+  it('seals the params of a template that carries a code, bound to the item, and keeps notices readable', async () => {
+    const written: OutboxItem[] = [];
+    const recording = {
+      putOutboxItem: async (item: OutboxItem) => {
+        written.push(structuredClone(item));
+      },
+    } as unknown as DynamoStore;
+    const outbox = new StoreOutbox(recording, KEYS.publicKey);
+    const base = { channel: 'email' as const, to: 'ivan@corp.example.test', language: 'en' as const };
+    await outbox.enqueue({ ...base, template: 'verification-code', params: CODE_PARAMS });
+    await outbox.enqueue({ ...base, template: 'enrolled', params: { displayName: 'I', at: '2026-03-01T09:05:00Z' } });
+    const [code, notice] = written;
+    expect(code?.params).toEqual({});
+    expect(JSON.stringify(code)).not.toContain('493817');
+    expect(openParams(code?.sealed as NonNullable<OutboxItem['sealed']>, KEYS.privateKey, code?.id ?? '')).toEqual(
+      CODE_PARAMS,
+    );
+    expect(notice?.params).toEqual({ displayName: 'I', at: '2026-03-01T09:05:00Z' });
+    expect(notice).not.toHaveProperty('sealed');
+  });
+
+  it('takes the notifier’s public key only, and a malformed one fails at construction', () => {
+    expect(() => new StoreOutbox(store, parsePrivateKey(KEYS.privateKey))).toThrow(/public key only/);
+    expect(() => new StoreOutbox(store, KEYS.privateKey.slice(1))).toThrow(/base64url of 32 raw bytes/);
+    expect(() => new StoreOutbox(store, '')).toThrow(/base64url of 32 raw bytes/);
+  });
+
   it('gives every item a fresh random id', async () => {
     const ids: string[] = [];
     const recording = {
@@ -192,7 +369,7 @@ describe('StoreOutbox', () => {
         ids.push(item.id);
       },
     } as unknown as DynamoStore;
-    const outbox = new StoreOutbox(recording);
+    const outbox = new StoreOutbox(recording, KEYS.publicKey);
     const message = {
       channel: 'sms' as const,
       to: '+15550100001',

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeSecretKey, SecretsManagerSecrets } from '../../functions/adapters/secretsManager.js';
+import { exportPrivateKey, generateSealingKeyPair } from '../../functions/adapters/sealing.js';
+import { decodeSecretKey, NotifierKeySecret, SecretsManagerSecrets } from '../../functions/adapters/secretsManager.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 
@@ -71,5 +72,35 @@ describe('SecretsManagerSecrets', () => {
 
   it('refuses one secret for both the pepper and the decoy key', () => {
     expect(() => new SecretsManagerSecrets({ pepperSecretId: 'same', decoyKeySecretId: 'same' })).toThrow(/different/);
+  });
+});
+
+describe('NotifierKeySecret', () => {
+  const pair = generateSealingKeyPair();
+
+  it('reads the private key once, as base64url of the raw X25519 key', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'sspr/notifier-key' })
+      .resolves({ SecretString: `${pair.privateKey}\n` });
+    const secret = new NotifierKeySecret('sspr/notifier-key');
+    const { privateKey } = secret;
+    const [a, b] = await Promise.all([privateKey(), privateKey()]);
+    expect(exportPrivateKey(a)).toBe(pair.privateKey);
+    expect(b).toBe(a);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('does not cache a failed fetch, and refuses a secret of another form without echoing it', async () => {
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'sspr/notifier-key' })
+      .rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
+      .resolvesOnce({ SecretString: Buffer.from(pair.privateKey, 'base64url').toString('base64') })
+      .resolves({ SecretString: pair.privateKey });
+    const secret = new NotifierKeySecret('sspr/notifier-key');
+    await expect(secret.privateKey()).rejects.toThrow('throttled');
+    const error = await secret.privateKey().catch((e: Error) => e);
+    expect(String(error)).toMatch(/must be base64url of a raw 32-byte X25519 key/);
+    expect(String(error)).not.toContain(pair.privateKey.slice(0, 20));
+    expect(exportPrivateKey(await secret.privateKey())).toBe(pair.privateKey);
   });
 });

@@ -9,7 +9,7 @@ import { decoyObjectGuid, decoyQuestionIds, shuffled } from '../decoys.js';
 import type { DirectoryAccount } from '../directory.js';
 import { checkEligibility, isHiddenAccount } from '../eligibility.js';
 import { type IneligibilityReason, SsprError, validationError } from '../errors.js';
-import { actionLimits, admitAll } from '../limits.js';
+import { addressLimit, admitAll, type Limit, userLimit } from '../limits.js';
 import { QUESTION_CATALOG } from '../questions.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { Enrollment, Flow, FlowChannel, FlowPurpose } from '../store.js';
@@ -42,12 +42,17 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   const now = clock.now();
   const audit = auditor(ports, source);
   let subject = typed.limiterKey;
-  try {
-    await admitAll(store, actionLimits('start', typed.limiterKey, source.address, config), now);
-  } catch (error) {
-    if (error instanceof SsprError) await audit(subject, 'start', error.code);
-    throw error;
-  }
+  const limited = async (limit: Limit) => {
+    try {
+      await admitAll(store, [limit], now);
+    } catch (error) {
+      if (error instanceof SsprError) await audit(subject, 'start', error.code);
+      throw error;
+    }
+  };
+  // The address first, before the directory is asked anything; the user once the name is resolved, so every form
+  // of one account's name shares one bucket, and a name that does not exist has its own.
+  await limited(addressLimit('start', source.address, config));
 
   const decoyKey = await ports.secrets.decoyKey();
   const session = await ports.directory.openSession();
@@ -59,6 +64,7 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
     await session.close();
   }
   if (account) subject = account.sAMAccountName.toLowerCase();
+  await limited(userLimit('start', subject, config));
 
   // Every path asks the store the same questions, whatever it knows about the name.
   const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, subject));

@@ -1,0 +1,3 @@
+import { describeResetApi } from './reset.suite.js';
+
+describeResetApi('memory');
