@@ -26,6 +26,7 @@ import type { Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js'
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { Store } from '../functions/core/store.js';
 import { createEnrollHandler } from '../functions/enroll.js';
+import { createEnrollVerifyHandler } from '../functions/enrollVerify.js';
 import { createFallbackHandler } from '../functions/fallback.js';
 import { createHealthHandler } from '../functions/health.js';
 import { createSendCodeHandler } from '../functions/sendCode.js';
@@ -176,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         health: createHealthHandler({ logger, version: process.env.npm_package_version ?? 'local' }),
         config: createConfigHandler(ports),
         enroll: createEnrollHandler({ ...ports, newContactId: newId }),
+        verifyContact: createEnrollVerifyHandler(ports),
         startReset: createStartResetHandler({ ...ports, newChannelId: newId }),
         answer: createAnswerHandler({ ...ports, newChannelId: newId }),
         sendCode: createSendCodeHandler({ ...ports, newChannelId: newId }),

@@ -39,6 +39,7 @@ import type {
   Admission,
   AuditEvent,
   Block,
+  ContactVerification,
   Enrollment,
   FailureKind,
   Flow,
@@ -95,6 +96,7 @@ export const itemKeys = {
   failures: (subject: string, kind: FailureKind): ItemKey => ({ pk: `FAILURES#${subject}`, sk: kind }),
   block: (subject: string): ItemKey => ({ pk: `BLOCK#${subject}`, sk: 'BLOCK' }),
   auditPartition: (subject: string): string => `AUDIT#${subject}`,
+  contactVerification: (tokenHash: string): ItemKey => ({ pk: `CONTACTVERIFY#${tokenHash}`, sk: 'CONTACTVERIFY' }),
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
 };
 
@@ -171,6 +173,17 @@ const flowItem = z.object({
 });
 
 const openFlowItem = z.object({ tokenHash: z.string() });
+
+const contactVerificationItem = z.object({
+  tokenHash: z.string(),
+  objectGuid: z.string(),
+  subject: z.string(),
+  language,
+  codes: z.array(z.object({ contactId: z.string(), hmac: z.string(), expiresAt: finite })),
+  wrongTries: finite,
+  expiresAtMs: finite,
+  version: finite,
+});
 
 const failureItem = z.object({ count: finite, windowEnd: finite });
 // What UPDATED_NEW returns after the increment: only the attribute the update changed.
@@ -499,6 +512,84 @@ export class DynamoStore implements Store {
     }
   }
 
+  async createContactVerification(verification: ContactVerification): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: contactVerificationRecord(verification),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) {
+        throw new Error('DynamoStore.createContactVerification: one with this token already exists');
+      }
+      throw storeError('createContactVerification', error);
+    }
+  }
+
+  async getContactVerification(tokenHash: string, now: number): Promise<ContactVerification | null> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: itemKeys.contactVerification(tokenHash),
+          ConsistentRead: true,
+        }),
+      );
+      item = result.Item;
+    } catch (error) {
+      throw storeError('getContactVerification', error);
+    }
+    if (!item) return null;
+    const { expiresAtMs, ...rest } = parseItem(contactVerificationItem, item, 'contact verification');
+    // TTL deletion lags: the stored expiry decides.
+    return expiresAtMs <= now ? null : { ...rest, expiresAt: expiresAtMs };
+  }
+
+  async updateContactVerification(verification: ContactVerification): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: contactVerificationRecord(verification),
+          ConditionExpression: '#version = :previous',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':previous': verification.version - 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('updateContactVerification', error);
+    }
+  }
+
+  async markContactVerified(objectGuid: string, contactId: string): Promise<boolean> {
+    const enrollment = await this.getEnrollment(objectGuid);
+    const index = enrollment?.contacts.findIndex((c) => c.id === contactId) ?? -1;
+    if (index < 0) return false;
+    try {
+      // The condition pins the list position to the contact read above, so a re-enrollment in between (new contacts,
+      // new ids) makes this write fail instead of marking someone else's contact.
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(objectGuid),
+          UpdateExpression: `SET contacts[${index}].verified = :true`,
+          ConditionExpression: `contacts[${index}].id = :id`,
+          ExpressionAttributeValues: { ':true': true, ':id': contactId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('markContactVerified', error);
+    }
+  }
+
   async recordFailure(subject: string, kind: FailureKind, windowSeconds: number, now: number): Promise<number> {
     if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
       throw new Error(`DynamoStore: windowSeconds must be positive (got ${windowSeconds})`);
@@ -766,4 +857,21 @@ export class DynamoStore implements Store {
       throw storeError('markOutboxItem', error);
     }
   }
+}
+
+function contactVerificationRecord(verification: ContactVerification): Record<string, unknown> {
+  return {
+    ...itemKeys.contactVerification(verification.tokenHash),
+    entity: 'contactVerification',
+    tokenHash: verification.tokenHash,
+    objectGuid: verification.objectGuid,
+    subject: verification.subject,
+    language: verification.language,
+    codes: verification.codes.map(({ contactId, hmac, expiresAt }) => ({ contactId, hmac, expiresAt })),
+    wrongTries: verification.wrongTries,
+    // The table's TTL attribute is in seconds; the domain's expiry in milliseconds keeps its own name.
+    expiresAtMs: verification.expiresAt,
+    version: verification.version,
+    [TTL_ATTRIBUTE]: epochSeconds(verification.expiresAt),
+  };
 }

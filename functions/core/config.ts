@@ -116,6 +116,14 @@ export const configSchema = z
       .strictObject({
         baseUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8787'),
         emailFrom: z.email().default('no-reply@corp.example.test'),
+        /**
+         * The alphanumeric sender id SMS show where the destination country supports one (SNS AWS.SNS.SMS.SenderID).
+         * Without it the carrier's default shows. SNS refuses an id of digits only, so a letter is required here.
+         */
+        smsSenderId: z
+          .string()
+          .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1–11 letters or digits, at least one a letter')
+          .optional(),
       })
       .prefault({}),
   })

@@ -28,3 +28,23 @@ export function isValidPhone(number: string): boolean {
 export function sameAddress(channel: 'email' | 'sms', a: string, b: string): boolean {
   return channel === 'email' ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
+
+/**
+ * A directory `mobile` as E.164, or null. Directories often hold numbers written for people ("+1 555-010 0001"): the
+ * spacing is dropped, but a number without its country code is refused rather than guessed.
+ */
+export function directoryPhone(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const compact = value.replace(/[\s\-.()]/g, '');
+  return isValidPhone(compact) ? compact : null;
+}
+
+/**
+ * Whether a number may be texted (DESIGN §4 Rate limits): E.164, and when the operator listed country codes
+ * (codes.smsCountryCodes), starting with one of them. An empty list allows every country.
+ */
+export function isSmsAllowed(number: string, countryCodes: readonly string[]): boolean {
+  return (
+    isValidPhone(number) && (countryCodes.length === 0 || countryCodes.some((prefix) => number.startsWith(prefix)))
+  );
+}

@@ -4,8 +4,9 @@
  */
 import { checkAnswers, normalizeAnswer } from './answers.js';
 import type { Clock } from './clock.js';
+import { codeHmac, newCode } from './codes.js';
 import type { Config } from './config.js';
-import { isValidEmail, isValidPhone, sameAddress } from './contacts.js';
+import { isSmsAllowed, isValidEmail, isValidPhone, sameAddress } from './contacts.js';
 import type { Directory, DirectoryAccount } from './directory.js';
 import { checkEligibility, isHiddenAccount, isLockedOut, reasonForBindFailure } from './eligibility.js';
 import { type FieldProblem, SsprError, validationError } from './errors.js';
@@ -16,13 +17,16 @@ import {
   failedPasswordLimitForUser,
   giveBackAll,
   type Limit,
+  smsLimits,
   userLimit,
+  watchSmsVolume,
 } from './limits.js';
 import type { Logger } from './log.js';
 import { maskDestination } from './masking.js';
-import type { AnswerHasher, Outbox } from './ports.js';
+import type { AnswerHasher, Outbox, Secrets } from './ports.js';
 import { auditor, type RequestSource } from './request.js';
 import type { ChannelKind, EnrolledContact, Enrollment, Store } from './store.js';
+import { hashToken, newToken } from './tokens.js';
 import { reduceUsername, usernameProblem } from './username.js';
 
 export interface EnrollInput {
@@ -38,6 +42,7 @@ export interface EnrollPorts {
   store: Store;
   hasher: AnswerHasher;
   outbox: Outbox;
+  secrets: Secrets;
   clock: Clock;
   config: Config;
   logger: Logger;
@@ -55,6 +60,8 @@ export interface EnrollResult {
   enrolled: true;
   questionIds: string[];
   pendingContacts: MaskedChannel[];
+  /** For POST /api/enroll/verify; present when a new contact waits for its code. */
+  enrollmentToken?: string;
 }
 
 export async function enroll(input: EnrollInput, source: RequestSource, ports: EnrollPorts): Promise<EnrollResult> {
@@ -147,7 +154,11 @@ function validate(input: EnrollInput, config: Config) {
     return valid(value) ? null : { message: `${channel}.invalid` };
   };
   const emailProblem = contactProblem('email', input.email, isValidEmail);
-  const phoneProblem = contactProblem('phone', input.phone, isValidPhone);
+  const phoneProblem =
+    contactProblem('phone', input.phone, isValidPhone) ??
+    (input.phone !== undefined && !isSmsAllowed(input.phone, config.codes.smsCountryCodes)
+      ? { message: 'phone.country', params: { countries: config.codes.smsCountryCodes.join(', ') } }
+      : null);
   if (emailProblem) fields.email = emailProblem;
   if (phoneProblem) fields.phone = phoneProblem;
   if (config.codes.required === 'always' && input.email === undefined && input.phone === undefined) {
@@ -193,6 +204,12 @@ async function saveEnrollment(
     updatedAt: now,
   };
 
+  // A new phone's code is a text message: it counts in the SMS caps, checked before anything is sent or stored.
+  const newPhone = contacts.some((c) => c.channel === 'sms' && !c.verified);
+  if (newPhone) {
+    await admitAll(store, smsLimits(account.sAMAccountName.toLowerCase(), source.address, ports.config), now);
+  }
+
   // The old channels hear about the change before they are replaced.
   const recipients = new Map<string, string>();
   for (const address of [
@@ -211,16 +228,69 @@ async function saveEnrollment(
     });
   }
   await store.putEnrollment(enrollment);
+  if (newPhone) await watchSmsVolume(store, ports.logger, ports.config, now);
   // A new enrollment is a fresh start: it lifts a self-service block and forgets earlier failures.
   const subject = account.sAMAccountName.toLowerCase();
   await store.deleteBlock(subject);
   await store.clearFailures(subject);
 
+  const pending = contacts.filter((c) => !c.verified);
   return {
     enrolled: true,
     questionIds: answers.map((a) => a.questionId),
-    pendingContacts: contacts
-      .filter((c) => !c.verified)
-      .map((c) => ({ id: c.id, channel: c.channel, destination: maskDestination(c.channel, c.address) })),
+    pendingContacts: pending.map((c) => ({
+      id: c.id,
+      channel: c.channel,
+      destination: maskDestination(c.channel, c.address),
+    })),
+    ...(pending.length > 0 ? { enrollmentToken: await sendContactCodes(account, pending, source, ports) } : {}),
   };
+}
+
+/**
+ * Each new contact gets a code through the outbox; POST /api/enroll/verify with the enrollment token makes it usable.
+ * A new code needs a new enrollment.
+ */
+async function sendContactCodes(
+  account: DirectoryAccount,
+  pending: EnrolledContact[],
+  source: RequestSource,
+  ports: EnrollPorts,
+): Promise<string> {
+  const { config, clock, store } = ports;
+  const now = clock.now();
+  const token = newToken();
+  const tokenHash = hashToken(token);
+  const pepper = await ports.secrets.pepper();
+  const expiresAt = now + config.codes.validMinutes * 60_000;
+  const codes = pending.map((contact) => ({ contact, code: newCode(config.codes.length) }));
+  await store.createContactVerification({
+    tokenHash,
+    objectGuid: account.objectGuid,
+    subject: account.sAMAccountName.toLowerCase(),
+    language: source.language,
+    codes: codes.map(({ contact, code }) => ({
+      contactId: contact.id,
+      hmac: codeHmac(pepper, contactCodeScope(tokenHash, contact.id), code),
+      expiresAt,
+    })),
+    wrongTries: 0,
+    expiresAt: now + config.reset.flowMinutes * 60_000,
+    version: 1,
+  });
+  for (const { contact, code } of codes) {
+    await ports.outbox.enqueue({
+      channel: contact.channel,
+      to: contact.address,
+      template: 'verification-code',
+      params: { code, minutes: String(config.codes.validMinutes) },
+      language: source.language,
+    });
+  }
+  return token;
+}
+
+/** A contact's code is bound to its enrollment token and to the contact, so it proves only that one address. */
+export function contactCodeScope(tokenHash: string, contactId: string): string {
+  return `contact:${tokenHash}:${contactId}`;
 }

@@ -4,6 +4,7 @@
  */
 import type { Config } from './config.js';
 import { SsprError } from './errors.js';
+import type { Logger } from './log.js';
 import type { RateWindow, Store } from './store.js';
 
 export type LimitedAction = 'enroll' | 'start' | 'change' | 'code-send' | 'contact-verify';
@@ -32,6 +33,53 @@ export function failedPasswordLimitForUser(userKey: string, config: Config): Lim
 
 export function failedPasswordLimitForAddress(address: string, config: Config): Limit {
   return { counter: `failed-password:address:${address}`, window: config.rateLimits.failedPasswordsPerAddress };
+}
+
+/** SMS caps count per day (DESIGN §4 Rate limits, §6 rateLimits.sms*PerDay): fixed windows of a UTC day. */
+export const SMS_WINDOW_SECONDS = 86_400;
+
+/** The share of rateLimits.smsPerDay, in percent, at which the operator is warned (the alarm reads that log line). */
+export const SMS_WARNING_PERCENT = 80;
+
+export const SMS_WARNING_MESSAGE = 'sms daily volume at 80 %';
+
+function smsTotalLimit(config: Config): Limit {
+  return { counter: 'sms:total', window: { limit: config.rateLimits.smsPerDay, windowSeconds: SMS_WINDOW_SECONDS } };
+}
+
+/**
+ * The caps every SMS counts against, code or notice: per user, per address and in total, each per day. The total
+ * comes last, so a refusal by a narrower cap never touches the counter that all users share.
+ */
+export function smsLimits(userKey: string, address: string, config: Config): Limit[] {
+  const day = (limit: number): RateWindow => ({ limit, windowSeconds: SMS_WINDOW_SECONDS });
+  return [
+    { counter: `sms:user:${userKey}`, window: day(config.rateLimits.smsPerUserPerDay) },
+    { counter: `sms:address:${address}`, window: day(config.rateLimits.smsPerAddressPerDay) },
+    smsTotalLimit(config),
+  ];
+}
+
+/** A cap of 0 is how an operator turns SMS off: no number is offered for a code a cap would refuse every time. */
+export function smsEnabled(config: Config): boolean {
+  const { smsPerUserPerDay, smsPerAddressPerDay, smsPerDay } = config.rateLimits;
+  return smsPerUserPerDay > 0 && smsPerAddressPerDay > 0 && smsPerDay > 0;
+}
+
+/**
+ * Called after an SMS was admitted: warns once per day when the total reaches SMS_WARNING_PERCENT of smsPerDay. Every
+ * send at or past the mark sees a count over it, so a one-event latch counter in the same daily window decides which
+ * one warns: exactly one, also when parallel sends cross together.
+ */
+export async function watchSmsVolume(store: Store, logger: Logger, config: Config, now: number): Promise<void> {
+  const total = smsTotalLimit(config);
+  // In integers: 15 * 0.8 is 12.000000000000002 in floating point, which would put the mark at 13.
+  const mark = Math.ceil((total.window.limit * SMS_WARNING_PERCENT) / 100);
+  if (mark < 1) return;
+  const count = await store.count(total.counter, total.window, now);
+  if (count < mark) return;
+  const latch = await store.admit('sms:total:warned', { limit: 1, windowSeconds: SMS_WINDOW_SECONDS }, now);
+  if (latch.admitted) logger.warn(SMS_WARNING_MESSAGE, { event: 'sms-volume', count });
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Language } from './language.js';
 type Catalog = Record<string, string>;
 
 const en: Catalog = {
-  'flow.invalid': 'This is not a valid flow id.',
+  'flow.invalid': 'This session id is not valid.',
   'code.format': 'Enter the {length}-digit code.',
   'channel.unknown': 'Choose one of the offered destinations.',
   'error.VALIDATION': 'Some of what was sent needs correcting.',
@@ -53,12 +53,13 @@ const en: Catalog = {
   'email.required': 'Enter an e-mail address.',
   'phone.invalid': 'Enter the mobile number in international format, for example +15550100001.',
   'phone.off': 'Mobile numbers are not collected here.',
+  'phone.country': 'Text messages can only go to numbers starting with {countries}.',
   'phone.required': 'Enter a mobile number.',
   'contact.requiredForCodes': 'Enter an e-mail address or a mobile number to receive verification codes.',
 };
 
 const de: Catalog = {
-  'flow.invalid': 'Dies ist keine gültige Vorgangs-ID.',
+  'flow.invalid': 'Diese Sitzungs-ID ist ungültig.',
   'code.format': 'Geben Sie den {length}-stelligen Code ein.',
   'channel.unknown': 'Wählen Sie eines der angebotenen Ziele.',
   'error.VALIDATION': 'Einige Angaben müssen korrigiert werden.',
@@ -104,12 +105,13 @@ const de: Catalog = {
   'email.required': 'Geben Sie eine E-Mail-Adresse ein.',
   'phone.invalid': 'Geben Sie die Mobilnummer im internationalen Format ein, zum Beispiel +15550100001.',
   'phone.off': 'Mobilnummern werden hier nicht erfasst.',
+  'phone.country': 'SMS können nur an Nummern gesendet werden, die mit {countries} beginnen.',
   'phone.required': 'Geben Sie eine Mobilnummer ein.',
   'contact.requiredForCodes': 'Geben Sie eine E-Mail-Adresse oder Mobilnummer für Bestätigungscodes ein.',
 };
 
 const fr: Catalog = {
-  'flow.invalid': 'Ce n’est pas un identifiant de parcours valide.',
+  'flow.invalid': 'Cet identifiant de session n’est pas valide.',
   'code.format': 'Saisissez le code à {length} chiffres.',
   'channel.unknown': 'Choisissez l’une des destinations proposées.',
   'error.VALIDATION': 'Certaines informations doivent être corrigées.',
@@ -154,6 +156,7 @@ const fr: Catalog = {
   'email.required': 'Saisissez une adresse e-mail.',
   'phone.invalid': 'Saisissez le numéro de mobile au format international, par exemple +15550100001.',
   'phone.off': 'Les numéros de mobile ne sont pas collectés ici.',
+  'phone.country': 'Les SMS ne peuvent être envoyés qu’aux numéros commençant par {countries}.',
   'phone.required': 'Saisissez un numéro de mobile.',
   'contact.requiredForCodes': 'Saisissez une adresse e-mail ou un numéro de mobile pour recevoir les codes.',
 };

@@ -168,6 +168,29 @@ export interface Block {
   reason: FailureKind;
 }
 
+/** The code sent to one pending contact of an enrollment, kept only as an HMAC. */
+export interface ContactCode {
+  contactId: string;
+  hmac: string;
+  expiresAt: number;
+}
+
+/**
+ * The pending contacts of one enrollment waiting for their codes (DESIGN §3 pinned details: the enrollment token lives
+ * reset.flowMinutes; codes.maxTries wrong codes end it). Stored under the hash of the enrollment token.
+ */
+export interface ContactVerification {
+  tokenHash: string;
+  objectGuid: string;
+  subject: string;
+  language: Language;
+  codes: ContactCode[];
+  wrongTries: number;
+  expiresAt: number;
+  /** Bumped by every write; each write is conditional on the version that was read. */
+  version: number;
+}
+
 export interface Store {
   getEnrollment(objectGuid: string): Promise<Enrollment | null>;
   /** Replaces any earlier enrollment of the same account. */
@@ -189,6 +212,18 @@ export interface Store {
   getFlow(tokenHash: string, now: number): Promise<Flow | null>;
   /** Replaces the flow if its stored version is still `flow.version - 1`; false when another write came first. */
   updateFlow(flow: Flow): Promise<boolean>;
+
+  /** Creates the verification of an enrollment's new contacts (never overwrites). */
+  createContactVerification(verification: ContactVerification): Promise<void>;
+  /** The verification, or null when unknown or expired (compared with `now`). */
+  getContactVerification(tokenHash: string, now: number): Promise<ContactVerification | null>;
+  /** Replaces it if its stored version is still `version - 1`; false when another write came first. */
+  updateContactVerification(verification: ContactVerification): Promise<boolean>;
+  /**
+   * Marks one contact of the account's current enrollment verified, in one conditional write; false when the
+   * enrollment or that contact is gone (a newer enrollment replaced it).
+   */
+  markContactVerified(objectGuid: string, contactId: string): Promise<boolean>;
 
   /**
    * Counts one failure of a kind for a subject in a window that starts at its first failure and lasts

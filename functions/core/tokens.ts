@@ -3,6 +3,7 @@
  * their SHA-256, so a copy of the table cannot be replayed.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { validationError } from './errors.js';
 
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
@@ -16,4 +17,10 @@ export function isTokenFormat(value: string): boolean {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+/** The hash of a token of the pinned form, or VALIDATION naming the field (an unknown or dead one is the caller's 410). */
+export function tokenHashOf(token: string, field: string): string {
+  if (!isTokenFormat(token)) throw validationError({ [field]: { message: 'flow.invalid' } });
+  return hashToken(token);
 }

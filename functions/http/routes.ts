@@ -3,6 +3,7 @@ export const ROUTES = [
   { method: 'GET', path: '/api/health', name: 'health' },
   { method: 'GET', path: '/api/config', name: 'config' },
   { method: 'POST', path: '/api/enroll', name: 'enroll' },
+  { method: 'POST', path: '/api/enroll/verify', name: 'verifyContact' },
   { method: 'POST', path: '/api/reset/start', name: 'startReset' },
   { method: 'POST', path: '/api/reset/answer', name: 'answer' },
   { method: 'POST', path: '/api/reset/code', name: 'sendCode' },

@@ -46,6 +46,7 @@ export function describeEnrollApi(directory: DirectoryKind) {
         enrolled: true,
         questionIds: questionIds.slice(0, 3),
         pendingContacts: [{ id: expect.any(String), channel: 'email', destination: 'a•••@example.com' }],
+        enrollmentToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       });
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(response.headers.get('x-request-id')).toBeTruthy();

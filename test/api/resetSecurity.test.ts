@@ -287,6 +287,10 @@ describe('parallel requests', () => {
     for (const responses of [existing ?? [], unknown ?? []]) {
       const counts = tally(responses);
       expect(counts, JSON.stringify(counts)).toEqual({ '200': 10, '429 RATE_LIMITED': 40 });
+      // One open flow per user: of the ten flows started at once, exactly one is still reachable.
+      const tokens = responses.filter((r) => r.status === 200).map((r) => r.body.flowId as string);
+      const answers = await Promise.all(tokens.map((flowId) => api.answer(flowId, 'some wrong answer')));
+      expect(tally(answers)).toEqual({ '200': 1, '410 FLOW_EXPIRED': 9 });
     }
   });
 });

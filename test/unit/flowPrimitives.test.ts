@@ -1,10 +1,20 @@
-/** Tokens, codes, decoy questions and masking: the pure pieces of the reset flow (DESIGN §3 pinned details, §4). */
+/**
+ * Tokens, codes, decoy questions, masking and SMS destinations and caps: the small pieces of the reset flow (DESIGN §3
+ * pinned details, §4).
+ */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { codeHmac, codeMatches, isCodeFormat, newCode } from '../../functions/core/codes.js';
+import { type Config, parseConfig } from '../../functions/core/config.js';
+import { directoryPhone, isSmsAllowed } from '../../functions/core/contacts.js';
 import { decoyObjectGuid, decoyQuestionIds, shuffled } from '../../functions/core/decoys.js';
+import type { DirectoryAccount } from '../../functions/core/directory.js';
+import { smsNumbers } from '../../functions/core/flow/shared.js';
+import { SMS_WARNING_MESSAGE, smsEnabled, smsLimits, watchSmsVolume } from '../../functions/core/limits.js';
+import type { LogFields, Logger } from '../../functions/core/log.js';
 import { maskDestination, maskEmail, maskPhone } from '../../functions/core/masking.js';
 import { QUESTION_CATALOG } from '../../functions/core/questions.js';
+import type { Admission, EnrolledContact, Enrollment, RateWindow, Store } from '../../functions/core/store.js';
 import { hashToken, isTokenFormat, newToken } from '../../functions/core/tokens.js';
 
 const catalog = QUESTION_CATALOG.map((q) => q.id);
@@ -123,5 +133,165 @@ describe('masking (pinned)', () => {
   it('a phone shows three bullets and its last four digits', () => {
     expect(maskPhone('+15550100001')).toBe('•••0001');
     expect(maskDestination('sms', '+4915112345678')).toBe('•••5678');
+  });
+});
+
+const config = (overrides: object = {}): Config => parseConfig(overrides);
+
+describe('SMS destinations', () => {
+  it('a directory mobile is read as E.164 without its spacing, never with a guessed country code', () => {
+    expect(directoryPhone('+15550100001')).toBe('+15550100001');
+    expect(directoryPhone('+1 (555) 010-0001')).toBe('+15550100001');
+    expect(directoryPhone('+49 151 1234.5678')).toBe('+4915112345678');
+    for (const value of [null, undefined, '', '5550100001', '0151 12345678', '+1 555 CALL ME', '+0 555 010 0001']) {
+      expect(directoryPhone(value), String(value)).toBeNull();
+    }
+  });
+
+  it('an empty allow-list allows every E.164 number; an entry is a prefix of the number', () => {
+    expect(isSmsAllowed('+15550100001', [])).toBe(true);
+    expect(isSmsAllowed('+4915112345678', ['+49'])).toBe(true);
+    expect(isSmsAllowed('+15550100001', ['+49'])).toBe(false);
+    expect(isSmsAllowed('+15550100001', ['+49', '+1'])).toBe(true);
+    expect(isSmsAllowed('+15550100001 ', [])).toBe(false);
+    expect(isSmsAllowed('15550100001', ['+1'])).toBe(false);
+  });
+
+  const account = (mobile: string | null) => ({ sAMAccountName: 'alice', mobile }) as DirectoryAccount;
+  const phone = (address: string, verified: boolean): EnrolledContact => ({
+    id: address,
+    channel: 'sms',
+    address,
+    verified,
+    addedAt: 0,
+  });
+  const enrollment = (...contacts: EnrolledContact[]) => ({ contacts }) as Enrollment;
+
+  it('verified enrolled phones and the directory mobile, allowed countries only; pending phones never', () => {
+    const enrolled = enrollment(
+      phone('+4915112345678', true),
+      phone('+4915112345678', true),
+      phone('+15550100099', false),
+      { id: 'e', channel: 'email', address: 'alice@example.com', verified: true, addedAt: 0 },
+    );
+    expect(smsNumbers(account('+1 555 010 0001'), enrolled, config())).toEqual({
+      enrolled: ['+4915112345678'],
+      directory: '+15550100001',
+    });
+    expect(smsNumbers(account('+15550100001'), enrolled, config({ codes: { smsCountryCodes: ['+49'] } }))).toEqual({
+      enrolled: ['+4915112345678'],
+      directory: null,
+    });
+    expect(smsNumbers(account('+15550100001'), enrolled, config({ codes: { smsCountryCodes: ['+1'] } }))).toEqual({
+      enrolled: [],
+      directory: '+15550100001',
+    });
+    expect(smsNumbers(account('+15550100001'), null, config({ codes: { useDirectoryContacts: false } }))).toEqual({
+      enrolled: [],
+      directory: null,
+    });
+  });
+
+  it('a cap of 0 turns SMS off', () => {
+    for (const key of ['smsPerUserPerDay', 'smsPerAddressPerDay', 'smsPerDay']) {
+      const off = config({ rateLimits: { [key]: 0 } });
+      expect(smsEnabled(off), key).toBe(false);
+      expect(smsNumbers(account('+15550100001'), enrollment(phone('+4915112345678', true)), off)).toEqual({
+        enrolled: [],
+        directory: null,
+      });
+    }
+    expect(smsEnabled(config())).toBe(true);
+  });
+});
+
+describe('SMS caps', () => {
+  it('per user, per address and in total, each for a day; the shared total last', () => {
+    expect(smsLimits('alice', '192.0.2.7', config())).toEqual([
+      { counter: 'sms:user:alice', window: { limit: 5, windowSeconds: 86_400 } },
+      { counter: 'sms:address:192.0.2.7', window: { limit: 50, windowSeconds: 86_400 } },
+      { counter: 'sms:total', window: { limit: 1000, windowSeconds: 86_400 } },
+    ]);
+  });
+
+  /** admit and count as the store port promises them, in memory; only what watchSmsVolume uses. */
+  function counters() {
+    const counts = new Map<string, number>();
+    const key = (counter: string, window: RateWindow, now: number) =>
+      `${counter}@${Math.floor(now / (window.windowSeconds * 1000))}`;
+    const store = {
+      async admit(counter: string, window: RateWindow, now: number): Promise<Admission> {
+        const current = counts.get(key(counter, window, now)) ?? 0;
+        if (current >= window.limit) return { admitted: false, retryAfterSeconds: 1 };
+        counts.set(key(counter, window, now), current + 1);
+        return { admitted: true };
+      },
+      async count(counter: string, window: RateWindow, now: number) {
+        return counts.get(key(counter, window, now)) ?? 0;
+      },
+    } as unknown as Store;
+    return { store, counts };
+  }
+
+  function recordingLogger() {
+    const warnings: { message: string; fields: LogFields | undefined }[] = [];
+    const logger: Logger = {
+      info: () => undefined,
+      warn: (message, fields) => warnings.push({ message, fields }),
+      error: () => undefined,
+    };
+    return { logger, warnings };
+  }
+
+  it('warns once when the daily total reaches 80 %, and again on the next day', async () => {
+    const cfg = config({ rateLimits: { smsPerDay: 10 } });
+    const { store } = counters();
+    const { logger, warnings } = recordingLogger();
+    const day = 86_400_000;
+    const now = 20_000 * day + 3_600_000;
+    const [, , total] = smsLimits('alice', '192.0.2.7', cfg);
+    if (!total) throw new Error('no total cap');
+    for (let sent = 1; sent <= 10; sent++) {
+      await store.admit(total.counter, total.window, now);
+      await watchSmsVolume(store, logger, cfg, now);
+      expect(warnings.length, `after ${sent}`).toBe(sent >= 8 ? 1 : 0);
+    }
+    expect(warnings[0]).toEqual({ message: SMS_WARNING_MESSAGE, fields: { event: 'sms-volume', count: 8 } });
+    expect(SMS_WARNING_MESSAGE).toBe('sms daily volume at 80 %');
+
+    for (let sent = 1; sent <= 8; sent++) {
+      await store.admit(total.counter, total.window, now + day);
+      await watchSmsVolume(store, logger, cfg, now + day);
+    }
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('the mark is 80 % rounded up, in exact arithmetic', async () => {
+    for (const [perDay, mark] of [
+      [15, 12],
+      [3, 3],
+      [1000, 800],
+      [1, 1],
+    ] as const) {
+      const cfg = config({ rateLimits: { smsPerDay: perDay } });
+      const { store } = counters();
+      const { logger, warnings } = recordingLogger();
+      let warnedAt = 0;
+      for (let sent = 1; sent <= perDay && warnedAt === 0; sent++) {
+        await store.admit('sms:total', { limit: perDay, windowSeconds: 86_400 }, 0);
+        await watchSmsVolume(store, logger, cfg, 0);
+        if (warnings.length > 0) warnedAt = sent;
+      }
+      expect(warnedAt, `smsPerDay ${perDay}`).toBe(mark);
+    }
+  });
+
+  it('parallel sends that cross the mark together warn once', async () => {
+    const cfg = config({ rateLimits: { smsPerDay: 5 } });
+    const { store } = counters();
+    const { logger, warnings } = recordingLogger();
+    for (let i = 0; i < 5; i++) await store.admit('sms:total', { limit: 5, windowSeconds: 86_400 }, 0);
+    await Promise.all(Array.from({ length: 20 }, () => watchSmsVolume(store, logger, cfg, 0)));
+    expect(warnings).toHaveLength(1);
   });
 });

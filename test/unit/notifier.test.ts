@@ -1,7 +1,9 @@
 /** The notifier's domain against a real DynamoStore on in-process dynalite, with an in-memory transport. */
 import { randomUUID } from 'node:crypto';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
 import {
   generateSealingKeyPair,
@@ -10,6 +12,7 @@ import {
   sealedParamsOpener,
   sealParams,
 } from '../../functions/adapters/sealing.js';
+import { SnsSender } from '../../functions/adapters/snsSender.js';
 import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
 import { StoreOutbox } from '../../functions/adapters/storeOutbox.js';
 import { deliverOutboxItem, type NotifierPorts, UndeliverableOutboxItemError } from '../../functions/core/notifier.js';
@@ -381,6 +384,70 @@ describe('StoreOutbox', () => {
     await outbox.enqueue(message);
     expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(ids[0]).not.toBe(ids[1]);
+  });
+});
+
+describe('SMS through SnsSender (idempotent on the item)', () => {
+  const sns = mockClient(SNSClient);
+  afterEach(() => {
+    sns.reset();
+  });
+
+  async function queuedCode() {
+    const outbox = new StoreOutbox(store, KEYS.publicKey, { now: () => NOW });
+    return outbox.write({
+      channel: 'sms',
+      to: '+15550100001',
+      template: 'verification-code',
+      params: CODE_PARAMS,
+      language: 'en',
+    });
+  }
+
+  it('a failed send leaves the item pending; the retry sends it once; a redelivered record is skipped', async () => {
+    const { ports } = setup({ sms: new SnsSender({ senderId: 'CorpIT' }, new SNSClient({ region: 'eu-west-1' })) });
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }))
+      .resolves({ MessageId: 'm-1' });
+    const item = await queuedCode();
+
+    await expect(deliverOutboxItem(item, ports)).rejects.toThrow('Rate exceeded');
+    const afterFailure = await store.getOutboxItem(item.id);
+    expect(afterFailure?.status).toBe('pending');
+    // Still sealed: the retry has what it needs, and nothing readable was left behind.
+    expect(afterFailure?.sealed).toBeDefined();
+    expect(afterFailure?.params).toEqual({});
+
+    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    // The stream redelivers the same pending image, and the Lambda retries the batch: the table says it was sent.
+    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+
+    const publishes = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    // Two attempts, one of which SNS took: the code went out exactly once.
+    expect(publishes).toHaveLength(2);
+    expect(publishes[1]).toEqual({
+      PhoneNumber: '+15550100001',
+      Message: expect.stringContaining('Your password self-service code is 493817 (valid 10 min).'),
+      MessageAttributes: {
+        'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+        'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'CorpIT' },
+      },
+    });
+    const sent = await rawItem(item.id);
+    expect(sent?.status).toBe('sent');
+    expect(sent).not.toHaveProperty('sealed');
+    expect(JSON.stringify(sent)).not.toContain('493817');
+  });
+
+  it('an SMS item never goes to the e-mail transport, and a missing SMS transport keeps it pending', async () => {
+    const { email, ports } = setup({ sms: undefined });
+    const item = await queuedCode();
+    await expect(deliverOutboxItem(item, ports)).rejects.toThrow(/no transport for channel sms/);
+    expect(email.sent).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+    expect((await store.getOutboxItem(item.id))?.status).toBe('pending');
   });
 });
 

@@ -10,9 +10,10 @@ import { SsprError, validationError } from '../errors.js';
 import { describePolicy } from '../passwordPolicy.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { Flow } from '../store.js';
+import { tokenHashOf } from '../tokens.js';
 import { type Challenge, codeChallenge, questionChallenge } from './challenge.js';
 import type { FlowPorts } from './ports.js';
-import { countFailure, liveFlow, tokenHashOf, writeFlow } from './shared.js';
+import { countFailure, liveFlow, writeFlow } from './shared.js';
 
 export interface AnswerInput {
   flowId: string;
@@ -24,7 +25,7 @@ export async function answerChallenge(
   source: RequestSource,
   ports: FlowPorts,
 ): Promise<{ challenge: Challenge }> {
-  const tokenHash = tokenHashOf(input.flowId);
+  const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
   if (flow.step === 'question') return { challenge: await answerQuestion(flow, input.answer, source, ports) };
   if (flow.step === 'code') return { challenge: await answerCode(flow, input.answer, source, ports) };

@@ -1,14 +1,17 @@
 /**
  * POST /api/reset/code: make a verification code for the flow and queue it to the chosen channel (DESIGN §3, §4).
- * A new code replaces the earlier one; sends are limited per flow, per user and per address.
+ * A new code replaces the earlier one; sends are limited per flow, per user and per address, and an SMS also by the
+ * daily SMS caps (per user, per address, in total).
  */
 import { codeHmac, newCode } from '../codes.js';
+import { isSmsAllowed } from '../contacts.js';
 import { SsprError, validationError } from '../errors.js';
-import { actionLimits, admitAll } from '../limits.js';
+import { actionLimits, admitAll, giveBackAll, smsEnabled, smsLimits, watchSmsVolume } from '../limits.js';
 import { maskDestination } from '../masking.js';
 import { auditor, type RequestSource } from '../request.js';
+import { tokenHashOf } from '../tokens.js';
 import type { FlowPorts } from './ports.js';
-import { liveFlow, tokenHashOf, writeFlow } from './shared.js';
+import { liveFlow, writeFlow } from './shared.js';
 
 export interface SendCodeInput {
   flowId: string;
@@ -24,12 +27,17 @@ export interface SendCodeResult {
 
 export async function sendCode(input: SendCodeInput, source: RequestSource, ports: FlowPorts): Promise<SendCodeResult> {
   const { config, clock, store } = ports;
-  const tokenHash = tokenHashOf(input.flowId);
+  const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const now = clock.now();
   const flow = await liveFlow(ports, tokenHash, now);
   if (flow.step !== 'code') throw new SsprError('WRONG_STEP');
   const channel = flow.channels.find((c) => c.id === input.channelId);
   if (!channel) throw validationError({ channelId: { message: 'channel.unknown' } });
+  const sms = channel.channel === 'sms';
+  // The flow's channels were chosen at start; SMS turned off or a country taken off the list since then wins.
+  if (sms && !(smsEnabled(config) && isSmsAllowed(channel.address, config.codes.smsCountryCodes))) {
+    throw validationError({ channelId: { message: 'channel.unknown' } });
+  }
 
   const audit = auditor(ports, source);
   const refuse = async (retryAfterSeconds: number) => {
@@ -40,21 +48,33 @@ export async function sendCode(input: SendCodeInput, source: RequestSource, port
   if (flow.lastSentAt !== null && now < flow.lastSentAt + config.codes.resendSeconds * 1000) {
     await refuse((flow.lastSentAt + config.codes.resendSeconds * 1000 - now) / 1000);
   }
+  // One admission for all of them, so an SMS refused by a daily cap uses up none of the per-action code sends either.
+  const limits = [
+    ...actionLimits('code-send', flow.subject, source.address, config),
+    ...(sms ? smsLimits(flow.subject, source.address, config) : []),
+  ];
   try {
-    await admitAll(store, actionLimits('code-send', flow.subject, source.address, config), now);
+    await admitAll(store, limits, now);
   } catch (error) {
-    if (error instanceof SsprError) await audit(flow.subject, 'code-send', error.code);
+    if (error instanceof SsprError) await audit(flow.subject, 'code-send', error.code, channel.channel);
     throw error;
   }
 
   const code = newCode(config.codes.length);
   const pepper = await ports.secrets.pepper();
   const validMs = config.codes.validMinutes * 60_000;
-  await writeFlow(ports, flow, {
-    code: { hmac: codeHmac(pepper, flow.tokenHash, code), channelId: channel.id, expiresAt: now + validMs },
-    sends: flow.sends + 1,
-    lastSentAt: now,
-  });
+  try {
+    await writeFlow(ports, flow, {
+      code: { hmac: codeHmac(pepper, flow.tokenHash, code), channelId: channel.id, expiresAt: now + validMs },
+      sends: flow.sends + 1,
+      lastSentAt: now,
+    });
+  } catch (error) {
+    // A parallel send on this flow won: nothing goes out for this request, so it takes up none of the caps (an SMS
+    // cap then counts texts sent, not requests that lost a race).
+    await giveBackAll(store, limits, now);
+    throw error;
+  }
   await ports.outbox.enqueue({
     channel: channel.channel,
     to: channel.address,
@@ -63,6 +83,7 @@ export async function sendCode(input: SendCodeInput, source: RequestSource, port
     language: flow.language,
   });
   await audit(flow.subject, 'code-send', 'sent', channel.channel);
+  if (sms) await watchSmsVolume(store, ports.logger, config, now);
 
   return {
     sent: true,

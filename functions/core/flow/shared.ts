@@ -1,18 +1,13 @@
 /** Steps every flow route shares: reading a live flow, blocking a subject, telling the user. */
-import { isValidEmail } from '../contacts.js';
+import type { Config } from '../config.js';
+import { directoryPhone, isSmsAllowed, isValidEmail } from '../contacts.js';
 import { decoyObjectGuid } from '../decoys.js';
 import type { DirectoryAccount } from '../directory.js';
-import { SsprError, validationError } from '../errors.js';
-import type { Audit, RequestSource } from '../request.js';
+import { SsprError } from '../errors.js';
+import { admitAll, smsEnabled, smsLimits, watchSmsVolume } from '../limits.js';
+import { type Audit, auditor, type RequestSource } from '../request.js';
 import type { Block, Enrollment, FailureKind, Flow } from '../store.js';
-import { hashToken, isTokenFormat } from '../tokens.js';
 import type { FlowPorts } from './ports.js';
-
-/** A flow token of the pinned form, or VALIDATION naming the field. */
-export function tokenHashOf(flowId: string, field = 'flowId'): string {
-  if (!isTokenFormat(flowId)) throw validationError({ [field]: { message: 'flow.invalid' } });
-  return hashToken(flowId);
-}
 
 /** The live flow (unknown, expired, replaced, failed and finished flows are all FLOW_EXPIRED). */
 export async function liveFlow(ports: FlowPorts, tokenHash: string, now: number): Promise<Flow> {
@@ -102,9 +97,35 @@ function randomPassword(): string {
   return Buffer.from(bytes).toString('base64url').slice(0, 32);
 }
 
+/** The notices that also go by SMS (DESIGN §4 Notifications): the ones a user must hear of even without e-mail. */
+const SMS_NOTICES: readonly string[] = ['password-reset', 'account-unlocked'];
+
+/**
+ * The numbers that may be texted for this user: the verified enrolled phones, and the directory mobile when the
+ * operator trusts directory contacts (codes.useDirectoryContacts); each in E.164 and in an allowed country. Empty
+ * while SMS is off (a cap of 0).
+ */
+export function smsNumbers(
+  account: DirectoryAccount,
+  enrollment: Enrollment | null,
+  config: Config,
+): { enrolled: string[]; directory: string | null } {
+  if (!smsEnabled(config)) return { enrolled: [], directory: null };
+  const allowed = (number: string | null): number is string =>
+    number !== null && isSmsAllowed(number, config.codes.smsCountryCodes);
+  const enrolled = (enrollment?.contacts ?? [])
+    .filter((c) => c.channel === 'sms' && c.verified)
+    .map((c) => c.address)
+    .filter(allowed);
+  const mobile = config.codes.useDirectoryContacts ? directoryPhone(account.mobile) : null;
+  return { enrolled: [...new Set(enrolled)], directory: allowed(mobile) ? mobile : null };
+}
+
 /**
  * Tells the user by e-mail: the directory mail and the verified enrolled e-mail addresses, in the enrollment's
- * language (never the request's: an attacker must not choose the victim's language).
+ * language (never the request's: an attacker must not choose the victim's language). A reset or an unlock is also
+ * texted, to the verified enrolled phone or else the directory mobile, within the SMS caps: a notice over a cap is
+ * skipped and audited, never failing what it reports.
  */
 export async function notify(
   ports: FlowPorts,
@@ -121,19 +142,32 @@ export async function notify(
   for (const address of [account.mail, ...verified]) {
     if (address && isValidEmail(address)) recipients.set(address.toLowerCase(), address);
   }
-  const at = new Date(ports.clock.now()).toISOString();
+  const now = ports.clock.now();
+  const params = {
+    displayName: account.displayName ?? account.sAMAccountName,
+    at: new Date(now).toISOString(),
+    ...(template === 'self-service-blocked' ? {} : { sourceAddress: source.address }),
+    ...extra,
+  };
+  const language = enrollment?.language ?? source.language;
   for (const to of recipients.values()) {
-    await ports.outbox.enqueue({
-      channel: 'email',
-      to,
-      template,
-      params: {
-        displayName: account.displayName ?? account.sAMAccountName,
-        at,
-        ...(template === 'self-service-blocked' ? {} : { sourceAddress: source.address }),
-        ...extra,
-      },
-      language: enrollment?.language ?? source.language,
-    });
+    await ports.outbox.enqueue({ channel: 'email', to, template, params, language });
+  }
+
+  if (!SMS_NOTICES.includes(template)) return;
+  const numbers = smsNumbers(account, enrollment, ports.config);
+  const texted = numbers.enrolled.length > 0 ? numbers.enrolled : numbers.directory ? [numbers.directory] : [];
+  // The flow's subject: the resolved sAMAccountName, lower-cased, as start keys it.
+  const subject = account.sAMAccountName.toLowerCase();
+  for (const to of texted) {
+    try {
+      await admitAll(ports.store, smsLimits(subject, source.address, ports.config), now);
+    } catch (error) {
+      if (!(error instanceof SsprError) || error.code !== 'RATE_LIMITED') throw error;
+      await auditor(ports, source)(subject, 'sms-notice', 'RATE_LIMITED', template);
+      continue;
+    }
+    await ports.outbox.enqueue({ channel: 'sms', to, template, params, language });
+    await watchSmsVolume(ports.store, ports.logger, ports.config, now);
   }
 }

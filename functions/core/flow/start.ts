@@ -17,6 +17,7 @@ import { hashToken, newToken } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
 import { type Challenge, questionChallenge } from './challenge.js';
 import type { FlowPorts } from './ports.js';
+import { smsNumbers } from './shared.js';
 
 export interface StartInput {
   username: string;
@@ -155,8 +156,9 @@ function refusalFor(
 }
 
 /**
- * Where a code may go: verified enrolled e-mail addresses, and the directory's mail when the operator allows it.
- * (SMS channels come with the SMS issue.)
+ * Where a code may go: verified enrolled e-mail addresses and phones, and the directory's mail and mobile when the
+ * operator allows it; numbers only in E.164 and in an allowed country (codes.smsCountryCodes). The same address
+ * twice is one channel.
  */
 function codeChannels(
   account: DirectoryAccount,
@@ -170,5 +172,10 @@ function codeChannels(
   for (const contact of enrollment.contacts) {
     if (contact.channel === 'email' && contact.verified) addresses.set(contact.address.toLowerCase(), contact.address);
   }
-  return [...addresses.values()].map((address) => ({ id: newId(), channel: 'email', address }));
+  const numbers = smsNumbers(account, enrollment, config);
+  const phones = new Set([...(numbers.directory ? [numbers.directory] : []), ...numbers.enrolled]);
+  return [
+    ...[...addresses.values()].map((address): FlowChannel => ({ id: newId(), channel: 'email', address })),
+    ...[...phones].map((address): FlowChannel => ({ id: newId(), channel: 'sms', address })),
+  ];
 }

@@ -5,15 +5,16 @@
 import { isLockedOut } from '../eligibility.js';
 import { SsprError } from '../errors.js';
 import { auditor, type RequestSource } from '../request.js';
+import { tokenHashOf } from '../tokens.js';
 import type { FlowPorts } from './ports.js';
-import { liveFlow, notify, tokenHashOf, writeFlow } from './shared.js';
+import { liveFlow, notify, writeFlow } from './shared.js';
 
 export async function unlockAccount(
   input: { flowId: string },
   source: RequestSource,
   ports: FlowPorts,
 ): Promise<{ unlocked: boolean }> {
-  const tokenHash = tokenHashOf(input.flowId);
+  const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
   if (flow.purpose !== 'unlock' || flow.step !== 'verified' || !flow.objectGuid) throw new SsprError('WRONG_STEP');
   const claimed = await writeFlow(ports, flow, { step: 'claimed' });
