@@ -17,9 +17,11 @@ import {
   type DirectoryPolicy,
   type DirectorySession,
   DirectoryUnavailableError,
+  type PasswordWriteOutcome,
   SAM_USER_ACCOUNT,
   UAC,
 } from '../functions/core/directory.js';
+import { meetsWindowsPasswordRules } from './adPasswordRules.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seed format (local/directory.seed.json)
@@ -384,6 +386,8 @@ interface AccountRecord {
   tokenGroupsUnreadable: boolean;
   /** hex sha256(instance salt ‖ password); null = no password anyone knows. */
   passwordHash: string | null;
+  /** ntPwdHistory: hashes like passwordHash, newest (the current password) first, at most historyLength of them. */
+  passwordHistory: string[];
 }
 
 /** What setAttributes may change (identity — dn, objectGuid, rid, sAMAccountName — stays as seeded). */
@@ -467,6 +471,11 @@ const persistedAccountSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .nullable(),
+  // Optional so a state file written before history was kept still loads (its history is the current password).
+  passwordHistory: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/))
+    .max(1024)
+    .optional(),
 });
 
 const persistedStateSchema = z.strictObject({
@@ -500,6 +509,7 @@ function toPersisted(record: AccountRecord): PersistedAccount {
     cannotChangePassword: record.cannotChangePassword,
     tokenGroupsUnreadable: record.tokenGroupsUnreadable,
     passwordHash: record.passwordHash,
+    passwordHistory: [...record.passwordHistory],
   };
 }
 
@@ -513,6 +523,11 @@ function fromPersisted(identity: AccountRecord, stored: PersistedAccount): Accou
     badPasswordTime: BigInt(stored.badPasswordTime),
     lockoutTime: BigInt(stored.lockoutTime),
     logonHours: stored.logonHours === null ? null : hexToBytes(stored.logonHours),
+    passwordHistory: stored.passwordHistory
+      ? [...stored.passwordHistory]
+      : stored.passwordHash === null
+        ? []
+        : [stored.passwordHash],
   };
 }
 
@@ -523,6 +538,11 @@ export interface MemoryDirectoryOptions {
   searchBases: string[];
   /** JSON state file: loaded when present, written after every change. No cleartext password goes in it. */
   persistPath?: string;
+  /**
+   * Whether the stand-in's DC lists the password-policy-hints control (Windows Server 2012 R2 and later do), so an
+   * administrative reset is checked against the history. Default true; false behaves like Samba or an older DC.
+   */
+  policyHints?: boolean;
 }
 
 type Group = { name: string; dn: string; sid: string; memberOf: string[] };
@@ -549,6 +569,7 @@ export class MemoryDirectory implements Directory {
   private readonly clock: Clock;
   private readonly searchBases: string[];
   private readonly persistPath: string | undefined;
+  private readonly policyHints: boolean;
   private readonly domainPolicyValue: DirectoryPolicy;
   private readonly groupsByName = new Map<string, Group>();
   private readonly groupsByRid = new Map<number, Group>();
@@ -565,6 +586,7 @@ export class MemoryDirectory implements Directory {
     this.clock = options.clock;
     this.searchBases = [...options.searchBases];
     this.persistPath = options.persistPath;
+    this.policyHints = options.policyHints ?? true;
     this.domainSid = seed.domain.sid;
     this.domainPolicyValue = policyFromSeed(seed.domain.policy, 'domain');
     for (const group of seed.groups) {
@@ -628,10 +650,10 @@ export class MemoryDirectory implements Directory {
     this.available = available;
   }
 
-  /** Administrative reset: no policy checks. pwdLastSet = now, or 0 with mustChange. */
+  /** Administrative reset: no policy checks (it still enters the history). pwdLastSet = now, or 0 with mustChange. */
   setPassword(sam: string, password: string, options: { mustChange?: boolean } = {}): void {
     const record = this.record(sam);
-    record.passwordHash = this.hash(password);
+    this.storePassword(record, password);
     record.pwdLastSet = options.mustChange ? 0n : this.nowFiletime();
     this.save();
   }
@@ -754,17 +776,7 @@ export class MemoryDirectory implements Directory {
     if (this.isLocked(record, policy, now)) return { ok: false, subCode: '775' };
 
     if (!this.passwordMatches(record, password)) {
-      const observation = BigInt(policy.lockoutObservationSeconds) * TICKS_PER_SECOND;
-      if (record.badPasswordTime !== 0n && record.badPasswordTime + observation <= now) record.badPwdCount = 0;
-      // A lockout that ran out has no bearing on the next count.
-      if (record.lockoutTime !== 0n) {
-        record.lockoutTime = 0n;
-        record.badPwdCount = 0;
-      }
-      record.badPwdCount += 1;
-      record.badPasswordTime = now;
-      if (policy.lockoutThreshold > 0 && record.badPwdCount >= policy.lockoutThreshold) record.lockoutTime = now;
-      this.save();
+      this.countBadPassword(record, policy, now);
       return { ok: false, subCode: '52e' };
     }
 
@@ -783,10 +795,63 @@ export class MemoryDirectory implements Directory {
    * renamed since it was read is still the one unlocked. Writing 0 to an account that is not locked is no error in AD.
    */
   resetLockout(objectGuid: string): void {
-    const guid = objectGuid.toLowerCase();
-    const record = GUID_PATTERN.test(guid) ? [...this.accounts.values()].find((a) => a.objectGuid === guid) : undefined;
-    if (!record) throw new Error(`cannot reset the lockout of account ${objectGuid}: it no longer exists`);
-    this.clearLockout(record);
+    this.clearLockout(this.recordByGuid(objectGuid, 'reset the lockout of'));
+  }
+
+  /**
+   * @internal The service account's administrative reset (unicodePwd replace), by objectGuid like resetLockout. AD
+   * checks length and complexity (incl. the name rule), and the history only when the policy-hints control came
+   * with it; never the minimum age. pwdLastSet becomes now (so must-change and expired end); lockout is untouched.
+   */
+  resetPassword(objectGuid: string, newPassword: string): PasswordWriteOutcome {
+    const record = this.recordByGuid(objectGuid, 'reset the password of');
+    // Reset Password is delegated on the users' OU only, which the search bases stand for; elsewhere AD answers 50.
+    if (!this.searchBases.some((base) => isUnder(record.dn, base))) {
+      return { ok: false, refusal: 'access', right: 'Reset Password' };
+    }
+    const policy = this.policyOf(record);
+    if (!meetsWindowsPasswordRules(newPassword, policy, record)) return { ok: false, refusal: 'policy' };
+    if (this.policyHints && this.inHistory(record, newPassword, policy)) return { ok: false, refusal: 'policy' };
+    this.storePassword(record, newPassword);
+    record.pwdLastSet = this.nowFiletime();
+    this.save();
+    return { ok: true };
+  }
+
+  /** @internal Whether an administrative reset checks the history (the DC lists the policy-hints control). */
+  enforcesHistoryOnReset(): boolean {
+    return this.policyHints;
+  }
+
+  /**
+   * @internal A user's change (unicodePwd delete old + add new) over the service connection, in the order Samba
+   * was measured to check it (access checks come before the password in AD's modify too): the Change-Password right
+   * (a deny ACE refuses before the old password is looked at, so it counts nothing), the lockout, the old password
+   * (a wrong one counts like a bad bind, up to a lockout), then minimum age, history, length and complexity.
+   * Must-change and expired accounts may change; that ends both.
+   */
+  changePassword(objectGuid: string, oldPassword: string, newPassword: string): PasswordWriteOutcome {
+    const record = this.recordByGuid(objectGuid, 'change the password of');
+    const policy = this.policyOf(record);
+    const now = this.nowFiletime();
+    if (record.cannotChangePassword) return { ok: false, refusal: 'constraint' };
+    // 19 / 00000775 from Samba (AD: account locked out), before the old password is compared.
+    if (this.isLocked(record, policy, now)) return { ok: false, refusal: 'constraint' };
+    if (!this.passwordMatches(record, oldPassword)) {
+      this.countBadPassword(record, policy, now);
+      return { ok: false, refusal: 'wrong-password' };
+    }
+    // pwdLastSet 0 (must change) has no age to wait for.
+    const minAge = BigInt(policy.minAgeSeconds) * TICKS_PER_SECOND;
+    if (record.pwdLastSet !== 0n && minAge > 0n && record.pwdLastSet + minAge > now) {
+      return { ok: false, refusal: 'policy' };
+    }
+    if (this.inHistory(record, newPassword, policy)) return { ok: false, refusal: 'policy' };
+    if (!meetsWindowsPasswordRules(newPassword, policy, record)) return { ok: false, refusal: 'policy' };
+    this.storePassword(record, newPassword);
+    record.pwdLastSet = now;
+    this.save();
+    return { ok: true };
   }
 
   /** @internal */
@@ -816,6 +881,43 @@ export class MemoryDirectory implements Directory {
     return record;
   }
 
+  private recordByGuid(objectGuid: string, action: string): AccountRecord {
+    const guid = objectGuid.toLowerCase();
+    const record = GUID_PATTERN.test(guid) ? [...this.accounts.values()].find((a) => a.objectGuid === guid) : undefined;
+    if (!record) throw new Error(`cannot ${action} account ${objectGuid}: it no longer exists`);
+    return record;
+  }
+
+  /** A wrong password, in a bind or as the old one of a change: AD counts both the same way. */
+  private countBadPassword(record: AccountRecord, policy: DirectoryPolicy, now: bigint): void {
+    const observation = BigInt(policy.lockoutObservationSeconds) * TICKS_PER_SECOND;
+    if (record.badPasswordTime !== 0n && record.badPasswordTime + observation <= now) record.badPwdCount = 0;
+    // A lockout that ran out has no bearing on the next count.
+    if (record.lockoutTime !== 0n) {
+      record.lockoutTime = 0n;
+      record.badPwdCount = 0;
+    }
+    record.badPwdCount += 1;
+    record.badPasswordTime = now;
+    if (policy.lockoutThreshold > 0 && record.badPwdCount >= policy.lockoutThreshold) record.lockoutTime = now;
+    this.save();
+  }
+
+  /** AD's history holds the current password too, so "the last n passwords" includes the one in use. */
+  private inHistory(record: AccountRecord, password: string, policy: DirectoryPolicy): boolean {
+    const candidate = Buffer.from(this.hash(password), 'hex');
+    return record.passwordHistory
+      .slice(0, policy.historyLength)
+      .some((entry) => timingSafeEqual(candidate, Buffer.from(entry, 'hex')));
+  }
+
+  /** Sets the password and enters it in the history, which AD trims to the policy's length at every write. */
+  private storePassword(record: AccountRecord, password: string): void {
+    const hash = this.hash(password);
+    record.passwordHash = hash;
+    record.passwordHistory = [hash, ...record.passwordHistory].slice(0, this.policyOf(record).historyLength);
+  }
+
   /** lockoutTime 0 also resets badPwdCount in AD; badPasswordTime stays, as AD keeps it. */
   private clearLockout(record: AccountRecord): void {
     record.lockoutTime = 0n;
@@ -838,6 +940,7 @@ export class MemoryDirectory implements Directory {
 
   private recordFromSeed(account: SeedAccount): AccountRecord {
     const nowMs = this.clock.now();
+    const passwordHash = account.password === undefined ? null : this.hash(account.password);
     let pwdLastSet = 0n;
     if (account.password !== undefined && !account.mustChangePassword) {
       pwdLastSet = filetimeFromMs(nowMs - (account.passwordAgeDays ?? 0) * DAY_SECONDS * 1000);
@@ -868,7 +971,9 @@ export class MemoryDirectory implements Directory {
       userWorkstations: account.userWorkstations ?? null,
       cannotChangePassword: account.cannotChangePassword ?? false,
       tokenGroupsUnreadable: account.tokenGroupsUnreadable ?? false,
-      passwordHash: account.password === undefined ? null : this.hash(account.password),
+      passwordHash,
+      // Creating the account with a password enters it in the history, as AD does; trimmed at the next write.
+      passwordHistory: passwordHash === null ? [] : [passwordHash],
     };
   }
 
@@ -1025,6 +1130,25 @@ class MemorySession implements DirectorySession {
   async verifyPassword(account: DirectoryAccount, password: string): Promise<BindOutcome> {
     this.check();
     return this.directory.bind(account.dn, password);
+  }
+
+  async resetPassword(account: DirectoryAccount, newPassword: string): Promise<PasswordWriteOutcome> {
+    this.check();
+    return this.directory.resetPassword(account.objectGuid, newPassword);
+  }
+
+  async enforcesHistoryOnReset(): Promise<boolean> {
+    this.check();
+    return this.directory.enforcesHistoryOnReset();
+  }
+
+  async changePassword(
+    account: DirectoryAccount,
+    oldPassword: string,
+    newPassword: string,
+  ): Promise<PasswordWriteOutcome> {
+    this.check();
+    return this.directory.changePassword(account.objectGuid, oldPassword, newPassword);
   }
 
   async resetLockout(account: DirectoryAccount): Promise<void> {

@@ -15,6 +15,7 @@ import { sealedParamsOpener } from '../functions/adapters/sealing.js';
 import { DynamoStore } from '../functions/adapters/store.js';
 import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
 import { createAnswerHandler } from '../functions/answer.js';
+import { createChangePasswordHandler } from '../functions/changePassword.js';
 import { createConfigHandler } from '../functions/config.js';
 import { normalizeAnswer } from '../functions/core/answers.js';
 import type { Clock } from '../functions/core/clock.js';
@@ -30,6 +31,7 @@ import { createEnrollVerifyHandler } from '../functions/enrollVerify.js';
 import { createFallbackHandler } from '../functions/fallback.js';
 import { createHealthHandler } from '../functions/health.js';
 import { createSendCodeHandler } from '../functions/sendCode.js';
+import { createSetPasswordHandler } from '../functions/setPassword.js';
 import { createStartResetHandler } from '../functions/startReset.js';
 import { createUnlockHandler } from '../functions/unlock.js';
 import { offsetClock } from './clock.js';
@@ -182,6 +184,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         answer: createAnswerHandler({ ...ports, newChannelId: newId }),
         sendCode: createSendCodeHandler({ ...ports, newChannelId: newId }),
         unlock: createUnlockHandler({ ...ports, newChannelId: newId }),
+        setPassword: createSetPasswordHandler({ ...ports, newChannelId: newId }),
+        changePassword: createChangePasswordHandler({ ...ports, newChannelId: newId }),
         fallback: createFallbackHandler({ logger }),
       },
     });

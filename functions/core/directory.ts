@@ -75,6 +75,17 @@ export type BindSubCode = (typeof BIND_SUB_CODES)[number];
 
 export type BindOutcome = { ok: true } | { ok: false; subCode: BindSubCode };
 
+/**
+ * What a DC said to a password write. AD does not say which rule failed: `policy` is 19 / 0000052D (history, length,
+ * complexity, minimum age, or a DC password filter); `wrong-password` is 19 / 00000056 on a change (the old password);
+ * `constraint` any other 19 (e.g. Samba's acl module refusing a change for a cannot-change account); `access` is
+ * 50 or 53 / 00002035 (the service account lacks a right: `right` names it for the log).
+ */
+export type PasswordWriteOutcome =
+  | { ok: true }
+  | { ok: false; refusal: 'policy' | 'wrong-password' | 'constraint' }
+  | { ok: false; refusal: 'access'; right: string };
+
 /** No domain controller answered in time. Mapped to 503 DIRECTORY_UNAVAILABLE. */
 export class DirectoryUnavailableError extends Error {
   override readonly name = 'DirectoryUnavailableError';
@@ -91,6 +102,19 @@ export interface DirectorySession {
   findAccount(lookup: AccountLookup): Promise<DirectoryAccount | null>;
   /** Binds as the user on a short-lived connection of its own, never the service connection. */
   verifyPassword(account: DirectoryAccount, password: string): Promise<BindOutcome>;
+  /**
+   * Administrative reset: `unicodePwd` replaced (UTF-16LE of the quoted password) over the service connection, with the
+   * password-policy-hints control (1.2.840.113556.1.4.2239, else .2066) when this DC's rootDSE lists it, so history
+   * is enforced. Does not touch lockoutTime.
+   */
+  resetPassword(account: DirectoryAccount, newPassword: string): Promise<PasswordWriteOutcome>;
+  /** Whether this DC enforces history on an administrative reset (it lists a policy-hints control). */
+  enforcesHistoryOnReset(): Promise<boolean>;
+  /**
+   * A user's change: delete the old and add the new `unicodePwd` in one modify over the service connection (so
+   * must-change and expired accounts can change); AD checks the old password, history and minimum age itself.
+   */
+  changePassword(account: DirectoryAccount, oldPassword: string, newPassword: string): Promise<PasswordWriteOutcome>;
   /** Unlocks the account: lockoutTime 0 (which also resets badPwdCount). The service account's delegated right. */
   resetLockout(account: DirectoryAccount): Promise<void>;
   /** The domain's default password and lockout policy. */

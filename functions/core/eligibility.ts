@@ -170,6 +170,11 @@ const ALLOWED: Record<Purpose, ReadonlySet<IneligibilityReason>> = {
   change: new Set(['MUST_CHANGE_PASSWORD', 'PASSWORD_EXPIRED']),
 };
 
+/** Whether a purpose lets an account in this state go on (e.g. a must-change account may change its password). */
+export function purposeAllows(purpose: Purpose, reason: IneligibilityReason): boolean {
+  return ALLOWED[purpose].has(reason);
+}
+
 export interface EligibilityContext {
   nowMs: number;
   eligibility: Config['eligibility'];

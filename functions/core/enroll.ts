@@ -8,21 +8,11 @@ import { codeHmac, newCode } from './codes.js';
 import type { Config } from './config.js';
 import { isSmsAllowed, isValidEmail, isValidPhone, sameAddress } from './contacts.js';
 import type { Directory, DirectoryAccount } from './directory.js';
-import { checkEligibility, isHiddenAccount, isLockedOut, reasonForBindFailure } from './eligibility.js';
 import { type FieldProblem, SsprError, validationError } from './errors.js';
-import {
-  addressLimit,
-  admitAll,
-  failedPasswordLimitForAddress,
-  failedPasswordLimitForUser,
-  giveBackAll,
-  type Limit,
-  smsLimits,
-  userLimit,
-  watchSmsVolume,
-} from './limits.js';
+import { admitAll, smsLimits, watchSmsVolume } from './limits.js';
 import type { Logger } from './log.js';
 import { maskDestination } from './masking.js';
+import { provePassword } from './passwordProof.js';
 import type { AnswerHasher, Outbox, Secrets } from './ports.js';
 import { auditor, type RequestSource } from './request.js';
 import type { ChannelKind, EnrolledContact, Enrollment, Store } from './store.js';
@@ -65,63 +55,22 @@ export interface EnrollResult {
 }
 
 export async function enroll(input: EnrollInput, source: RequestSource, ports: EnrollPorts): Promise<EnrollResult> {
-  const { config, store, clock } = ports;
-  const typed = validate(input, config);
-  const now = clock.now();
+  const typed = validate(input, ports.config);
   let subject = typed.limiterKey;
 
   const record = auditor(ports, source);
   const audit = (outcome: string, reason?: string) => record(subject, 'enroll', outcome, reason);
 
   try {
-    await admitAll(store, [addressLimit('enroll', source.address, config)], now);
-    // Reserved before the bind and given back once the password is proven, so parallel guesses never exceed the limit.
-    const proofLimits: Limit[] = [
-      failedPasswordLimitForUser(typed.limiterKey, config),
-      failedPasswordLimitForAddress(source.address, config),
-    ];
-    await admitAll(store, proofLimits, now);
-
-    const session = await ports.directory.openSession();
+    const { account, session } = await provePassword(
+      { action: 'enroll', purpose: 'enroll', typed, password: input.password },
+      source,
+      ports,
+      (resolved) => {
+        subject = resolved;
+      },
+    );
     try {
-      const found = await session.findAccount(typed.lookup);
-      const account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
-      if (account) subject = account.sAMAccountName.toLowerCase();
-      // Refused after the reservation: the failed-proof slots go back, nothing was tried.
-      const admitOrGiveBack = (limit: Limit) =>
-        admitAll(store, [limit], now).catch(async (error: unknown) => {
-          await giveBackAll(store, proofLimits, now);
-          throw error;
-        });
-      // Requests per user count on the resolved name, so every form of one account's name shares one bucket.
-      await admitOrGiveBack(userLimit('enroll', subject, config));
-      if (!account) throw new SsprError('BAD_CREDENTIALS');
-      if (subject !== typed.limiterKey) {
-        const resolvedLimit = failedPasswordLimitForUser(subject, config);
-        await admitOrGiveBack(resolvedLimit);
-        proofLimits.push(resolvedLimit);
-      }
-
-      // A locked account is answered like a wrong password, without a bind that would tell AD about it.
-      if (isLockedOut(account)) throw new SsprError('BAD_CREDENTIALS');
-
-      const policy = await session.effectivePolicy(account);
-      if (policy.lockoutThreshold > 0 && account.badPwdCount >= policy.lockoutThreshold - 2) {
-        throw new SsprError('RATE_LIMITED', {
-          retryAfterSeconds: policy.lockoutObservationSeconds || config.rateLimits.failedPasswordsPerUser.windowSeconds,
-        });
-      }
-
-      const bind = await session.verifyPassword(account, input.password);
-      const bindReason = bind.ok ? null : reasonForBindFailure(bind.subCode);
-      if (bindReason === 'BAD_CREDENTIALS' || bindReason === 'LOCKED') throw new SsprError('BAD_CREDENTIALS');
-
-      // The password is proven: from here on the account's state may be told, and the guess was not a failure.
-      await giveBackAll(store, proofLimits, now);
-      const eligibility = checkEligibility('enroll', account, { nowMs: now, eligibility: config.eligibility });
-      if (!eligibility.eligible) throw new SsprError('NOT_ELIGIBLE', { reason: eligibility.reason });
-      if (bindReason) throw new SsprError('NOT_ELIGIBLE', { reason: bindReason });
-
       const result = await saveEnrollment(account, input, source, ports);
       await audit('success');
       ports.logger.info('enrolled', { event: 'enroll', outcome: 'success', requestId: source.requestId, subject });

@@ -39,6 +39,8 @@ const en: Catalog = {
   'username.invalid':
     'Enter your username as name, {netbios}\\name or name@{upnSuffix}; it may not contain " / \\ [ ] : ; | = , + * ? < > @.',
   'password.required': 'Enter your password.',
+  'password.tooLong': 'The password can have at most {max} characters.',
+  'password.controlCharacters': 'The password cannot contain control characters.',
   'answers.count': 'Answer exactly {count} questions.',
   'question.unknown': 'Choose a question from the list.',
   'question.duplicate': 'Choose a different question; each question can be used once.',
@@ -91,6 +93,8 @@ const de: Catalog = {
   'username.invalid':
     'Geben Sie den Benutzernamen als name, {netbios}\\name oder name@{upnSuffix} ein; er darf " / \\ [ ] : ; | = , + * ? < > @ nicht enthalten.',
   'password.required': 'Geben Sie Ihr Kennwort ein.',
+  'password.tooLong': 'Das Kennwort darf höchstens {max} Zeichen haben.',
+  'password.controlCharacters': 'Das Kennwort darf keine Steuerzeichen enthalten.',
   'answers.count': 'Beantworten Sie genau {count} Fragen.',
   'question.unknown': 'Wählen Sie eine Frage aus der Liste.',
   'question.duplicate': 'Wählen Sie eine andere Frage; jede Frage kann nur einmal verwendet werden.',
@@ -142,6 +146,8 @@ const fr: Catalog = {
   'username.invalid':
     'Saisissez votre nom d’utilisateur sous la forme nom, {netbios}\\nom ou nom@{upnSuffix} ; il ne peut pas contenir " / \\ [ ] : ; | = , + * ? < > @.',
   'password.required': 'Saisissez votre mot de passe.',
+  'password.tooLong': 'Le mot de passe peut compter au plus {max} caractères.',
+  'password.controlCharacters': 'Le mot de passe ne peut pas contenir de caractères de contrôle.',
   'answers.count': 'Répondez à exactement {count} questions.',
   'question.unknown': 'Choisissez une question dans la liste.',
   'question.duplicate': 'Choisissez une autre question ; chaque question ne peut servir qu’une fois.',

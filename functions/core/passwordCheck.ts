@@ -4,7 +4,7 @@
  */
 import { bannedPasswords } from './bannedPasswords.js';
 import type { DirectoryPolicy } from './directory.js';
-import { PASSWORD_VIOLATIONS, type PasswordViolation } from './errors.js';
+import { type FieldProblem, PASSWORD_VIOLATIONS, type PasswordViolation } from './errors.js';
 import { MAX_PASSWORD_LENGTH } from './passwordPolicy.js';
 
 export interface PasswordOwner {
@@ -88,4 +88,18 @@ function isBanned(password: string): boolean {
   return [lower, lower.replace(TRAILING_SYMBOLS, ''), lower.replace(TRAILING_NON_LETTERS, '')].some((candidate) =>
     banned.has(candidate),
   );
+}
+
+/**
+ * A new password that can never be typed at a Windows logon is malformed input, not a policy refusal (VALIDATION):
+ * empty, longer than MAX_PASSWORD_LENGTH code points, or with control characters (NUL among them).
+ */
+export function newPasswordProblem(password: string): FieldProblem | null {
+  if (password.length === 0) return { message: 'password.required' };
+  if (Array.from(password).length > MAX_PASSWORD_LENGTH) {
+    return { message: 'password.tooLong', params: { max: MAX_PASSWORD_LENGTH } };
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here
+  if (/[\u0000-\u001f\u007f]/.test(password)) return { message: 'password.controlCharacters' };
+  return null;
 }

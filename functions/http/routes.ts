@@ -7,7 +7,9 @@ export const ROUTES = [
   { method: 'POST', path: '/api/reset/start', name: 'startReset' },
   { method: 'POST', path: '/api/reset/answer', name: 'answer' },
   { method: 'POST', path: '/api/reset/code', name: 'sendCode' },
+  { method: 'POST', path: '/api/reset/password', name: 'setPassword' },
   { method: 'POST', path: '/api/unlock', name: 'unlock' },
+  { method: 'POST', path: '/api/change', name: 'changePassword' },
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number]['name'];

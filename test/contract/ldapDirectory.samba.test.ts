@@ -5,6 +5,7 @@
  * skipped, loudly. With it, a missing Samba environment fails instead of skipping.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -237,7 +238,7 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
     const directory = new LdapDirectory(directoryOptions(env));
     return {
       directory,
-      capabilities: {},
+      capabilities: { nameRule: false, historyOnReset: false },
       resetDemoStates: () => applySambaDemoStates(env),
       lockOut: async (sam) => {
         await lockOutByBadBinds(env, sam);
@@ -422,6 +423,63 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
         const alice = await find(session, 'alice');
         expect(alice.userWorkstations).toBe('WS01');
         expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: false, subCode: '531' });
+      } finally {
+        await applySambaDemoStates(env);
+      }
+    });
+
+    it('sends a reset once more when the connection dies under it, and the password lands once', async () => {
+      const logger = new CapturingLogger();
+      const d = directory({ urls: [relay.url], logger });
+      const session = await d.openSession();
+      const alice = await find(session, 'alice');
+      // rootDSE is read (and kept) first, so the doomed send below is the write itself.
+      expect(await session.enforcesHistoryOnReset()).toBe(false);
+      const password = `Tulip!${randomBytes(4).toString('hex')}Q`;
+      try {
+        relay.doomOpenConnections();
+        expect(await session.resetPassword(alice, password)).toEqual({ ok: true });
+        expect(relay.connections).toBe(2);
+        expect(d.stats().serviceConnectionsOpened).toBe(2);
+        expect(await session.verifyPassword(alice, password)).toEqual({ ok: true });
+        expect(logger.lines.filter((l) => /dropped/.test(l.message))).toHaveLength(1);
+        expect(JSON.stringify(logger.lines)).not.toContain(password);
+      } finally {
+        await applySambaDemoStates(env);
+      }
+    });
+
+    it('logs no password for any password write, and names what a refusal was from codes only', async () => {
+      const logger = new CapturingLogger();
+      const d = directory({ logger });
+      const session = await d.openSession();
+      const passwords = [`Tulip!${randomBytes(4).toString('hex')}Q`, `Tulip!${randomBytes(4).toString('hex')}Q`];
+      const [first = '', second = ''] = passwords;
+      try {
+        const alice = await find(session, 'alice');
+        expect(await session.resetPassword(alice, first)).toEqual({ ok: true });
+        expect(await session.resetPassword(alice, 'short')).toEqual({ ok: false, refusal: 'policy' });
+        expect(await session.changePassword(alice, DEMO_PASSWORDS.alice, second)).toEqual({
+          ok: false,
+          refusal: 'wrong-password',
+        });
+        expect(await session.changePassword(alice, first, second)).toEqual({ ok: true });
+        const frank = await find(session, 'frank');
+        expect(await session.changePassword(frank, DEMO_PASSWORDS.frank, second)).toEqual({
+          ok: false,
+          refusal: 'constraint',
+        });
+        const text = JSON.stringify(logger.lines);
+        for (const password of [...passwords, 'short', DEMO_PASSWORDS.alice, DEMO_PASSWORDS.frank]) {
+          expect(text).not.toContain(password);
+        }
+        // Samba's acl module says no more than "Constraint violation": the log says LDAP 19 and whose it was.
+        expect(logger.lines).toContainEqual(
+          expect.objectContaining({
+            level: 'warn',
+            fields: expect.objectContaining({ subject: frank.objectGuid, errorMessage: 'LDAP 19' }),
+          }),
+        );
       } finally {
         await applySambaDemoStates(env);
       }

@@ -26,7 +26,7 @@ describeDirectoryContract('in-memory directory', async () => {
   });
   return {
     directory,
-    capabilities: {},
+    capabilities: { nameRule: true, historyOnReset: true },
     resetDemoStates: async () => directory.applyDemoStates(),
     lockOut: async (sam) => directory.lockOutByBadBinds(sam),
     close: async () => undefined,
@@ -461,6 +461,221 @@ describe('in-memory directory: the stand-in itself', () => {
       expect((await s.effectivePolicy(a)).minLength).toBe(14);
       // paula's own PSO (precedence 10) beats the group's (5): direct links come first in AD.
       expect(p.resultantPso).toMatch(/^CN=Strict Passwords,/);
+    });
+  });
+
+  describe('password writes (Windows AD behaviour that Samba cannot show)', () => {
+    const NEW = ['Tulip!2026one', 'Tulip!2026two', 'Tulip!2026three', 'Tulip!2026four', 'Tulip!2026five'] as const;
+
+    function fresh(seed: DirectorySeed = demoSeed(), policyHints?: boolean): MemoryDirectory {
+      return new MemoryDirectory({ seed, clock, searchBases: SEARCH_BASES, policyHints });
+    }
+
+    it('checks the minimum age on a change, never on a reset, and not for an account that must change', async () => {
+      const seed = demoSeed();
+      seed.domain.policy.minAgeDays = 1;
+      const d = fresh(seed);
+      const s = await d.openSession();
+      const alice = d.account('alice');
+      expect(await s.changePassword(alice, DEMO_PASSWORDS.alice, NEW[0])).toEqual({ ok: false, refusal: 'policy' });
+      expect(await s.changePassword(d.account('erin'), DEMO_PASSWORDS.erin, NEW[0])).toEqual({ ok: true });
+      // Forgotten-password resets must work whatever the age.
+      expect(await s.resetPassword(alice, NEW[1])).toEqual({ ok: true });
+      expect(await s.changePassword(alice, NEW[1], NEW[2])).toEqual({ ok: false, refusal: 'policy' });
+      clock.advance(DAY - MINUTE);
+      expect(await s.changePassword(alice, NEW[1], NEW[2])).toEqual({ ok: false, refusal: 'policy' });
+      clock.advance(2 * MINUTE);
+      expect(await s.changePassword(alice, NEW[1], NEW[2])).toEqual({ ok: true });
+    });
+
+    it('remembers exactly historyLength passwords, the current one included', async () => {
+      const alice = directory.account('alice');
+      let current: string = DEMO_PASSWORDS.alice;
+      for (const next of NEW.slice(0, 4)) {
+        expect(await session.changePassword(alice, current, next), next).toEqual({ ok: true });
+        current = next;
+      }
+      // History 5: Orchid, one, two, three, four.
+      expect(await session.changePassword(alice, current, DEMO_PASSWORDS.alice)).toEqual({
+        ok: false,
+        refusal: 'policy',
+      });
+      expect(await session.resetPassword(alice, NEW[0])).toEqual({ ok: false, refusal: 'policy' });
+      expect(await session.changePassword(alice, current, NEW[4])).toEqual({ ok: true });
+      // Orchid is the sixth password back now.
+      expect(await session.changePassword(alice, NEW[4], DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+    });
+
+    it("uses paula's PSO history of 10, not the domain's 5", async () => {
+      const paula = directory.account('paula');
+      let current: string = DEMO_PASSWORDS.paula;
+      for (let i = 0; i < 6; i++) {
+        const next = `Tulip!2026paul${i}`;
+        expect(await session.changePassword(paula, current, next), next).toEqual({ ok: true });
+        current = next;
+      }
+      expect(await session.changePassword(paula, current, DEMO_PASSWORDS.paula)).toEqual({
+        ok: false,
+        refusal: 'policy',
+      });
+    });
+
+    it('lets the current password be set again when the history length is 0', async () => {
+      const seed = demoSeed();
+      seed.domain.policy.historyLength = 0;
+      const d = fresh(seed);
+      const s = await d.openSession();
+      const alice = d.account('alice');
+      expect(await s.resetPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      expect(await s.changePassword(alice, DEMO_PASSWORDS.alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+    });
+
+    it('behaves like a DC without the policy-hints control when told to: no history on a reset, still on a change', async () => {
+      const d = fresh(demoSeed(), false);
+      const s = await d.openSession();
+      expect(await s.enforcesHistoryOnReset()).toBe(false);
+      expect(await session.enforcesHistoryOnReset()).toBe(true);
+      const alice = d.account('alice');
+      expect(await s.resetPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      expect(await s.changePassword(alice, DEMO_PASSWORDS.alice, DEMO_PASSWORDS.alice)).toEqual({
+        ok: false,
+        refusal: 'policy',
+      });
+    });
+
+    it('enters administrative setPassword in the history too', async () => {
+      directory.setPassword('alice', NEW[0]);
+      const alice = directory.account('alice');
+      expect(await session.changePassword(alice, NEW[0], DEMO_PASSWORDS.alice)).toEqual({
+        ok: false,
+        refusal: 'policy',
+      });
+      expect(await session.resetPassword(alice, NEW[0])).toEqual({ ok: false, refusal: 'policy' });
+    });
+
+    it('applies the name rule to tokens of 3+ characters, split on , . - _ # space and tab; not to parts of tokens', async () => {
+      directory.setAttributes('alice', { displayName: 'Li Wu-Chen,Ng.Hall_Obi#Eze\tKay' });
+      const alice = directory.account('alice');
+      for (const token of ['Chen', 'hall', 'OBI', 'Eze', 'kay', 'alice']) {
+        expect(await session.resetPassword(alice, `${token}!2026Xq`), token).toEqual({ ok: false, refusal: 'policy' });
+      }
+      // "Li", "Wu" and "Ng" are too short to count; "Che" is only part of a token.
+      for (const password of ['Li!Wu!Ng!2026x', 'Che!2026Xqz']) {
+        expect(await session.resetPassword(alice, password), password).toEqual({ ok: true });
+      }
+    });
+
+    it('counts the five Windows categories: caseless letters count, currency symbols and spaces do not', async () => {
+      const alice = directory.account('alice');
+      // upper + lower + caseless (CJK)
+      expect(await session.resetPassword(alice, 'Tulpen東京abc')).toEqual({ ok: true });
+      // upper + lower only: € and the space are no symbols to Windows.
+      expect(await session.resetPassword(alice, 'Tulpen €uro')).toEqual({ ok: false, refusal: 'policy' });
+      // Accented capitals and small letters are upper and lower case.
+      expect(await session.resetPassword(alice, 'ÉCOLEécole9')).toEqual({ ok: true });
+    });
+
+    it('skips complexity and the name rule when complexity is off, but not the length', async () => {
+      const seed = demoSeed();
+      seed.domain.policy.complexity = false;
+      const d = fresh(seed);
+      const s = await d.openSession();
+      const alice = d.account('alice');
+      expect(await s.resetPassword(alice, 'alicearcher')).toEqual({ ok: true });
+      expect(await s.resetPassword(alice, 'short')).toEqual({ ok: false, refusal: 'policy' });
+    });
+
+    it('refuses a reset outside the delegated OU (the search bases) as a missing right', async () => {
+      expect(await session.resetPassword(directory.account('Administrator'), NEW[0])).toEqual({
+        ok: false,
+        refusal: 'access',
+        right: 'Reset Password',
+      });
+    });
+
+    it('counts only a wrong old password: a policy refusal leaves badPwdCount alone', async () => {
+      const alice = directory.account('alice');
+      expect(await session.changePassword(alice, DEMO_PASSWORDS.alice, 'short')).toEqual({
+        ok: false,
+        refusal: 'policy',
+      });
+      expect(directory.account('alice').badPwdCount).toBe(0);
+      expect(await session.changePassword(alice, 'Wrong!2026a', NEW[0])).toEqual({
+        ok: false,
+        refusal: 'wrong-password',
+      });
+      expect(directory.account('alice')).toMatchObject({ badPwdCount: 1, badPasswordTime: filetimeFromMs(clock.ms) });
+    });
+
+    it('sets pwdLastSet to the clock on a reset and a change', async () => {
+      clock.advance(MINUTE);
+      await session.resetPassword(directory.account('erin'), NEW[0]);
+      expect(directory.account('erin').pwdLastSet).toBe(filetimeFromMs(clock.ms));
+      clock.advance(MINUTE);
+      await session.changePassword(directory.account('erin'), NEW[0], NEW[1]);
+      expect(directory.account('erin').pwdLastSet).toBe(filetimeFromMs(clock.ms));
+    });
+
+    it('throws for an account that no longer exists', async () => {
+      const ghost = { ...directory.account('alice'), objectGuid: '00000000-0000-4000-8000-000000000000' };
+      await expect(session.resetPassword(ghost, NEW[0])).rejects.toThrow(/no longer exists/);
+      await expect(session.changePassword(ghost, DEMO_PASSWORDS.alice, NEW[0])).rejects.toThrow(/no longer exists/);
+    });
+
+    it('keeps the history in the state file as salted hashes, never in clear, and enforces it after a reload', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sspr-history-'));
+      try {
+        const path = join(dir, 'directory.json');
+        const first = new MemoryDirectory({ seed: demoSeed(), clock, searchBases: SEARCH_BASES, persistPath: path });
+        const s1 = await first.openSession();
+        const alice = first.account('alice');
+        expect(await s1.changePassword(alice, DEMO_PASSWORDS.alice, NEW[0])).toEqual({ ok: true });
+        expect(await s1.resetPassword(first.account('bob'), NEW[1])).toEqual({ ok: true });
+
+        const text = readFileSync(path, 'utf8');
+        for (const password of [...Object.values(DEMO_PASSWORDS), ...NEW]) expect(text).not.toContain(password);
+        const stored = JSON.parse(text).accounts[alice.objectGuid];
+        expect(stored.passwordHistory).toHaveLength(2);
+        expect(stored.passwordHistory[0]).toBe(stored.passwordHash);
+
+        const second = new MemoryDirectory({ seed: demoSeed(), clock, searchBases: SEARCH_BASES, persistPath: path });
+        const s2 = await second.openSession();
+        expect(await s2.changePassword(alice, NEW[0], DEMO_PASSWORDS.alice)).toEqual({ ok: false, refusal: 'policy' });
+        expect(await s2.verifyPassword(alice, NEW[0])).toEqual({ ok: true });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('loads a state file written before history was kept: the history is the current password', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sspr-history-'));
+      try {
+        const path = join(dir, 'directory.json');
+        new MemoryDirectory({ seed: demoSeed(), clock, searchBases: SEARCH_BASES, persistPath: path });
+        const state = JSON.parse(readFileSync(path, 'utf8'));
+        for (const account of Object.values(state.accounts))
+          delete (account as { passwordHistory?: unknown }).passwordHistory;
+        writeFileSync(path, JSON.stringify(state));
+        const reloaded = new MemoryDirectory({ seed: demoSeed(), clock, searchBases: SEARCH_BASES, persistPath: path });
+        const s = await reloaded.openSession();
+        const alice = reloaded.account('alice');
+        expect(await s.resetPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: false, refusal: 'policy' });
+        expect(await s.changePassword(alice, DEMO_PASSWORDS.alice, NEW[0])).toEqual({ ok: true });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('throws DirectoryUnavailableError from the password writes while unavailable', async () => {
+      const alice = directory.account('alice');
+      directory.setAvailable(false);
+      await expect(session.resetPassword(alice, NEW[0])).rejects.toBeInstanceOf(DirectoryUnavailableError);
+      await expect(session.changePassword(alice, DEMO_PASSWORDS.alice, NEW[0])).rejects.toBeInstanceOf(
+        DirectoryUnavailableError,
+      );
+      await expect(session.enforcesHistoryOnReset()).rejects.toBeInstanceOf(DirectoryUnavailableError);
+      directory.setAvailable(true);
+      expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
     });
   });
 

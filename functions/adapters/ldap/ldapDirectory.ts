@@ -2,12 +2,13 @@
  * The directory port over LDAPS with ldapts: Active Directory (and Samba AD in the tests).
  *
  * Connections: one service connection per instance and domain controller, bound as the service account, opened
- * lazily and reused by every session; a dropped one is reopened once and the operation retried once. Password
- * proofs bind on a short-lived connection of their own, never the service connection. A session is pinned to the
- * first DC that answers, so a read right after a write sees it. TLS is always verified against the configured CA.
+ * lazily and reused by every session; a dropped one is reopened once and the operation retried once (a password
+ * write only where that is safe, see writePassword). Password proofs bind on a short-lived connection of their own,
+ * never the service connection. A session is pinned to the first DC that answers, so a read right after a write
+ * sees it. TLS is always verified against the configured CA. No password is ever logged.
  */
 import * as tls from 'node:tls';
-import { Attribute, Change, Client, type Entry, NoSuchObjectError, ResultCodeError } from 'ldapts';
+import { Attribute, Change, Client, type Control, type Entry, NoSuchObjectError, ResultCodeError } from 'ldapts';
 import {
   type AccountLookup,
   type BindOutcome,
@@ -16,6 +17,7 @@ import {
   type DirectoryPolicy,
   type DirectorySession,
   DirectoryUnavailableError,
+  type PasswordWriteOutcome,
   SAM_USER_ACCOUNT,
 } from '../../core/directory.js';
 import type { Logger } from '../../core/log.js';
@@ -33,6 +35,8 @@ import {
 import { accountFilter } from './filter.js';
 import { isCanonicalGuid } from './guid.js';
 import { uniqueMatch } from './match.js';
+import { ldapErrorSummary, passwordRefusalOf } from './passwordErrors.js';
+import { PolicyHintsControl, policyHintsOidOf } from './policyHintsControl.js';
 import { SD_FLAGS, SdFlagsControl } from './sdFlagsControl.js';
 
 export interface LdapDirectoryOptions {
@@ -73,6 +77,8 @@ interface Controller {
   client: Client | null;
   opening: Promise<Client> | null;
   failedAt: number;
+  /** The policy-hints OID its rootDSE lists (or null for none), read once; a failed read is not kept. */
+  policyHints: Promise<string | null> | null;
 }
 
 /** A DN as AD writes it: RDNs without surrounding spaces (escaped commas kept). */
@@ -145,7 +151,13 @@ export class LdapDirectory implements Directory {
     requirePositive('operationTimeoutMs', options.operationTimeoutMs);
     this.options = { ...options, searchBases: [...options.searchBases] };
     this.serviceAccountDn = normalizeDn(options.bindDn.trim());
-    this.controllers = [...new Set(urls)].map((url) => ({ url, client: null, opening: null, failedAt: 0 }));
+    this.controllers = [...new Set(urls)].map((url) => ({
+      url,
+      client: null,
+      opening: null,
+      failedAt: 0,
+      policyHints: null,
+    }));
     // Only the configured CA is trusted (ca replaces Node's bundled roots) and verification is never turned off.
     this.tlsOptions = { ca: options.ca, rejectUnauthorized: true, minVersion: 'TLSv1.2' };
   }
@@ -209,10 +221,15 @@ export class LdapDirectory implements Directory {
   // -- used by LdapSession ------------------------------------------------------------------------------------
 
   /**
-   * @internal Runs work on the controller's service connection, reopening it once if it dropped. The work may run
-   * twice, so it must be idempotent (reads, or a write such as lockoutTime 0).
+   * @internal Runs work on the controller's service connection, reopening it once if it dropped, and then runs
+   * afterDrop on the fresh one. By default that is the work again, so the work must be idempotent (reads, or a
+   * write such as lockoutTime 0); a write that is not passes what to do instead.
    */
-  async withServiceConnection<T>(controller: Controller, work: (client: Client) => Promise<T>): Promise<T> {
+  async withServiceConnection<T>(
+    controller: Controller,
+    work: (client: Client) => Promise<T>,
+    afterDrop: (client: Client) => Promise<T> = work,
+  ): Promise<T> {
     if (this.closed) throw new Error('directory used after close()');
     const client = await this.serviceClient(controller);
     try {
@@ -226,10 +243,38 @@ export class LdapDirectory implements Directory {
     }
     const again = await this.reopen(controller, client);
     try {
-      return await work(again);
+      return await afterDrop(again);
     } catch (error) {
       throw this.translate(error, controller);
     }
+  }
+
+  /**
+   * @internal The password-policy-hints OID this DC lists in rootDSE supportedControl, or null. Read once per DC
+   * and kept for the life of the instance; a read that failed is tried again next time.
+   */
+  policyHintsOid(controller: Controller): Promise<string | null> {
+    if (!controller.policyHints) {
+      const reading = this.withServiceConnection(controller, async (client) => {
+        const { searchEntries } = await client.search('', {
+          scope: 'base',
+          filter: '(objectClass=*)',
+          attributes: ['supportedControl'],
+        });
+        const listed = searchEntries[0]?.supportedControl ?? [];
+        return policyHintsOidOf((Array.isArray(listed) ? listed : [listed]).map(String));
+      });
+      controller.policyHints = reading;
+      reading.catch(() => {
+        if (controller.policyHints === reading) controller.policyHints = null;
+      });
+    }
+    return controller.policyHints;
+  }
+
+  /** @internal After a DC refused the control it listed: read its rootDSE again next time. */
+  forgetPolicyHints(controller: Controller): void {
+    controller.policyHints = null;
   }
 
   /** @internal Binds as a user on a connection of its own to the same DC, and always closes it. */
@@ -421,14 +466,48 @@ class LdapSession implements DirectorySession {
     return this.directory.bindAsUser(this.pinned, account.dn, password);
   }
 
+  async resetPassword(account: DirectoryAccount, newPassword: string): Promise<PasswordWriteOutcome> {
+    this.check();
+    const target = guidTarget(account, 'reset the password of');
+    const oid = await this.directory.policyHintsOid(this.pinned);
+    const replace = new Change({
+      operation: 'replace',
+      modification: new Attribute({ type: 'unicodePwd', values: [unicodePwdValue(newPassword)] }),
+    });
+    const control = oid === null ? undefined : new PolicyHintsControl(oid);
+    return this.writePassword(account, target, [replace], control, 'reset');
+  }
+
+  async enforcesHistoryOnReset(): Promise<boolean> {
+    this.check();
+    return (await this.directory.policyHintsOid(this.pinned)) !== null;
+  }
+
+  async changePassword(
+    account: DirectoryAccount,
+    oldPassword: string,
+    newPassword: string,
+  ): Promise<PasswordWriteOutcome> {
+    this.check();
+    const target = guidTarget(account, 'change the password of');
+    // Delete and add in one modify is the user's change (old password, history and minimum age checked by the DC);
+    // over the service connection, so accounts that must change or whose password expired, which cannot bind, can.
+    const changes = [
+      new Change({
+        operation: 'delete',
+        modification: new Attribute({ type: 'unicodePwd', values: [unicodePwdValue(oldPassword)] }),
+      }),
+      new Change({
+        operation: 'add',
+        modification: new Attribute({ type: 'unicodePwd', values: [unicodePwdValue(newPassword)] }),
+      }),
+    ];
+    return this.writePassword(account, target, changes, undefined, 'change');
+  }
+
   async resetLockout(account: DirectoryAccount): Promise<void> {
     this.check();
-    // By GUID, not DN: an account renamed or moved since it was read is still the one unlocked. The check keeps
-    // anything but a GUID out of the DN string.
-    if (!isCanonicalGuid(account.objectGuid)) {
-      throw new Error(`cannot reset the lockout of ${account.dn}: objectGuid ${account.objectGuid} is not a GUID`);
-    }
-    const target = `<GUID=${account.objectGuid.toLowerCase()}>`;
+    const target = guidTarget(account, 'reset the lockout of');
     // lockoutTime can only ever be written as 0, and writing it twice does no harm, so the one retry after a dropped
     // connection is safe.
     const unlock = new Change({
@@ -499,6 +578,88 @@ class LdapSession implements DirectorySession {
     if (this.closed) throw new Error('directory session used after close()');
   }
 
+  /**
+   * One unicodePwd write over the service connection. After the connection dropped under it, the write may or may
+   * not have been applied. A reset without the hints control is sent once more: the same password again does no
+   * harm. Otherwise a second attempt could be refused because of the first (the history now holds the password; a
+   * change's old password is no longer current), so pwdLastSet, read before the write, decides: moved on → the write
+   * was applied; unchanged → a reset is sent once more, a change never is and the DC counts as unavailable.
+   */
+  private async writePassword(
+    account: DirectoryAccount,
+    target: string,
+    changes: Change[],
+    control: Control | undefined,
+    kind: 'reset' | 'change',
+  ): Promise<PasswordWriteOutcome> {
+    const right = kind === 'reset' ? 'Reset Password' : 'Change Password';
+    const write = (client: Client) => client.modify(target, changes, control);
+    try {
+      if (kind === 'reset' && control === undefined) {
+        await this.directory.withServiceConnection(this.pinned, write);
+      } else {
+        const before = await this.directory.withServiceConnection(this.pinned, (client) =>
+          pwdLastSetOf(client, target),
+        );
+        await this.directory.withServiceConnection(this.pinned, write, async (client) => {
+          if ((await pwdLastSetOf(client, target)) !== before) {
+            this.directory.logger?.warn('the connection dropped under a password write that the DC had applied', {
+              controller: this.controller,
+              subject: account.objectGuid,
+              reason: kind,
+            });
+            return;
+          }
+          if (kind === 'reset') return write(client);
+          throw new DirectoryUnavailableError(
+            `${this.controller} dropped the connection under a password change, not applied when read again`,
+          );
+        });
+      }
+      return { ok: true };
+    } catch (error) {
+      const refusal = passwordRefusalOf(error, right);
+      if (refusal) {
+        this.logRefusal(refusal, account, error as ResultCodeError);
+        return refusal;
+      }
+      if (error instanceof NoSuchObjectError) {
+        throw new Error(`cannot ${kind} the password of ${account.dn}: the account no longer exists`, { cause: error });
+      }
+      if (error instanceof ResultCodeError && error.code === 12 && control) {
+        // It listed the control; if that changed (a DC replaced under the same name), read its rootDSE again.
+        this.directory.forgetPolicyHints(this.pinned);
+        throw new Error(`${this.controller} refused the password-policy-hints control ${control.type} it listed`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Refusals ops must act on are logged here, from codes only: the DC's text is not needed and never logged. */
+  private logRefusal(
+    refusal: Exclude<PasswordWriteOutcome, { ok: true }>,
+    account: DirectoryAccount,
+    error: ResultCodeError,
+  ): void {
+    const fields = {
+      controller: this.controller,
+      subject: account.objectGuid,
+      errorName: error.name,
+      errorMessage: ldapErrorSummary(error),
+    };
+    if (refusal.refusal === 'access') {
+      // A delegation problem, the same for every account under that OU: a retry will not help.
+      this.directory.logger?.error('the service account may not write this password', {
+        ...fields,
+        reason: refusal.right,
+      });
+    } else if (refusal.refusal === 'constraint') {
+      this.directory.logger?.warn('the DC refused a password write for a reason other than its policy', fields);
+    }
+  }
+
   /** The account's state and tokenGroups in one base read, its DACL in a second one beside it. */
   private async readAccount(client: Client, dn: string): Promise<DirectoryAccount | null> {
     const [state, securityDescriptor] = await Promise.all([
@@ -510,6 +671,28 @@ class LdapSession implements DirectorySession {
     const account = accountFromEntries(state, securityDescriptor);
     return account.sAMAccountType === SAM_USER_ACCOUNT ? account : null;
   }
+}
+
+/** `<GUID=…>`: a password write or unlock reaches the account read even if it was renamed or moved since. */
+function guidTarget(account: DirectoryAccount, action: string): string {
+  // The check keeps anything but a GUID out of the DN string.
+  if (!isCanonicalGuid(account.objectGuid)) {
+    throw new Error(`cannot ${action} ${account.dn}: objectGuid ${account.objectGuid} is not a GUID`);
+  }
+  return `<GUID=${account.objectGuid.toLowerCase()}>`;
+}
+
+/** What AD takes as a password: the quoted password in UTF-16LE, as bytes (a string, or no quotes, is 53). */
+function unicodePwdValue(password: string): Buffer {
+  return Buffer.from(`"${password}"`, 'utf16le');
+}
+
+/** The account's pwdLastSet as the DC holds it now, or null when the account is gone. */
+async function pwdLastSetOf(client: Client, target: string): Promise<string | null> {
+  const entry = await readBase(client, target, ['pwdLastSet']);
+  if (!entry) return null;
+  const value = entry.pwdLastSet ?? entry.pwdlastset;
+  return String((Array.isArray(value) ? value[0] : value) ?? '');
 }
 
 /** One entry by DN (base scope); undefined when it does not exist. */

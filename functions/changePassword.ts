@@ -1,0 +1,19 @@
+/** POST /api/change: change a known password (old and new) (DESIGN §3). */
+import * as z from 'zod';
+import { changePassword } from './core/change.js';
+import type { FlowPorts } from './core/flow/ports.js';
+import { parseJsonBody } from './http/body.js';
+import { type HttpHandler, httpRoute } from './http/route.js';
+
+const changeBody = z.strictObject({
+  username: z.string().max(256),
+  oldPassword: z.string().max(1024),
+  newPassword: z.string().max(1024),
+});
+
+export function createChangePasswordHandler(ports: FlowPorts): HttpHandler {
+  return httpRoute('changePassword', ports.logger, async (event, source) => ({
+    statusCode: 200,
+    body: await changePassword(parseJsonBody(event, changeBody), source, ports),
+  }));
+}

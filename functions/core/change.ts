@@ -1,0 +1,78 @@
+/**
+ * POST /api/change (DESIGN §3, §4 Passwords): a user who knows the password changes it. The old password is proven as
+ * for enroll (limits, the badPwdCount guard, a bind of its own); must-change and expired accounts may change; the new
+ * one is pre-checked against the user's own policy, then AD checks old password, history and minimum age itself in
+ * one delete/add modify over the service connection.
+ */
+import { type FieldProblem, SsprError, validationError } from './errors.js';
+import type { FlowPorts } from './flow/ports.js';
+import { notify } from './flow/shared.js';
+import { checkNewPassword, newPasswordProblem } from './passwordCheck.js';
+import { provePassword } from './passwordProof.js';
+import { refusalOf } from './passwordWrite.js';
+import { auditor, type RequestSource } from './request.js';
+import { reduceUsername, usernameProblem } from './username.js';
+
+export interface ChangeInput {
+  username: string;
+  oldPassword: string;
+  newPassword: string;
+}
+
+export async function changePassword(
+  input: ChangeInput,
+  source: RequestSource,
+  ports: FlowPorts,
+): Promise<{ passwordChanged: true }> {
+  const { config, clock } = ports;
+  const fields: Record<string, FieldProblem> = {};
+  const typed = reduceUsername(input.username, config.domain);
+  if (!typed.ok) fields.username = usernameProblem(config.domain);
+  if (input.oldPassword.length === 0) fields.oldPassword = { message: 'password.required' };
+  const newProblem = newPasswordProblem(input.newPassword);
+  if (newProblem) fields.newPassword = newProblem;
+  if (!typed.ok || Object.keys(fields).length > 0) throw validationError(fields);
+
+  let subject = typed.limiterKey;
+  const audit = auditor(ports, source);
+  try {
+    const { account, session } = await provePassword(
+      { action: 'change', purpose: 'change', typed, password: input.oldPassword },
+      source,
+      ports,
+      (resolved) => {
+        subject = resolved;
+      },
+    );
+    try {
+      const policy = await session.effectivePolicy(account);
+      const violations = checkNewPassword(input.newPassword, policy, account);
+      if (violations.length > 0) throw new SsprError('PASSWORD_POLICY', { violations });
+
+      const outcome = await session.changePassword(account, input.oldPassword, input.newPassword);
+      if (!outcome.ok) {
+        await refusalOf(outcome, {
+          kind: 'change',
+          account,
+          historyEnforced: true,
+          minAgeSeconds: policy.minAgeSeconds,
+          now: clock.now(),
+          subject,
+          requestId: source.requestId,
+          audit,
+          logger: ports.logger,
+        });
+      }
+      await audit(subject, 'change', 'success');
+      await notify(ports, account, await ports.store.getEnrollment(account.objectGuid), source, 'password-changed');
+      return { passwordChanged: true };
+    } finally {
+      await session.close();
+    }
+  } catch (error) {
+    if (error instanceof SsprError && error.code !== 'INTERNAL') {
+      await audit(subject, 'change', error.code, error.details.reason ?? error.details.violations?.join(','));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * POST /api/reset/password (DESIGN §3, §4 Passwords): on a verified reset flow, set the new password with an
+ * administrative reset, then lockoutTime 0. The flow is claimed with a conditional write, so of parallel calls one
+ * acts; a PASSWORD_POLICY refusal puts it back for another try, and the reset.passwordTries-th refusal ends it.
+ * Minimum age never blocks a forgotten-password reset.
+ */
+
+import { isLockedOut } from '../eligibility.js';
+import { SsprError, validationError } from '../errors.js';
+import { checkNewPassword, newPasswordProblem } from '../passwordCheck.js';
+import { refusalOf } from '../passwordWrite.js';
+import { auditor, type RequestSource } from '../request.js';
+import { tokenHashOf } from '../tokens.js';
+import type { FlowPorts } from './ports.js';
+import { liveFlow, notify, writeFlow } from './shared.js';
+
+export async function setPassword(
+  input: { flowId: string; newPassword: string },
+  source: RequestSource,
+  ports: FlowPorts,
+): Promise<{ passwordChanged: true; unlocked: boolean }> {
+  const { config, clock, store } = ports;
+  const tokenHash = tokenHashOf(input.flowId, 'flowId');
+  const problem = newPasswordProblem(input.newPassword);
+  if (problem) throw validationError({ newPassword: problem });
+  const flow = await liveFlow(ports, tokenHash, clock.now());
+  if (flow.purpose !== 'reset' || flow.step !== 'verified' || !flow.objectGuid) throw new SsprError('WRONG_STEP');
+  const claimed = await writeFlow(ports, flow, { step: 'claimed' });
+  const audit = auditor(ports, source);
+
+  // A refusal the user can fix: the flow goes back to verified, until the last allowed try ends it.
+  const refuse = async (error: SsprError): Promise<never> => {
+    if (error.code === 'PASSWORD_POLICY') {
+      const passwordTries = claimed.passwordTries + 1;
+      const ended = passwordTries >= config.reset.passwordTries;
+      await writeFlow(ports, claimed, { passwordTries, step: ended ? 'failed' : 'verified' });
+      await audit(flow.subject, 'reset', 'PASSWORD_POLICY', error.details.violations?.join(','));
+    } else {
+      await writeFlow(ports, claimed, { step: 'verified' });
+    }
+    throw error;
+  };
+
+  const session = await ports.directory.openSession();
+  try {
+    const account = await session.findAccount({ by: 'objectGuid', value: flow.objectGuid });
+    if (!account) {
+      await writeFlow(ports, claimed, { step: 'failed' });
+      throw new SsprError('FLOW_EXPIRED');
+    }
+    const policy = await session.effectivePolicy(account);
+    const violations = checkNewPassword(input.newPassword, policy, account);
+    if (violations.length > 0) await refuse(new SsprError('PASSWORD_POLICY', { violations }));
+
+    const outcome = await session.resetPassword(account, input.newPassword);
+    if (!outcome.ok) {
+      const historyEnforced = await session.enforcesHistoryOnReset();
+      await refusalOf(outcome, {
+        kind: 'reset',
+        account,
+        historyEnforced,
+        minAgeSeconds: policy.minAgeSeconds,
+        now: clock.now(),
+        subject: flow.subject,
+        requestId: source.requestId,
+        audit,
+        logger: ports.logger,
+      }).catch((error: SsprError) => refuse(error));
+    }
+
+    // The reset also unlocks: lockoutTime 0, whatever the lock state (it resets badPwdCount too).
+    const wasLocked = isLockedOut(account);
+    await session.resetLockout(account);
+    await store.clearFailures(flow.subject);
+    await writeFlow(ports, claimed, { step: 'done' });
+    await audit(flow.subject, 'reset', 'success', wasLocked ? 'unlocked' : undefined);
+    await notify(ports, account, await store.getEnrollment(account.objectGuid), source, 'password-reset');
+    return { passwordChanged: true, unlocked: wasLocked };
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Password proofs for enroll and change (DESIGN §4): they never lock anyone out of Windows and never tell whether a
+ * name exists. In this order: (1) failed proofs per name and per address, reserved before any directory call;
+ * (2) a locked account answered like a wrong password, without a bind; (3) no bind when the DC already counts
+ * threshold − 2 bad passwords; (4) a bind as the user on a connection of its own. The account's state is told only
+ * once the password is proven.
+ */
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Directory, DirectoryAccount, DirectorySession } from './directory.js';
+import {
+  checkEligibility,
+  isHiddenAccount,
+  isLockedOut,
+  type Purpose,
+  purposeAllows,
+  reasonForBindFailure,
+} from './eligibility.js';
+import { SsprError } from './errors.js';
+import {
+  addressLimit,
+  admitAll,
+  failedPasswordLimitForAddress,
+  failedPasswordLimitForUser,
+  giveBackAll,
+  type Limit,
+  type LimitedAction,
+  userLimit,
+} from './limits.js';
+import type { RequestSource } from './request.js';
+import type { Store } from './store.js';
+import type { ReducedUsername } from './username.js';
+
+export interface ProofPorts {
+  directory: Directory;
+  store: Store;
+  clock: Clock;
+  config: Config;
+}
+
+export interface ProofRequest {
+  action: Extract<LimitedAction, 'enroll' | 'change'>;
+  /** Which account states may go on after the proof (enroll refuses all; change allows must-change and expired). */
+  purpose: Purpose;
+  typed: Extract<ReducedUsername, { ok: true }>;
+  password: string;
+}
+
+/** The proven, eligible account and the session pinned to the DC that proved it; the caller closes the session. */
+export interface Proven {
+  account: DirectoryAccount;
+  session: DirectorySession;
+}
+
+export async function provePassword(
+  request: ProofRequest,
+  source: RequestSource,
+  ports: ProofPorts,
+  onResolved: (subject: string) => void,
+): Promise<Proven> {
+  const { config, store, clock } = ports;
+  const { typed } = request;
+  const now = clock.now();
+
+  await admitAll(store, [addressLimit(request.action, source.address, config)], now);
+  // Reserved before the bind and given back once the password is proven, so parallel guesses never exceed the limit.
+  const proofLimits: Limit[] = [
+    failedPasswordLimitForUser(typed.limiterKey, config),
+    failedPasswordLimitForAddress(source.address, config),
+  ];
+  await admitAll(store, proofLimits, now);
+
+  const session = await ports.directory.openSession();
+  try {
+    const found = await session.findAccount(typed.lookup);
+    const account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
+    const subject = account ? account.sAMAccountName.toLowerCase() : typed.limiterKey;
+    onResolved(subject);
+    // Refused after the reservation: the failed-proof slots go back, nothing was tried.
+    const admitOrGiveBack = (limit: Limit) =>
+      admitAll(store, [limit], now).catch(async (error: unknown) => {
+        await giveBackAll(store, proofLimits, now);
+        throw error;
+      });
+    // Requests per user count on the resolved name, so every form of one account's name shares one bucket.
+    await admitOrGiveBack(userLimit(request.action, subject, config));
+    if (!account) throw new SsprError('BAD_CREDENTIALS');
+    if (subject !== typed.limiterKey) {
+      const resolvedLimit = failedPasswordLimitForUser(subject, config);
+      await admitOrGiveBack(resolvedLimit);
+      proofLimits.push(resolvedLimit);
+    }
+
+    // A locked account is answered like a wrong password, without a bind that would tell AD about it.
+    if (isLockedOut(account)) throw new SsprError('BAD_CREDENTIALS');
+
+    const policy = await session.effectivePolicy(account);
+    if (policy.lockoutThreshold > 0 && account.badPwdCount >= policy.lockoutThreshold - 2) {
+      throw new SsprError('RATE_LIMITED', {
+        retryAfterSeconds: policy.lockoutObservationSeconds || config.rateLimits.failedPasswordsPerUser.windowSeconds,
+      });
+    }
+
+    const bind = await session.verifyPassword(account, request.password);
+    const bindReason = bind.ok ? null : reasonForBindFailure(bind.subCode);
+    if (bindReason === 'BAD_CREDENTIALS' || bindReason === 'LOCKED') throw new SsprError('BAD_CREDENTIALS');
+
+    // The password is proven: from here on the account's state may be told, and the guess was not a failure.
+    await giveBackAll(store, proofLimits, now);
+    const eligibility = checkEligibility(request.purpose, account, { nowMs: now, eligibility: config.eligibility });
+    if (!eligibility.eligible) throw new SsprError('NOT_ELIGIBLE', { reason: eligibility.reason });
+    // A bind refused for a state the purpose allows (773 must-change, 532 expired, for a change) still proved it.
+    if (bindReason && !purposeAllows(request.purpose, bindReason)) {
+      throw new SsprError('NOT_ELIGIBLE', { reason: bindReason });
+    }
+    return { account, session };
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+/** POST /api/reset/password: set a new password on a verified reset flow; also unlocks (DESIGN §3). */
+import * as z from 'zod';
+import type { FlowPorts } from './core/flow/ports.js';
+import { setPassword } from './core/flow/setPassword.js';
+import { parseJsonBody } from './http/body.js';
+import { type HttpHandler, httpRoute } from './http/route.js';
+
+const setPasswordBody = z.strictObject({
+  flowId: z.string().max(128),
+  newPassword: z.string().max(1024),
+});
+
+export function createSetPasswordHandler(ports: FlowPorts): HttpHandler {
+  return httpRoute('setPassword', ports.logger, async (event, source) => ({
+    statusCode: 200,
+    body: await setPassword(parseJsonBody(event, setPasswordBody), source, ports),
+  }));
+}
