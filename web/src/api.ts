@@ -17,7 +17,18 @@ export interface PublicConfig {
     phone: ContactSetting;
   };
   reset: { questionsAsked: number; codeLength: number };
-  passwordPolicy: unknown;
+  passwordPolicy: PasswordPolicy;
+  /** Not in DESIGN §3 yet: shown when a later API version sends it, else the page's own words are used. */
+  helpdesk?: { contact?: string };
+}
+
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+  complexity: boolean;
+  historyLength: number;
+  minAgeDays: number;
+  rules: string[];
 }
 
 export interface Channel {
@@ -39,6 +50,26 @@ export interface EnrollResponse {
   questionIds: string[];
   pendingContacts: Channel[];
   enrollmentToken?: string;
+}
+
+export type Purpose = 'reset' | 'unlock';
+
+export type Challenge =
+  | { type: 'question'; questionId: string; text: string; index: number; of: number }
+  | { type: 'code'; channels: Channel[] }
+  | { type: 'verified'; passwordPolicy?: PasswordPolicy };
+
+export interface StartResponse {
+  flowId: string;
+  expiresInSeconds: number;
+  challenge: Challenge;
+}
+
+export interface CodeSent {
+  sent: true;
+  destination: string;
+  expiresInSeconds: number;
+  resendAfterSeconds: number;
 }
 
 /** `NETWORK` is the page's own code: the request never got an answer (offline, DNS, timeout). */
@@ -147,9 +178,59 @@ function isConfig(value: unknown): value is PublicConfig {
     typeof e.answerMinLength === 'number' &&
     typeof e.answerMaxLength === 'number' &&
     isContactSetting(e.email) &&
-    isContactSetting(e.phone)
+    isContactSetting(e.phone) &&
+    isPolicy(value.passwordPolicy)
   );
 }
+
+function isChannel(c: unknown): c is Channel {
+  return (
+    isRecord(c) &&
+    typeof c.id === 'string' &&
+    (c.channel === 'email' || c.channel === 'sms') &&
+    typeof c.destination === 'string'
+  );
+}
+
+function isPolicy(value: unknown): value is PasswordPolicy {
+  return (
+    isRecord(value) &&
+    typeof value.minLength === 'number' &&
+    typeof value.maxLength === 'number' &&
+    typeof value.complexity === 'boolean' &&
+    Array.isArray(value.rules) &&
+    value.rules.every((rule) => typeof rule === 'string')
+  );
+}
+
+function isChallenge(value: unknown): value is Challenge {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'question':
+      return typeof value.text === 'string' && typeof value.index === 'number' && typeof value.of === 'number';
+    case 'code':
+      return Array.isArray(value.channels) && value.channels.every(isChannel);
+    case 'verified':
+      return value.passwordPolicy === undefined || isPolicy(value.passwordPolicy);
+    default:
+      return false;
+  }
+}
+
+const isStart = (v: unknown): v is StartResponse =>
+  isRecord(v) && typeof v.flowId === 'string' && typeof v.expiresInSeconds === 'number' && isChallenge(v.challenge);
+const isChallengeBody = (v: unknown): v is { challenge: Challenge } => isRecord(v) && isChallenge(v.challenge);
+const isCodeSent = (v: unknown): v is CodeSent =>
+  isRecord(v) &&
+  v.sent === true &&
+  typeof v.destination === 'string' &&
+  typeof v.expiresInSeconds === 'number' &&
+  typeof v.resendAfterSeconds === 'number';
+const isPasswordChanged = (v: unknown): v is { passwordChanged: true; unlocked?: boolean } =>
+  isRecord(v) && v.passwordChanged === true;
+const isUnlocked = (v: unknown): v is { unlocked: boolean } => isRecord(v) && typeof v.unlocked === 'boolean';
+const isVerified = (v: unknown): v is { verified: true; channel: Channel } =>
+  isRecord(v) && v.verified === true && isChannel(v.channel);
 
 function isEnrollResponse(value: unknown): value is EnrollResponse {
   return (
@@ -157,13 +238,8 @@ function isEnrollResponse(value: unknown): value is EnrollResponse {
     value.enrolled === true &&
     Array.isArray(value.questionIds) &&
     Array.isArray(value.pendingContacts) &&
-    value.pendingContacts.every(
-      (c) =>
-        isRecord(c) &&
-        typeof c.id === 'string' &&
-        (c.channel === 'email' || c.channel === 'sms') &&
-        typeof c.destination === 'string',
-    )
+    value.pendingContacts.every(isChannel) &&
+    (value.enrollmentToken === undefined || typeof value.enrollmentToken === 'string')
   );
 }
 
@@ -181,4 +257,53 @@ export async function getConfig(language: Language): Promise<ApiResult<PublicCon
 /** POST /api/enroll. The caller drops the password as soon as this resolves. */
 export function enroll(request: EnrollRequest, language: Language): Promise<ApiResult<EnrollResponse>> {
   return call('POST', '/api/enroll', language, isEnrollResponse, request);
+}
+
+/** POST /api/enroll/verify: confirm a new contact with the code sent to it. */
+export function verifyContact(
+  request: { enrollmentToken: string; channelId: string; code: string },
+  language: Language,
+): Promise<ApiResult<{ verified: true; channel: Channel }>> {
+  return call('POST', '/api/enroll/verify', language, isVerified, request);
+}
+
+/** POST /api/reset/start: opens a reset or unlock flow. */
+export function startFlow(username: string, purpose: Purpose, language: Language): Promise<ApiResult<StartResponse>> {
+  return call('POST', '/api/reset/start', language, isStart, { username, purpose });
+}
+
+/** POST /api/reset/answer: the answer to a question, or the code. */
+export function answerChallenge(
+  flowId: string,
+  answer: string,
+  language: Language,
+): Promise<ApiResult<{ challenge: Challenge }>> {
+  return call('POST', '/api/reset/answer', language, isChallengeBody, { flowId, answer });
+}
+
+/** POST /api/reset/code: send (or send again) a code to one of the offered channels. */
+export function sendCode(flowId: string, channelId: string, language: Language): Promise<ApiResult<CodeSent>> {
+  return call('POST', '/api/reset/code', language, isCodeSent, { flowId, channelId });
+}
+
+/** POST /api/reset/password on a verified reset flow. */
+export function setPassword(
+  flowId: string,
+  newPassword: string,
+  language: Language,
+): Promise<ApiResult<{ passwordChanged: true; unlocked?: boolean }>> {
+  return call('POST', '/api/reset/password', language, isPasswordChanged, { flowId, newPassword });
+}
+
+/** POST /api/unlock on a verified unlock flow. */
+export function unlockAccount(flowId: string, language: Language): Promise<ApiResult<{ unlocked: boolean }>> {
+  return call('POST', '/api/unlock', language, isUnlocked, { flowId });
+}
+
+/** POST /api/change: a known password for a new one. */
+export function changePassword(
+  request: { username: string; oldPassword: string; newPassword: string },
+  language: Language,
+): Promise<ApiResult<{ passwordChanged: true }>> {
+  return call('POST', '/api/change', language, isPasswordChanged, request);
 }

@@ -13,8 +13,9 @@ import {
   type Translator,
   translator,
 } from './i18n.js';
-import { mountComingSoon } from './pages/comingSoon.js';
+import { mountChange } from './pages/change.js';
 import { type EnrollCarry, mountEnroll } from './pages/enroll.js';
+import { mountFlow } from './pages/flow.js';
 import { mountMenu } from './pages/menu.js';
 import type { PageContext, PageHandle } from './pages/types.js';
 import { hrefFor, linkOutFromQuery, type Route, routeFromHash } from './router.js';
@@ -85,15 +86,19 @@ function mount(route: Route, carried: unknown, moveFocus: boolean): void {
   let handle: PageHandle;
   switch (route) {
     case 'menu':
-      handle = mountMenu(ctx);
+      handle = mountMenu(ctx, typeof carried === 'string' ? carried : undefined);
       break;
     case 'enroll':
       handle = mountEnroll(ctx, carried);
       break;
+    case 'change':
+      handle = mountChange(ctx, carried);
+      break;
     default:
-      handle = mountComingSoon(ctx, route);
+      handle = mountFlow(ctx, route, carried);
   }
   current = { route, handle };
+  armIdleTimer();
   if (moveFocus) {
     // Tell screen-reader users the page changed: focus its heading (it has tabindex=-1).
     const heading = main.querySelector('h1');
@@ -118,6 +123,31 @@ function setLanguage(language: Language): void {
   }
 }
 
+/**
+ * Shared kiosks: after IDLE_MS without input, a page other than the menu clears itself (everything typed, the flow
+ * id, the masked contacts) and the menu says why. Every input, key or pointer press starts the wait again.
+ */
+const IDLE_MS = 5 * 60_000;
+let idleTimer: number | undefined;
+
+function armIdleTimer(): void {
+  if (idleTimer !== undefined) window.clearTimeout(idleTimer);
+  idleTimer = undefined;
+  if (!current || current.route === 'menu') return;
+  idleTimer = window.setTimeout(clearForIdle, IDLE_MS);
+}
+
+function clearForIdle(): void {
+  idleTimer = undefined;
+  if (!current || current.route === 'menu') return;
+  history.replaceState(null, '', `${location.pathname}${hrefFor('menu')}`);
+  mount('menu', tr.t('idle.cleared'), true);
+}
+
+for (const type of ['input', 'keydown', 'pointerdown', 'change'] as const) {
+  document.addEventListener(type, armIdleTimer, { capture: true, passive: true });
+}
+
 window.addEventListener('hashchange', () => {
   const route = routeFromHash(location.hash);
   if (route) mount(route, undefined, true);
@@ -128,7 +158,10 @@ const linkOut = linkOutFromQuery(location.search);
 if (linkOut) {
   // Drop the query (and the username in it) from the address bar; the route moves into the hash.
   history.replaceState(null, '', `${location.pathname}${hrefFor(linkOut.route)}`);
-  const carried: EnrollCarry | undefined = linkOut.username ? { values: { username: linkOut.username } } : undefined;
+  let carried: EnrollCarry | { username: string } | undefined;
+  if (linkOut.username) {
+    carried = linkOut.route === 'enroll' ? { values: { username: linkOut.username } } : { username: linkOut.username };
+  }
   mount(linkOut.route, carried, false);
 } else {
   mount(routeFromHash(location.hash) ?? 'menu', undefined, false);

@@ -19,8 +19,9 @@ import {
   type PublicConfig,
 } from '../api.js';
 import { type Child, focusElement, h, replaceChildren } from '../dom.js';
-import type { StringKey, Translator } from '../i18n.js';
+import type { Translator } from '../i18n.js';
 import { hrefFor } from '../router.js';
+import { reasonSentence, retryAfterSentence } from '../ui.js';
 import { criticalView } from './critical.js';
 import { successView } from './enrollSuccess.js';
 import type { PageContext, PageHandle } from './types.js';
@@ -34,7 +35,10 @@ export interface EnrollValues {
   phone: string;
 }
 
-type View = { kind: 'form' } | { kind: 'success'; result: EnrollResponse } | { kind: 'critical'; error: ApiError };
+type View =
+  | { kind: 'form' }
+  | { kind: 'success'; result: EnrollResponse; verified: string[] }
+  | { kind: 'critical'; error: ApiError };
 
 /** What survives a language switch (memory only). */
 export interface EnrollCarry {
@@ -87,7 +91,7 @@ export function mountEnroll(ctx: PageContext, carried: unknown): PageHandle {
         onSuccess: (result) => {
           initialValues = {};
           initialTouched = [];
-          show({ kind: 'success', result }, true);
+          show({ kind: 'success', result, verified: [] }, true);
         },
         onCritical: (error, values) => {
           initialValues = { ...values, password: '' };
@@ -99,7 +103,7 @@ export function mountEnroll(ctx: PageContext, carried: unknown): PageHandle {
       if (focus) focusElement(form.heading);
     } else if (next.kind === 'success') {
       ctx.setTitle(t('success.title'));
-      const heading = successView(ctx.root, tr, config, next.result);
+      const heading = successView(ctx.root, tr, config, next.result, next.verified, ctx.setBusy);
       if (focus) focusElement(heading);
     } else {
       ctx.setTitle(t(next.error.code === 'DIRECTORY_UNAVAILABLE' ? 'critical.unavailableTitle' : 'critical.title'));
@@ -581,8 +585,8 @@ class EnrollForm {
         );
         break;
       case 'NOT_ELIGIBLE': {
-        const key = `reason.${error.reason ?? ''}`;
-        if (isReasonKey(key)) body.push(h('p', {}, tr.t(key)));
+        const sentence = reasonSentence(tr, error.reason);
+        if (sentence) body.push(h('p', {}, sentence));
         break;
       }
       case 'RATE_LIMITED':
@@ -637,39 +641,4 @@ class EnrollForm {
     this.alert.hidden = true;
     this.alert.replaceChildren();
   }
-}
-
-const REASON_KEYS = [
-  'reason.DISABLED',
-  'reason.EXPIRED',
-  'reason.LOGON_HOURS',
-  'reason.WORKSTATION',
-  'reason.CANNOT_CHANGE_PASSWORD',
-  'reason.MUST_CHANGE_PASSWORD',
-  'reason.PASSWORD_EXPIRED',
-  'reason.PROTECTED_ACCOUNT',
-  'reason.NO_VERIFICATION_CHANNEL',
-] as const satisfies readonly StringKey[];
-
-function isReasonKey(key: string): key is (typeof REASON_KEYS)[number] {
-  return (REASON_KEYS as readonly string[]).includes(key);
-}
-
-/**
- * "You can try again in 5 minutes (at 14:32)." in the UI language; the clock time only where it helps (not for a few
- * seconds, nor for a day away, where "in 24 hours" says it better).
- */
-export function retryAfterSentence(tr: Translator, seconds: number, now: Date = new Date()): string {
-  const relative = new Intl.RelativeTimeFormat(tr.language, { numeric: 'always' });
-  const when =
-    seconds < 60
-      ? relative.format(Math.max(1, Math.ceil(seconds)), 'second')
-      : seconds < 2 * 3600
-        ? relative.format(Math.ceil(seconds / 60), 'minute')
-        : relative.format(Math.ceil(seconds / 3600), 'hour');
-  if (seconds < 120 || seconds >= 20 * 3600) return tr.t('enroll.retryAfterShort', { when });
-  const time = new Intl.DateTimeFormat(tr.language, { hour: 'numeric', minute: '2-digit' }).format(
-    new Date(now.getTime() + seconds * 1000),
-  );
-  return tr.t('enroll.retryAfter', { when, time });
 }

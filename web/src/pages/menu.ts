@@ -1,4 +1,4 @@
-import { h } from '../dom.js';
+import { h, replaceChildren } from '../dom.js';
 import type { StringKey } from '../i18n.js';
 import { hrefFor, type Route } from '../router.js';
 import type { PageContext, PageHandle } from './types.js';
@@ -7,21 +7,23 @@ interface MenuItem {
   route: Route;
   title: StringKey;
   description: StringKey;
-  available: boolean;
 }
 
 export const MENU: readonly MenuItem[] = [
-  { route: 'enroll', title: 'menu.enroll.title', description: 'menu.enroll.description', available: true },
-  { route: 'reset', title: 'menu.reset.title', description: 'menu.reset.description', available: false },
-  { route: 'unlock', title: 'menu.unlock.title', description: 'menu.unlock.description', available: false },
-  { route: 'change', title: 'menu.change.title', description: 'menu.change.description', available: false },
+  { route: 'enroll', title: 'menu.enroll.title', description: 'menu.enroll.description' },
+  { route: 'reset', title: 'menu.reset.title', description: 'menu.reset.description' },
+  { route: 'unlock', title: 'menu.unlock.title', description: 'menu.unlock.description' },
+  { route: 'change', title: 'menu.change.title', description: 'menu.change.description' },
 ];
 
-export function mountMenu(ctx: PageContext): PageHandle {
+/** `notice` says why the user is back here (the page was cleared after a while without input). */
+export function mountMenu(ctx: PageContext, notice?: string): PageHandle {
   const { t } = ctx.tr;
   ctx.setTitle(t('menu.title'));
-  ctx.root.replaceChildren(
+  replaceChildren(
+    ctx.root,
     h('h1', { class: 'page-title', tabindex: -1 }, t('menu.title')),
+    notice && h('p', { class: 'notice', role: 'status' }, notice),
     h('p', { class: 'lead' }, t('menu.intro')),
     h(
       'ul',
@@ -32,10 +34,9 @@ export function mountMenu(ctx: PageContext): PageHandle {
           {},
           h(
             'a',
-            { class: item.available ? 'menu-item' : 'menu-item menu-item--soon', href: hrefFor(item.route) },
+            { class: 'menu-item', href: hrefFor(item.route) },
             h('span', { class: 'menu-item__title' }, t(item.title)),
             h('span', { class: 'menu-item__description' }, t(item.description)),
-            !item.available && h('span', { class: 'badge' }, t('menu.comingSoon')),
           ),
         ),
       ),

@@ -17,10 +17,6 @@ export const de: Strings = {
   'menu.unlock.description': 'Ihr Konto ist nach zu vielen falschen Kennwörtern gesperrt.',
   'menu.change.title': 'Kennwort ändern',
   'menu.change.description': 'Sie kennen Ihr Kennwort und möchten ein neues.',
-  'menu.comingSoon': 'Demnächst verfügbar',
-
-  'comingSoon.text': 'Diese Funktion ist noch nicht verfügbar. Sie wird dieser Seite bald hinzugefügt.',
-  'comingSoon.meanwhile': 'Bis dahin wenden Sie sich bitte an Ihren Helpdesk, wenn Sie Hilfe mit Ihrem Konto brauchen.',
 
   'enroll.title': 'Für die Kennwort-Selbstbedienung registrieren',
   'enroll.intro':
@@ -86,7 +82,126 @@ export const de: Strings = {
 
   'critical.title': 'Etwas ist schiefgelaufen',
   'critical.unavailableTitle': 'Der Dienst ist vorübergehend nicht verfügbar',
-  'critical.reference':
-    'Wenn das wiederholt passiert, wenden Sie sich an Ihren Helpdesk und nennen Sie diese Referenz:',
+  'critical.reference': 'Ihre Referenz für den Helpdesk:',
   'critical.tryAgain': 'Erneut versuchen',
+
+  'app.helpdesk': 'Ihren IT-Helpdesk',
+  'idle.cleared': 'Zum Schutz Ihrer Daten wurde die Seite nach 5 Minuten ohne Eingabe geleert. Bitte beginnen Sie neu.',
+  'error.notEnrolled': 'Für die Selbstbedienung brauchen Sie zuerst Ihre Sicherheitsfragen:',
+  'error.tryLater': 'Bitte versuchen Sie es später erneut.',
+
+  'flow.username.title': 'Wer sind Sie?',
+  'flow.reset.intro':
+    'Geben Sie Ihren Benutzernamen ein. Danach beantworten Sie Ihre Sicherheitsfragen, erhalten eventuell einen Code und wählen ein neues Kennwort.',
+  'flow.unlock.intro':
+    'Geben Sie Ihren Benutzernamen ein. Danach beantworten Sie Ihre Sicherheitsfragen und erhalten eventuell einen Code; dann wird Ihr Konto entsperrt, Ihr Kennwort bleibt gleich.',
+  'flow.continue': 'Weiter',
+  'flow.working': 'Bitte warten…',
+  'flow.checking': 'Wird geprüft…',
+  'flow.cancel': 'Abbrechen',
+  'flow.restarted':
+    'Die Schritte sind durcheinandergeraten, daher beginnen wir neu. Bitte geben Sie Ihren Benutzernamen ein.',
+  'flow.question.title': 'Frage {index} von {of}',
+  'flow.question.intro':
+    'Antworten Sie wie bei der Registrierung. Groß- und Kleinschreibung und zusätzliche Leerzeichen spielen keine Rolle.',
+
+  'code.title': 'Mit einem Code bestätigen',
+  'code.intro': 'Wählen Sie, wohin wir einen Einmalcode senden sollen, und senden Sie ihn.',
+  'code.introSent': 'Geben Sie den gesendeten Code ein. Kommt er nicht an, können Sie einen neuen anfordern.',
+  'code.channels': 'Code senden an',
+  'code.channelLabel': 'Ziel',
+  'code.viaEmail': 'E-Mail an',
+  'code.viaSms': 'SMS an',
+  'code.send': 'Code senden',
+  'code.sending': 'Wird gesendet…',
+  'code.sent': 'Wir haben einen Code an {destination} gesendet. Er ist {minutes} Minuten gültig.',
+  'code.label': 'Code',
+  'code.hint': 'Die {length} Ziffern aus der Nachricht.',
+  'code.resend': 'Neuen Code senden',
+  'code.resendIn': 'Neuen Code senden (in {seconds} s)',
+  'code.chooseChannel': 'Wählen Sie, wohin der Code gesendet werden soll.',
+  'code.wrongTitle': 'Dieser Code wurde nicht akzeptiert.',
+  'code.wrong': 'Prüfen Sie den Code und versuchen Sie es erneut, oder fordern Sie einen neuen an.',
+
+  'password.title': 'Neues Kennwort wählen',
+  'password.intro':
+    'Geben Sie Ihr neues Kennwort zweimal ein. Einfügen ist erlaubt, zum Beispiel aus einem Kennwort-Manager.',
+  'password.new': 'Neues Kennwort',
+  'password.confirm': 'Neues Kennwort bestätigen',
+  'password.show': 'Anzeigen',
+  'password.hide': 'Verbergen',
+  'password.mismatch': 'Die beiden Kennwörter stimmen nicht überein.',
+  'password.submit': 'Neues Kennwort festlegen',
+  'password.submitting': 'Wird gespeichert…',
+  'password.tryAnother': 'Bitte wählen Sie ein anderes Kennwort.',
+
+  'policy.title': 'Ihr neues Kennwort:',
+  'policy.minLength': 'hat mindestens {min} Zeichen',
+  'policy.complexity': 'nutzt 3 davon: Großbuchstaben, Kleinbuchstaben, Ziffern, Sonderzeichen',
+  'policy.match': 'ist zweimal gleich eingegeben',
+  'policy.rules': 'Alle Regeln:',
+  'policy.met': 'erfüllt',
+  'policy.notMet': 'noch nicht erfüllt',
+
+  'violation.MIN_LENGTH': 'Das Kennwort ist zu kurz.',
+  'violation.MAX_LENGTH': 'Das Kennwort ist zu lang.',
+  'violation.COMPLEXITY':
+    'Das Kennwort braucht Zeichen aus mindestens 3 Gruppen: Großbuchstaben, Kleinbuchstaben, Ziffern, Sonderzeichen.',
+  'violation.CONTAINS_NAME': 'Das Kennwort darf Ihren Benutzernamen oder Teile Ihres Namens nicht enthalten.',
+  'violation.BANNED': 'Dieses Kennwort ist zu verbreitet und leicht zu erraten.',
+  'violation.HISTORY': 'Dieses Kennwort haben Sie schon benutzt. Wählen Sie eines, das Sie länger nicht benutzt haben.',
+  'violation.TOO_RECENT': 'Ihr Kennwort wurde erst vor kurzem geändert und kann noch nicht wieder geändert werden.',
+  'violation.DIRECTORY_REFUSED': 'Das Verzeichnis hat dieses Kennwort abgelehnt. Wählen Sie ein anderes.',
+
+  'unlock.title': 'Ihr Konto wird entsperrt',
+  'unlock.intro': 'Sie sind bestätigt. Wir entsperren Ihr Konto.',
+  'unlock.submit': 'Mein Konto entsperren',
+  'unlock.working': 'Wird entsperrt…',
+
+  'change.intro':
+    'Geben Sie Ihren Benutzernamen und Ihr aktuelles Kennwort ein, dann zweimal Ihr neues Kennwort. Kennen Sie Ihr aktuelles Kennwort nicht, nutzen Sie „Kennwort zurücksetzen“.',
+  'change.submit': 'Kennwort ändern',
+
+  'done.changed.title': 'Ihr Kennwort wurde geändert',
+  'done.changed.text': 'Ihr neues Kennwort gilt ab sofort.',
+  'done.changed.unlocked': 'Ihr Konto wurde auch entsperrt.',
+  'done.unlocked.title': 'Ihr Konto ist entsperrt',
+  'done.unlocked.text': 'Sie können sich wieder mit Ihrem bisherigen Kennwort anmelden.',
+  'done.notLocked.title': 'Ihr Konto war nicht gesperrt',
+  'done.notLocked.text': 'Es gab nichts zu entsperren: Ihr Konto war nicht gesperrt.',
+  'done.notLocked.next':
+    'Können Sie sich trotzdem nicht anmelden, ist Ihr Kennwort vielleicht falsch oder abgelaufen: Wählen Sie mit „Kennwort zurücksetzen“ ein neues.',
+  'done.nextTitle': 'Wie es weitergeht',
+  'done.next.laptop':
+    'Auf einem Firmen-Laptop: Verbinden Sie ihn mit dem Firmennetz oder VPN, sperren Sie ihn und entsperren Sie ihn mit dem neuen Kennwort, damit er es übernimmt.',
+  'done.next.devices':
+    'Ändern Sie das Kennwort auch auf Telefon, Tablet und in Mail-Apps, sonst sperren diese Ihr Konto mit dem alten Kennwort womöglich wieder.',
+  'done.next.signIn': 'Melden Sie sich überall sonst mit dem neuen Kennwort an.',
+  'done.next.signInOld': 'Melden Sie sich mit Ihrem bisherigen Kennwort an.',
+  'done.next.forgot': 'Vergessen? Wählen Sie mit „Kennwort zurücksetzen“ ein neues.',
+
+  'verify.intro':
+    'Wir haben an jeden neuen Kontakt einen Code gesendet. Geben Sie ihn hier ein, um den Kontakt zu bestätigen, damit er für Codes genutzt werden kann.',
+  'verify.label': 'An {destination} gesendeter Code',
+  'verify.submit': 'Bestätigen',
+  'verify.confirmed': 'bestätigt',
+  'verify.done': '{destination} ist bestätigt.',
+  'verify.wrong': 'Dieser Code stimmt nicht. Prüfen Sie ihn und versuchen Sie es erneut.',
+  'verify.expired':
+    'Dieser Code kann nicht mehr verwendet werden. Registrieren Sie sich erneut, um einen neuen zu erhalten.',
+
+  'failed.title': 'Wir konnten Sie nicht bestätigen',
+  'failed.text':
+    'Die Selbstbedienung konnte Ihre Identität nicht bestätigen, daher wurde an Ihrem Konto nichts geändert. Aus Sicherheitsgründen sagen wir nicht, welcher Schritt nicht gepasst hat.',
+  'failed.next':
+    'Bitte wenden Sie sich an {helpdesk}: Dort kann man Sie auf anderem Weg bestätigen und Ihnen mit Ihrem Konto helfen. Weitere Versuche hier können die Selbstbedienung für Ihr Konto für einen Tag sperren.',
+
+  'critical.expiredTitle': 'Ihre Sitzung ist beendet',
+  'critical.nextTitle': 'Was Sie tun können',
+  'critical.next.unavailable': 'Warten Sie einige Minuten und versuchen Sie es dann erneut.',
+  'critical.next.expired':
+    'Aus Sicherheitsgründen gilt eine Sitzung nur wenige Minuten und nur einmal. Bitte beginnen Sie von vorn.',
+  'critical.next.internal': 'Versuchen Sie es erneut. Schlägt es wieder fehl, wenden Sie sich an den Helpdesk.',
+  'critical.helpdesk': 'Passiert das wiederholt, wenden Sie sich an {helpdesk} und nennen Sie die Referenz unten.',
+  'critical.startAgain': 'Neu beginnen',
 };

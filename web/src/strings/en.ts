@@ -20,10 +20,6 @@ export const en = {
   'menu.unlock.description': 'Your account is locked after too many wrong passwords.',
   'menu.change.title': 'Change password',
   'menu.change.description': 'You know your password and want a new one.',
-  'menu.comingSoon': 'Coming soon',
-
-  'comingSoon.text': 'This is not available yet. It will be added to this site soon.',
-  'comingSoon.meanwhile': 'Until then, please contact your helpdesk if you need help with your account.',
 
   'enroll.title': 'Enroll for password self-service',
   'enroll.intro':
@@ -88,8 +84,124 @@ export const en = {
 
   'critical.title': 'Something went wrong',
   'critical.unavailableTitle': 'The service is temporarily unavailable',
-  'critical.reference': 'If this keeps happening, contact your helpdesk and give them this reference:',
+  'critical.reference': 'Your reference for the helpdesk:',
   'critical.tryAgain': 'Try again',
+
+  'app.helpdesk': 'your IT helpdesk',
+  'idle.cleared': 'For your privacy, the page was cleared after 5 minutes without activity. Please start again.',
+  'error.notEnrolled': 'Self-service needs your security questions first:',
+  'error.tryLater': 'Please try again later.',
+
+  'flow.username.title': 'Who are you?',
+  'flow.reset.intro':
+    'Enter your username. You will then answer your security questions, may be sent a code, and choose a new password.',
+  'flow.unlock.intro':
+    'Enter your username. You will then answer your security questions and may be sent a code; your account is then unlocked and your password stays the same.',
+  'flow.continue': 'Continue',
+  'flow.working': 'Please wait…',
+  'flow.checking': 'Checking…',
+  'flow.cancel': 'Cancel',
+  'flow.restarted': 'The steps got out of order, so we started again. Please enter your username.',
+  'flow.question.title': 'Question {index} of {of}',
+  'flow.question.intro': 'Answer as you did when you enrolled. Capitals and extra spaces do not matter.',
+
+  'code.title': 'Confirm with a code',
+  'code.intro': 'Choose where we should send a one-time code, then send it.',
+  'code.introSent': 'Enter the code we sent. If it does not arrive, you can ask for a new one.',
+  'code.channels': 'Send the code to',
+  'code.channelLabel': 'Destination',
+  'code.viaEmail': 'E-mail to',
+  'code.viaSms': 'Text message to',
+  'code.send': 'Send code',
+  'code.sending': 'Sending…',
+  'code.sent': 'We sent a code to {destination}. It is valid for {minutes} minutes.',
+  'code.label': 'Code',
+  'code.hint': 'The {length} digits from the message.',
+  'code.resend': 'Send a new code',
+  'code.resendIn': 'Send a new code (in {seconds} s)',
+  'code.chooseChannel': 'Choose where to send the code.',
+  'code.wrongTitle': 'That code was not accepted.',
+  'code.wrong': 'Check the code and try again, or ask for a new one.',
+
+  'password.title': 'Choose a new password',
+  'password.intro': 'Type your new password twice. Pasting is allowed, for example from a password manager.',
+  'password.new': 'New password',
+  'password.confirm': 'Confirm the new password',
+  'password.show': 'Show',
+  'password.hide': 'Hide',
+  'password.mismatch': 'The two passwords are not the same.',
+  'password.submit': 'Set new password',
+  'password.submitting': 'Saving…',
+  'password.tryAnother': 'Please choose another password.',
+
+  'policy.title': 'Your new password:',
+  'policy.minLength': 'has at least {min} characters',
+  'policy.complexity': 'uses 3 of these: capital letters, small letters, digits, symbols',
+  'policy.match': 'is typed the same way twice',
+  'policy.rules': 'All the rules:',
+  'policy.met': 'done',
+  'policy.notMet': 'not yet',
+
+  'violation.MIN_LENGTH': 'The password is too short.',
+  'violation.MAX_LENGTH': 'The password is too long.',
+  'violation.COMPLEXITY':
+    'The password needs characters of at least 3 kinds: capital letters, small letters, digits, symbols.',
+  'violation.CONTAINS_NAME': 'The password must not contain your username or parts of your name.',
+  'violation.BANNED': 'This password is too common and easy to guess.',
+  'violation.HISTORY': 'You used this password before. Choose one you have not used recently.',
+  'violation.TOO_RECENT': 'Your password was changed too recently to change it again yet.',
+  'violation.DIRECTORY_REFUSED': 'The directory refused this password. Choose a different one.',
+
+  'unlock.title': 'Unlocking your account',
+  'unlock.intro': 'You are verified. We are unlocking your account.',
+  'unlock.submit': 'Unlock my account',
+  'unlock.working': 'Unlocking…',
+
+  'change.intro':
+    'Enter your username and current password, then your new password twice. Use Reset password instead if you do not know your current password.',
+  'change.submit': 'Change password',
+
+  'done.changed.title': 'Your password has been changed',
+  'done.changed.text': 'Your new password works now.',
+  'done.changed.unlocked': 'Your account was unlocked too.',
+  'done.unlocked.title': 'Your account is unlocked',
+  'done.unlocked.text': 'You can sign in again with your current password.',
+  'done.notLocked.title': 'Your account was not locked',
+  'done.notLocked.text': 'There was nothing to unlock: your account was not locked.',
+  'done.notLocked.next':
+    'If you still cannot sign in, your password may be wrong or expired: use Reset password to choose a new one.',
+  'done.nextTitle': 'What to do next',
+  'done.next.laptop':
+    'On a company laptop: connect it to the company network or VPN, then lock and unlock it with the new password so it learns it.',
+  'done.next.devices':
+    'Update the password on your phone, tablet and mail apps, or they may lock your account again with the old one.',
+  'done.next.signIn': 'Everywhere else, sign in with the new password.',
+  'done.next.signInOld': 'Sign in with the password you already have.',
+  'done.next.forgot': 'Forgot it? Use Reset password to choose a new one.',
+
+  'verify.intro':
+    'We sent a code to each new contact. Enter it here to confirm the contact, so it can be used for codes.',
+  'verify.label': 'Code sent to {destination}',
+  'verify.submit': 'Confirm',
+  'verify.confirmed': 'confirmed',
+  'verify.done': '{destination} is confirmed.',
+  'verify.wrong': 'That code is not right. Check it and try again.',
+  'verify.expired': 'This code can no longer be used. Enroll again to get a new one.',
+
+  'failed.title': 'We could not verify you',
+  'failed.text':
+    'Self-service could not confirm your identity, so nothing was changed on your account. For your security, we do not say which step did not match.',
+  'failed.next':
+    'Please contact {helpdesk}: they can verify you another way and help with your account. Trying again here may block self-service for your account for a day.',
+
+  'critical.expiredTitle': 'Your session has ended',
+  'critical.nextTitle': 'What you can do',
+  'critical.next.unavailable': 'Wait a few minutes, then try again.',
+  'critical.next.expired':
+    'For your security, a session lasts only a few minutes and can be used once. Please start again from the beginning.',
+  'critical.next.internal': 'Try again. If it fails again, contact the helpdesk.',
+  'critical.helpdesk': 'If this keeps happening, contact {helpdesk} and give them the reference below.',
+  'critical.startAgain': 'Start again',
 } as const;
 
 export type StringKey = keyof typeof en;

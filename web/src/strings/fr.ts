@@ -17,10 +17,6 @@ export const fr: Strings = {
   'menu.unlock.description': 'Votre compte est verrouillé après trop de mots de passe erronés.',
   'menu.change.title': 'Changer le mot de passe',
   'menu.change.description': 'Vous connaissez votre mot de passe et en voulez un nouveau.',
-  'menu.comingSoon': 'Bientôt disponible',
-
-  'comingSoon.text': 'Cette fonction n’est pas encore disponible. Elle sera bientôt ajoutée à ce site.',
-  'comingSoon.meanwhile': 'En attendant, contactez votre support si vous avez besoin d’aide pour votre compte.',
 
   'enroll.title': 'S’inscrire au libre-service mot de passe',
   'enroll.intro':
@@ -86,6 +82,127 @@ export const fr: Strings = {
 
   'critical.title': 'Un problème est survenu',
   'critical.unavailableTitle': 'Le service est temporairement indisponible',
-  'critical.reference': 'Si le problème persiste, contactez votre support en indiquant cette référence :',
+  'critical.reference': 'Votre référence pour le support :',
   'critical.tryAgain': 'Réessayer',
+
+  'app.helpdesk': 'votre support informatique',
+  'idle.cleared':
+    'Pour protéger vos données, la page a été effacée après 5 minutes sans activité. Veuillez recommencer.',
+  'error.notEnrolled': 'Le libre-service a d’abord besoin de vos questions de sécurité :',
+  'error.tryLater': 'Veuillez réessayer plus tard.',
+
+  'flow.username.title': 'Qui êtes-vous ?',
+  'flow.reset.intro':
+    'Saisissez votre nom d’utilisateur. Vous répondrez ensuite à vos questions de sécurité, recevrez peut-être un code, puis choisirez un nouveau mot de passe.',
+  'flow.unlock.intro':
+    'Saisissez votre nom d’utilisateur. Vous répondrez ensuite à vos questions de sécurité et recevrez peut-être un code ; votre compte sera alors déverrouillé et votre mot de passe restera le même.',
+  'flow.continue': 'Continuer',
+  'flow.working': 'Veuillez patienter…',
+  'flow.checking': 'Vérification…',
+  'flow.cancel': 'Annuler',
+  'flow.restarted':
+    'Les étapes se sont mélangées, nous avons donc recommencé. Veuillez saisir votre nom d’utilisateur.',
+  'flow.question.title': 'Question {index} sur {of}',
+  'flow.question.intro':
+    'Répondez comme lors de votre inscription. Les majuscules et les espaces en trop ne comptent pas.',
+
+  'code.title': 'Confirmer avec un code',
+  'code.intro': 'Choisissez où nous devons envoyer un code à usage unique, puis envoyez-le.',
+  'code.introSent': 'Saisissez le code envoyé. S’il n’arrive pas, vous pouvez en demander un nouveau.',
+  'code.channels': 'Envoyer le code à',
+  'code.channelLabel': 'Destination',
+  'code.viaEmail': 'E-mail à',
+  'code.viaSms': 'SMS au',
+  'code.send': 'Envoyer le code',
+  'code.sending': 'Envoi…',
+  'code.sent': 'Nous avons envoyé un code à {destination}. Il est valable {minutes} minutes.',
+  'code.label': 'Code',
+  'code.hint': 'Les {length} chiffres du message.',
+  'code.resend': 'Envoyer un nouveau code',
+  'code.resendIn': 'Envoyer un nouveau code (dans {seconds} s)',
+  'code.chooseChannel': 'Choisissez où envoyer le code.',
+  'code.wrongTitle': 'Ce code n’a pas été accepté.',
+  'code.wrong': 'Vérifiez le code et réessayez, ou demandez-en un nouveau.',
+
+  'password.title': 'Choisir un nouveau mot de passe',
+  'password.intro':
+    'Saisissez deux fois votre nouveau mot de passe. Le collage est autorisé, par exemple depuis un gestionnaire de mots de passe.',
+  'password.new': 'Nouveau mot de passe',
+  'password.confirm': 'Confirmer le nouveau mot de passe',
+  'password.show': 'Afficher',
+  'password.hide': 'Masquer',
+  'password.mismatch': 'Les deux mots de passe ne sont pas identiques.',
+  'password.submit': 'Définir le mot de passe',
+  'password.submitting': 'Enregistrement…',
+  'password.tryAnother': 'Veuillez choisir un autre mot de passe.',
+
+  'policy.title': 'Votre nouveau mot de passe :',
+  'policy.minLength': 'compte au moins {min} caractères',
+  'policy.complexity': 'utilise 3 de ces groupes : majuscules, minuscules, chiffres, symboles',
+  'policy.match': 'est saisi deux fois à l’identique',
+  'policy.rules': 'Toutes les règles :',
+  'policy.met': 'fait',
+  'policy.notMet': 'pas encore',
+
+  'violation.MIN_LENGTH': 'Le mot de passe est trop court.',
+  'violation.MAX_LENGTH': 'Le mot de passe est trop long.',
+  'violation.COMPLEXITY':
+    'Le mot de passe doit contenir des caractères d’au moins 3 groupes : majuscules, minuscules, chiffres, symboles.',
+  'violation.CONTAINS_NAME': 'Le mot de passe ne doit contenir ni votre nom d’utilisateur ni des parties de votre nom.',
+  'violation.BANNED': 'Ce mot de passe est trop courant et facile à deviner.',
+  'violation.HISTORY':
+    'Vous avez déjà utilisé ce mot de passe. Choisissez-en un que vous n’avez pas utilisé récemment.',
+  'violation.TOO_RECENT': 'Votre mot de passe a été changé trop récemment pour être changé de nouveau.',
+  'violation.DIRECTORY_REFUSED': 'L’annuaire a refusé ce mot de passe. Choisissez-en un autre.',
+
+  'unlock.title': 'Déverrouillage de votre compte',
+  'unlock.intro': 'Votre identité est vérifiée. Nous déverrouillons votre compte.',
+  'unlock.submit': 'Déverrouiller mon compte',
+  'unlock.working': 'Déverrouillage…',
+
+  'change.intro':
+    'Saisissez votre nom d’utilisateur et votre mot de passe actuel, puis deux fois le nouveau. Si vous ne connaissez pas votre mot de passe actuel, utilisez « Réinitialiser le mot de passe ».',
+  'change.submit': 'Changer le mot de passe',
+
+  'done.changed.title': 'Votre mot de passe a été changé',
+  'done.changed.text': 'Votre nouveau mot de passe fonctionne dès maintenant.',
+  'done.changed.unlocked': 'Votre compte a aussi été déverrouillé.',
+  'done.unlocked.title': 'Votre compte est déverrouillé',
+  'done.unlocked.text': 'Vous pouvez de nouveau vous connecter avec votre mot de passe actuel.',
+  'done.notLocked.title': 'Votre compte n’était pas verrouillé',
+  'done.notLocked.text': 'Il n’y avait rien à déverrouiller : votre compte n’était pas verrouillé.',
+  'done.notLocked.next':
+    'Si vous ne pouvez toujours pas vous connecter, votre mot de passe est peut-être erroné ou expiré : utilisez « Réinitialiser le mot de passe » pour en choisir un nouveau.',
+  'done.nextTitle': 'Et maintenant',
+  'done.next.laptop':
+    'Sur un ordinateur portable de l’entreprise : connectez-le au réseau de l’entreprise ou au VPN, puis verrouillez-le et déverrouillez-le avec le nouveau mot de passe pour qu’il l’apprenne.',
+  'done.next.devices':
+    'Mettez à jour le mot de passe sur votre téléphone, votre tablette et vos applications de messagerie, sinon elles risquent de verrouiller à nouveau votre compte avec l’ancien.',
+  'done.next.signIn': 'Partout ailleurs, connectez-vous avec le nouveau mot de passe.',
+  'done.next.signInOld': 'Connectez-vous avec le mot de passe que vous avez déjà.',
+  'done.next.forgot': 'Vous l’avez oublié ? Utilisez « Réinitialiser le mot de passe » pour en choisir un nouveau.',
+
+  'verify.intro':
+    'Nous avons envoyé un code à chaque nouveau contact. Saisissez-le ici pour confirmer le contact, afin qu’il puisse recevoir des codes.',
+  'verify.label': 'Code envoyé à {destination}',
+  'verify.submit': 'Confirmer',
+  'verify.confirmed': 'confirmé',
+  'verify.done': '{destination} est confirmé.',
+  'verify.wrong': 'Ce code n’est pas correct. Vérifiez-le et réessayez.',
+  'verify.expired': 'Ce code ne peut plus être utilisé. Inscrivez-vous de nouveau pour en recevoir un nouveau.',
+
+  'failed.title': 'Nous n’avons pas pu vous vérifier',
+  'failed.text':
+    'Le libre-service n’a pas pu confirmer votre identité, rien n’a donc été modifié sur votre compte. Pour votre sécurité, nous n’indiquons pas quelle étape n’a pas correspondu.',
+  'failed.next':
+    'Veuillez contacter {helpdesk} : il peut vous vérifier autrement et vous aider avec votre compte. D’autres essais ici peuvent bloquer le libre-service pour votre compte pendant une journée.',
+
+  'critical.expiredTitle': 'Votre session est terminée',
+  'critical.nextTitle': 'Ce que vous pouvez faire',
+  'critical.next.unavailable': 'Patientez quelques minutes, puis réessayez.',
+  'critical.next.expired':
+    'Pour votre sécurité, une session ne dure que quelques minutes et ne sert qu’une fois. Veuillez recommencer depuis le début.',
+  'critical.next.internal': 'Réessayez. Si cela échoue encore, contactez le support.',
+  'critical.helpdesk': 'Si cela se reproduit, contactez {helpdesk} et donnez-lui la référence ci-dessous.',
+  'critical.startAgain': 'Recommencer',
 };

@@ -1,0 +1,537 @@
+/**
+ * Reset password and Unlock account (DESIGN §3 /api/reset/*, /api/unlock; §4 Reset and unlock): the username, then
+ * one question at a time, then (when the server asks for it) a code sent to a chosen contact, then for a reset the new
+ * password, and a last page that says what to do next. The flow id, and nothing the user typed for a secret, is kept
+ * in memory across a language switch; passwords live only in their inputs.
+ */
+import {
+  type ApiError,
+  type ApiResult,
+  answerChallenge,
+  type Challenge,
+  type Channel,
+  type CodeSent,
+  getConfig,
+  type PasswordPolicy,
+  type Purpose,
+  sendCode,
+  setPassword,
+  startFlow,
+  unlockAccount,
+} from '../api.js';
+import { type Child, focusElement, h, replaceChildren } from '../dom.js';
+import type { Translator } from '../i18n.js';
+import { hrefFor } from '../router.js';
+import {
+  complexityCategories,
+  errorTitle,
+  type FieldRef,
+  field,
+  isCritical,
+  PolicyChecklist,
+  passwordInput,
+  textInput,
+  usernameInput,
+  violationSentences,
+} from '../ui.js';
+import { criticalView, verificationFailedView } from './critical.js';
+import { doneView, type Outcome } from './done.js';
+import { StepForm } from './stepForm.js';
+import type { PageContext, PageHandle } from './types.js';
+
+interface SentState {
+  channelId: string;
+  destination: string;
+  expiresInSeconds: number;
+  /** Epoch ms when a new code may be asked for. */
+  resendAt: number;
+}
+
+type Step =
+  | { kind: 'username' }
+  | { kind: 'question'; challenge: Extract<Challenge, { type: 'question' }> }
+  | { kind: 'code'; channels: Channel[]; sent?: SentState }
+  | { kind: 'password'; policy: PasswordPolicy }
+  | { kind: 'unlock' }
+  | { kind: 'done'; outcome: Outcome; alsoUnlocked: boolean }
+  | { kind: 'failed'; requestId: string }
+  | { kind: 'critical'; error: ApiError };
+
+export interface FlowCarry {
+  username?: string;
+  flowId?: string;
+  step?: Step;
+  notice?: string;
+}
+
+function asCarry(value: unknown): FlowCarry {
+  return typeof value === 'object' && value !== null ? (value as FlowCarry) : {};
+}
+
+/** The policy to show when a verified reset challenge carries none (older API): the domain's, from /api/config. */
+async function fallbackPolicy(tr: Translator): Promise<PasswordPolicy> {
+  const config = await getConfig(tr.language);
+  if (config.ok) return config.data.passwordPolicy;
+  return { minLength: 1, maxLength: 256, complexity: false, historyLength: 0, minAgeDays: 0, rules: [] };
+}
+
+export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown): PageHandle {
+  const { tr } = ctx;
+  const { t } = tr;
+  const carry = asCarry(carried);
+  const pageTitle = t(purpose === 'reset' ? 'menu.reset.title' : 'menu.unlock.title');
+  let username = carry.username ?? '';
+  let flowId = carry.flowId ?? '';
+  let step: Step = carry.step ?? { kind: 'username' };
+  let mounted = true;
+  let codeLength = 6;
+  let helpdesk: string | undefined;
+  const timers = new Set<number>();
+
+  void getConfig(tr.language).then((result) => {
+    if (!result.ok) return;
+    codeLength = result.data.reset.codeLength;
+    helpdesk = result.data.helpdesk?.contact;
+  });
+
+  function clearTimers(): void {
+    for (const id of timers) clearInterval(id);
+    timers.clear();
+  }
+
+  /** Renders a step. `focus` moves focus to its heading (a new step), false keeps it (first load, language switch). */
+  function render(next: Step, focus: boolean, notice?: string): void {
+    if (!mounted) return;
+    clearTimers();
+    step = next;
+    ctx.setBusy(false);
+    ctx.setTitle(pageTitle);
+    let target: HTMLElement | undefined;
+    switch (next.kind) {
+      case 'done':
+        ctx.root.replaceChildren(doneView(tr, next.outcome, next.alsoUnlocked));
+        break;
+      case 'failed':
+        ctx.root.replaceChildren(verificationFailedView(tr, next.requestId, helpdesk));
+        break;
+      case 'critical':
+        ctx.root.replaceChildren(
+          criticalView(
+            tr,
+            next.error,
+            () => {
+              flowId = '';
+              render({ kind: 'username' }, true);
+            },
+            helpdesk,
+          ),
+        );
+        break;
+      default: {
+        const form = buildStep(next);
+        replaceChildren(
+          ctx.root,
+          h('h1', { class: 'page-title', tabindex: -1 }, pageTitle),
+          notice && h('p', { class: 'notice', role: 'status' }, notice),
+          form.element,
+        );
+        target = form.heading;
+        if (next.kind === 'unlock') void doUnlock(form);
+      }
+    }
+    if (focus) focusElement(target ?? (ctx.root.querySelector('h1') as HTMLElement));
+  }
+
+  /** Where a request's error goes: its own page, a fresh start, or the box on this step. */
+  function handleError(form: StepForm, error: ApiError, aliases: Record<string, string> = {}): void {
+    if (error.code === 'VERIFICATION_FAILED') {
+      flowId = '';
+      render({ kind: 'failed', requestId: error.requestId }, true);
+    } else if (error.code === 'WRONG_STEP') {
+      flowId = '';
+      render({ kind: 'username' }, true, t('flow.restarted'));
+    } else if (isCritical(error)) {
+      flowId = '';
+      render({ kind: 'critical', error }, true);
+    } else {
+      form.showError(error, aliases);
+    }
+  }
+
+  /** The next step for a challenge the server sent. */
+  async function advance(challenge: Challenge): Promise<void> {
+    if (challenge.type === 'question') render({ kind: 'question', challenge }, true);
+    else if (challenge.type === 'code') render({ kind: 'code', channels: challenge.channels }, true);
+    else if (purpose === 'unlock') render({ kind: 'unlock' }, true);
+    else render({ kind: 'password', policy: challenge.passwordPolicy ?? (await fallbackPolicy(tr)) }, true);
+  }
+
+  async function request<T>(form: StepForm, run: () => Promise<ApiResult<T>>): Promise<ApiResult<T> | undefined> {
+    form.clearErrors();
+    form.setBusy(true);
+    const result = await run();
+    if (!mounted) return undefined;
+    form.setBusy(false);
+    return result;
+  }
+
+  function buildStep(current: Step): StepForm {
+    switch (current.kind) {
+      case 'username':
+        return usernameStep();
+      case 'question':
+        return questionStep(current.challenge);
+      case 'code':
+        return codeStep(current);
+      case 'password':
+        return passwordStep(current.policy);
+      default:
+        return unlockStep();
+    }
+  }
+
+  function usernameStep(): StepForm {
+    const input = usernameInput(username);
+    const ref = field('flow-username', 'username', t('enroll.username'), input, { hint: t('enroll.username.hint') });
+    const form: StepForm = new StepForm(
+      tr,
+      {
+        heading: t('flow.username.title'),
+        intro: [h('p', { class: 'lead' }, t(purpose === 'reset' ? 'flow.reset.intro' : 'flow.unlock.intro'))],
+        fields: [ref],
+        body: [ref.element],
+        submitLabel: t('flow.continue'),
+        busyLabel: t('flow.working'),
+        secondary: [h('a', { class: 'link', href: hrefFor('menu') }, t('app.backToMenu'))],
+        onSubmit: async () => {
+          username = input.value.trim();
+          if (username === '') {
+            form.showProblems(new Map([['username', t('enroll.username.required')]]));
+            return;
+          }
+          const result = await request(form, () => startFlow(username, purpose, tr.language));
+          if (!result) return;
+          if (!result.ok) return handleError(form, result.error);
+          flowId = result.data.flowId;
+          await advance(result.data.challenge);
+        },
+      },
+      ctx.setBusy,
+    );
+    return form;
+  }
+
+  function questionStep(challenge: Extract<Challenge, { type: 'question' }>): StepForm {
+    const input = textInput('answer', { autocomplete: 'off' });
+    const ref = field('flow-answer', 'answer', challenge.text, input);
+    const form: StepForm = new StepForm(
+      tr,
+      {
+        heading: t('flow.question.title', { index: challenge.index, of: challenge.of }),
+        intro: [h('p', { class: 'lead' }, t('flow.question.intro'))],
+        fields: [ref],
+        body: [ref.element],
+        submitLabel: t('flow.continue'),
+        busyLabel: t('flow.checking'),
+        secondary: [h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
+        onSubmit: async () => {
+          if (input.value.trim() === '') {
+            form.showProblems(new Map([['answer', tr.problem('answer.required')]]));
+            return;
+          }
+          const result = await request(form, () => answerChallenge(flowId, input.value, tr.language));
+          if (!result) return;
+          if (!result.ok) return handleError(form, result.error);
+          await advance(result.data.challenge);
+        },
+      },
+      ctx.setBusy,
+    );
+    return form;
+  }
+
+  function codeStep(state: Extract<Step, { kind: 'code' }>): StepForm {
+    const radios = state.channels.map((channel, index) =>
+      h('input', {
+        type: 'radio',
+        name: 'channel',
+        value: channel.id,
+        id: `flow-channel-${index}`,
+        checked: state.sent ? state.sent.channelId === channel.id : index === 0,
+      }),
+    );
+    const channelError = h('p', { class: 'field-error', id: 'flow-channel-error' });
+    const channels = h(
+      'fieldset',
+      { class: 'group choices', 'aria-describedby': channelError.id },
+      h('legend', {}, t('code.channels')),
+      state.channels.map((channel, index) =>
+        h(
+          'div',
+          { class: 'choice' },
+          radios[index],
+          h(
+            'label',
+            { for: `flow-channel-${index}` },
+            t(channel.channel === 'email' ? 'code.viaEmail' : 'code.viaSms'),
+            ' ',
+            h('span', { class: 'destination', translate: 'no' }, channel.destination),
+          ),
+        ),
+      ),
+      channelError,
+    );
+    const firstRadio = radios[0] ?? h('input', { type: 'radio' });
+    const channelRef: FieldRef = {
+      path: 'channelId',
+      control: firstRadio,
+      error: channelError,
+      label: t('code.channelLabel'),
+      element: channels,
+    };
+
+    const codeInput = textInput('code', {
+      autocomplete: 'one-time-code',
+      inputmode: 'numeric',
+      pattern: '[0-9]*',
+      maxlength: String(Math.max(codeLength, 6) + 4),
+    });
+    const codeRef = field('flow-code', 'code', t('code.label'), codeInput, {
+      hint: t('code.hint', { length: codeLength }),
+    });
+    const sent = state.sent;
+    const resend = h('button', { type: 'button', class: 'button button--secondary' }, t('code.resend'));
+    const sentNote = sent
+      ? h(
+          'p',
+          { class: 'notice', role: 'status' },
+          t('code.sent', {
+            destination: sent.destination,
+            minutes: Math.max(1, Math.round(sent.expiresInSeconds / 60)),
+          }),
+        )
+      : false;
+
+    const selected = (): string => radios.find((radio) => radio.checked)?.value ?? '';
+
+    const send = async (): Promise<void> => {
+      const channelId = selected();
+      if (!channelId) {
+        form.showProblems(new Map([['channelId', t('code.chooseChannel')]]));
+        return;
+      }
+      const result = await request(form, () => sendCode(flowId, channelId, tr.language));
+      if (!result) return;
+      if (!result.ok) return handleError(form, result.error);
+      const data: CodeSent = result.data;
+      render(
+        {
+          kind: 'code',
+          channels: state.channels,
+          sent: {
+            channelId,
+            destination: data.destination,
+            expiresInSeconds: data.expiresInSeconds,
+            resendAt: Date.now() + data.resendAfterSeconds * 1000,
+          },
+        },
+        false,
+      );
+      // The new code input is where the user goes next.
+      const next = ctx.root.querySelector<HTMLInputElement>('#flow-code');
+      next?.focus();
+    };
+
+    const form: StepForm = new StepForm(
+      tr,
+      {
+        heading: t('code.title'),
+        intro: [h('p', { class: 'lead' }, t(sent ? 'code.introSent' : 'code.intro'))],
+        fields: sent ? [channelRef, codeRef] : [channelRef],
+        body: [channels, sentNote, sent && codeRef.element],
+        submitLabel: t(sent ? 'flow.continue' : 'code.send'),
+        busyLabel: t(sent ? 'flow.checking' : 'code.sending'),
+        secondary: [sent && resend, h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
+        onSubmit: async () => {
+          if (!sent) return send();
+          const code = codeInput.value.replace(/\s/g, '');
+          if (!new RegExp(`^[0-9]{${codeLength}}$`).test(code)) {
+            form.showProblems(new Map([['code', tr.problem('code.format', { length: codeLength })]]));
+            return;
+          }
+          const result = await request(form, () => answerChallenge(flowId, code, tr.language));
+          if (!result) return;
+          if (!result.ok) return handleError(form, result.error, { answer: 'code' });
+          if (result.data.challenge.type === 'code') {
+            codeInput.value = '';
+            form.showProblems(new Map([['code', t('code.wrong')]]), t('code.wrongTitle'));
+            return;
+          }
+          await advance(result.data.challenge);
+        },
+      },
+      ctx.setBusy,
+    );
+
+    if (sent) {
+      resend.addEventListener('click', () => {
+        if (!form.isBusy) void send();
+      });
+      const tick = (): void => {
+        const left = Math.ceil((sent.resendAt - Date.now()) / 1000);
+        if (left > 0) {
+          resend.disabled = true;
+          resend.textContent = t('code.resendIn', { seconds: left });
+        } else {
+          resend.disabled = false;
+          resend.textContent = t('code.resend');
+          clearTimers();
+        }
+      };
+      tick();
+      if (resend.disabled) timers.add(window.setInterval(tick, 1000));
+    }
+    return form;
+  }
+
+  function passwordStep(policy: PasswordPolicy): StepForm {
+    const created = newPasswordFields(tr, 'flow', policy);
+    const form: StepForm = new StepForm(
+      tr,
+      {
+        heading: t('password.title'),
+        intro: [h('p', { class: 'lead' }, t('password.intro'))],
+        fields: [created.newRef, created.confirmRef],
+        body: [created.newRef.element, created.confirmRef.element],
+        submitLabel: t('password.submit'),
+        busyLabel: t('password.submitting'),
+        secondary: [h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
+        onSubmit: async () => {
+          const problems = created.problems();
+          if (problems.size > 0) return form.showProblems(problems);
+          const newPassword = created.newInput.value;
+          const result = await request(form, () => setPassword(flowId, newPassword, tr.language));
+          created.clear();
+          if (!result) return;
+          if (result.ok) {
+            flowId = '';
+            render({ kind: 'done', outcome: 'passwordChanged', alsoUnlocked: result.data.unlocked === true }, true);
+            return;
+          }
+          if (result.error.code === 'PASSWORD_POLICY') {
+            return showViolations(tr, form, result.error);
+          }
+          handleError(form, result.error);
+        },
+      },
+      ctx.setBusy,
+    );
+    return form;
+  }
+
+  function unlockStep(): StepForm {
+    // Shown while the unlock request runs; its button lets the user try again after a network error.
+    const form: StepForm = new StepForm(
+      tr,
+      {
+        heading: t('unlock.title'),
+        intro: [h('p', { class: 'lead' }, t('unlock.intro'))],
+        fields: [],
+        body: [],
+        submitLabel: t('unlock.submit'),
+        busyLabel: t('unlock.working'),
+        onSubmit: () => void doUnlock(form),
+      },
+      ctx.setBusy,
+    );
+    return form;
+  }
+
+  async function doUnlock(form: StepForm): Promise<void> {
+    const result = await request(form, () => unlockAccount(flowId, tr.language));
+    if (!result) return;
+    if (!result.ok) return handleError(form, result.error);
+    flowId = '';
+    render({ kind: 'done', outcome: result.data.unlocked ? 'unlocked' : 'notLocked', alsoUnlocked: false }, true);
+  }
+
+  // A link-out or a language switch may carry a username; the first render keeps focus where the shell put it.
+  const resumable = step.kind === 'username' || flowId !== '' || ['done', 'failed', 'critical'].includes(step.kind);
+  render(resumable ? step : { kind: 'username' }, false, carry.notice);
+
+  return {
+    dispose() {
+      mounted = false;
+      clearTimers();
+    },
+    snapshot(): FlowCarry {
+      mounted = false;
+      clearTimers();
+      const input = ctx.root.querySelector<HTMLInputElement>('#flow-username');
+      if (input) username = input.value;
+      // An unlock step re-runs its request when mounted again; that is what the user asked for.
+      return { username, flowId, step };
+    },
+  };
+}
+
+export interface NewPasswordFields {
+  newInput: HTMLInputElement;
+  confirmInput: HTMLInputElement;
+  newRef: FieldRef;
+  confirmRef: FieldRef;
+  problems(): Map<string, string>;
+  clear(): void;
+}
+
+/** The new password twice, each with a show/hide toggle, and the policy checklist that ticks as the user types. */
+export function newPasswordFields(tr: Translator, prefix: string, policy: PasswordPolicy): NewPasswordFields {
+  const { t } = tr;
+  const checklistId = `${prefix}-policy`;
+  const created = passwordInput(tr, 'newPassword', 'new-password');
+  const confirm = passwordInput(tr, 'confirmPassword', 'new-password');
+  created.input.setAttribute('aria-describedby', checklistId);
+  const checklist = new PolicyChecklist(tr, policy, checklistId);
+  const newRef = field(`${prefix}-new-password`, 'newPassword', t('password.new'), created.input, {
+    wrap: created.wrap,
+    after: checklist.element,
+  });
+  const confirmRef = field(`${prefix}-confirm-password`, 'confirmPassword', t('password.confirm'), confirm.input, {
+    wrap: confirm.wrap,
+  });
+  const update = (): void => checklist.update(created.input.value, confirm.input.value);
+  created.input.addEventListener('input', update);
+  confirm.input.addEventListener('input', update);
+  return {
+    newInput: created.input,
+    confirmInput: confirm.input,
+    newRef,
+    confirmRef,
+    problems() {
+      const out = new Map<string, string>();
+      const value = created.input.value;
+      const broken: string[] = [];
+      if (value === '') out.set('newPassword', tr.problem('password.required'));
+      else {
+        if ([...value].length < policy.minLength) broken.push('MIN_LENGTH');
+        if ([...value].length > policy.maxLength) broken.push('MAX_LENGTH');
+        if (policy.complexity && complexityCategories(value) < 3) broken.push('COMPLEXITY');
+        if (broken.length > 0) out.set('newPassword', violationSentences(tr, broken).join(' '));
+      }
+      if (confirm.input.value !== value) out.set('confirmPassword', t('password.mismatch'));
+      return out;
+    },
+    clear() {
+      created.input.value = '';
+      confirm.input.value = '';
+      update();
+    },
+  };
+}
+
+/** PASSWORD_POLICY: the violations, in the UI language, next to the new password field and in the box. */
+export function showViolations(tr: Translator, form: StepForm, error: ApiError): void {
+  const sentences = violationSentences(tr, error.violations);
+  const extra: Child[] = [h('p', {}, tr.t('password.tryAnother'))];
+  form.showProblems(new Map([['newPassword', sentences.join(' ')]]), errorTitle(tr, error), extra);
+}
