@@ -6,9 +6,17 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseConfig } from '../../functions/core/config.js';
 import { QUESTION_CATALOG } from '../../functions/core/questions.js';
-import type { MemoryDirectory } from '../../local/memoryDirectory.js';
-import { type LdapSettings, type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
+import { offsetClock } from '../../local/clock.js';
+import { type DirectorySeed, MemoryDirectory } from '../../local/memoryDirectory.js';
+import {
+  type LdapSettings,
+  type LocalStack,
+  type LocalStackOptions,
+  SEED_FILE,
+  startLocalStack,
+} from '../../local/stack.js';
 import {
   type DemoDirectory,
   type DirectoryKind,
@@ -54,6 +62,12 @@ export interface TestStackOptions {
   dataDir?: string;
   /** Passed to the local stack: wrap the ports the handlers get (e.g. to record the sequence of calls). */
   wrapPorts?: LocalStackOptions['wrapPorts'];
+  /**
+   * In-memory directory only: the handlers (and `demo`, `directory`, `memoryDirectory`) get a stand-in built from this
+   * change of local/directory.seed.json (e.g. a policy with a minimum age, which no API can set), through the
+   * stand-in's public constructor. Its state is kept in the data directory beside the stack's own.
+   */
+  memorySeed?: (seed: DirectorySeed) => DirectorySeed;
 }
 
 /** Samba suites run only with SSPR_TEST_AD; then a missing Samba is a failure, never a skip. */
@@ -65,13 +79,20 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   if (!ownDataDir) await mkdir(dataDir, { recursive: true });
   const logs: string[] = [];
   const samba = options.directory === 'samba' ? requireSambaEnv() : undefined;
-  const stack = await startLocalStack({
+  const seeded = !samba && options.memorySeed ? await seededMemoryDirectory(options, dataDir) : undefined;
+  const wrapPorts: LocalStackOptions['wrapPorts'] = seeded
+    ? {
+        ...options.wrapPorts,
+        directory: () => options.wrapPorts?.directory?.(seeded) ?? seeded,
+      }
+    : options.wrapPorts;
+  const started = await startLocalStack({
     dataDir,
     port: 0,
     config: options.config ?? {},
     clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
     log: (line) => logs.push(line),
-    ...(options.wrapPorts ? { wrapPorts: options.wrapPorts } : {}),
+    ...(wrapPorts ? { wrapPorts } : {}),
     ...(samba
       ? {
           ldap: {
@@ -85,6 +106,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         }
       : {}),
   });
+  const stack: LocalStack = seeded ? { ...started, directory: seeded, memoryDirectory: seeded } : started;
   const demo = samba
     ? sambaDemoDirectory(samba, stack.directory)
     : memoryDemoDirectory(stack.memoryDirectory as MemoryDirectory);
@@ -131,6 +153,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   };
   if (samba && !options.ldap) await prepareSambaIvan(testStack);
   return testStack;
+}
+
+/** The stand-in of TestStackOptions.memorySeed, on the stack's clock and search bases. */
+async function seededMemoryDirectory(options: TestStackOptions, dataDir: string): Promise<MemoryDirectory> {
+  const seed = JSON.parse(await readFile(SEED_FILE, 'utf8')) as DirectorySeed;
+  return new MemoryDirectory({
+    seed: options.memorySeed?.(seed) ?? seed,
+    clock: offsetClock(options.clockOffsetSeconds ?? 0),
+    searchBases: parseConfig(options.config ?? {}).domain.searchBases,
+    persistPath: join(dataDir, 'directory.seeded.json'),
+  });
 }
 
 /** fetch cannot choose its source address; node:http can (any 127.0.0.0/8 address works on loopback). */

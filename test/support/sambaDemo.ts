@@ -866,6 +866,18 @@ export async function badBindsUntilLocked(env: SambaEnv, sam: string): Promise<n
   throw new Error(`${sam} was not locked after ${threshold + 2} bad binds`);
 }
 
+/**
+ * The demo PSO's minimum password age (msDS-MinimumPasswordAge), for a test of a change made too soon after the last
+ * one; applySambaDemoStates puts the PSO back as DESIGN §7 has it (0 days).
+ */
+export async function setPsoMinimumAgeDays(env: SambaEnv, days: number): Promise<void> {
+  await asAdmin(env, async (client) => {
+    await client.modify(demoDomain(env).pso, [
+      replace('msDS-MinimumPasswordAge', [interval(BigInt(days) * TICKS_PER_DAY)]),
+    ]);
+  });
+}
+
 /** lockoutTime 0: unlocks and clears badPwdCount. */
 export async function unlock(env: SambaEnv, sam: string): Promise<void> {
   await asAdmin(env, async (client) => {

@@ -12,7 +12,7 @@ import { refusalOf } from '../passwordWrite.js';
 import { auditor, type RequestSource } from '../request.js';
 import { tokenHashOf } from '../tokens.js';
 import type { FlowPorts } from './ports.js';
-import { liveFlow, notify, writeFlow } from './shared.js';
+import { actOnClaimed, liveFlow, notify, writeFlow } from './shared.js';
 
 export async function setPassword(
   input: { flowId: string; newPassword: string },
@@ -24,7 +24,8 @@ export async function setPassword(
   const problem = newPasswordProblem(input.newPassword);
   if (problem) throw validationError({ newPassword: problem });
   const flow = await liveFlow(ports, tokenHash, clock.now());
-  if (flow.purpose !== 'reset' || flow.step !== 'verified' || !flow.objectGuid) throw new SsprError('WRONG_STEP');
+  const objectGuid = flow.objectGuid;
+  if (flow.purpose !== 'reset' || flow.step !== 'verified' || !objectGuid) throw new SsprError('WRONG_STEP');
   const claimed = await writeFlow(ports, flow, { step: 'claimed' });
   const audit = auditor(ports, source);
 
@@ -41,42 +42,44 @@ export async function setPassword(
     throw error;
   };
 
-  const session = await ports.directory.openSession();
-  try {
-    const account = await session.findAccount({ by: 'objectGuid', value: flow.objectGuid });
-    if (!account) {
-      await writeFlow(ports, claimed, { step: 'failed' });
-      throw new SsprError('FLOW_EXPIRED');
-    }
-    const policy = await session.effectivePolicy(account);
-    const violations = checkNewPassword(input.newPassword, policy, account);
-    if (violations.length > 0) await refuse(new SsprError('PASSWORD_POLICY', { violations }));
+  return actOnClaimed(ports, claimed, async () => {
+    const session = await ports.directory.openSession();
+    try {
+      const account = await session.findAccount({ by: 'objectGuid', value: objectGuid });
+      if (!account) {
+        await writeFlow(ports, claimed, { step: 'failed' });
+        throw new SsprError('FLOW_EXPIRED');
+      }
+      const policy = await session.effectivePolicy(account);
+      const violations = checkNewPassword(input.newPassword, policy, account);
+      if (violations.length > 0) await refuse(new SsprError('PASSWORD_POLICY', { violations }));
 
-    const outcome = await session.resetPassword(account, input.newPassword);
-    if (!outcome.ok) {
-      const historyEnforced = await session.enforcesHistoryOnReset();
-      await refusalOf(outcome, {
-        kind: 'reset',
-        account,
-        historyEnforced,
-        minAgeSeconds: policy.minAgeSeconds,
-        now: clock.now(),
-        subject: flow.subject,
-        requestId: source.requestId,
-        audit,
-        logger: ports.logger,
-      }).catch((error: SsprError) => refuse(error));
-    }
+      const outcome = await session.resetPassword(account, input.newPassword);
+      if (!outcome.ok) {
+        const historyEnforced = await session.enforcesHistoryOnReset();
+        await refusalOf(outcome, {
+          kind: 'reset',
+          account,
+          historyEnforced,
+          minAgeSeconds: policy.minAgeSeconds,
+          now: clock.now(),
+          subject: flow.subject,
+          requestId: source.requestId,
+          audit,
+          logger: ports.logger,
+        }).catch((error: SsprError) => refuse(error));
+      }
 
-    // The reset also unlocks: lockoutTime 0, whatever the lock state (it resets badPwdCount too).
-    const wasLocked = isLockedOut(account);
-    await session.resetLockout(account);
-    await store.clearFailures(flow.subject);
-    await writeFlow(ports, claimed, { step: 'done' });
-    await audit(flow.subject, 'reset', 'success', wasLocked ? 'unlocked' : undefined);
-    await notify(ports, account, await store.getEnrollment(account.objectGuid), source, 'password-reset');
-    return { passwordChanged: true, unlocked: wasLocked };
-  } finally {
-    await session.close();
-  }
+      // The reset also unlocks: lockoutTime 0, whatever the lock state (it resets badPwdCount too).
+      const wasLocked = isLockedOut(account);
+      await session.resetLockout(account);
+      await store.clearFailures(flow.subject);
+      await writeFlow(ports, claimed, { step: 'done' });
+      await audit(flow.subject, 'reset', 'success', wasLocked ? 'unlocked' : undefined);
+      await notify(ports, account, await store.getEnrollment(account.objectGuid), source, 'password-reset');
+      return { passwordChanged: true, unlocked: wasLocked };
+    } finally {
+      await session.close();
+    }
+  });
 }

@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import { directoryPhone, isSmsAllowed, isValidEmail } from '../contacts.js';
 import { decoyObjectGuid } from '../decoys.js';
-import type { DirectoryAccount } from '../directory.js';
+import { type DirectoryAccount, DirectoryUnavailableError } from '../directory.js';
 import { SsprError } from '../errors.js';
 import { admitAll, smsEnabled, smsLimits, watchSmsVolume } from '../limits.js';
 import { type Audit, auditor, type RequestSource } from '../request.js';
@@ -23,6 +23,24 @@ export async function writeFlow(ports: FlowPorts, flow: Flow, changes: Partial<F
   const next: Flow = { ...flow, ...changes, version: flow.version + 1 };
   if (!(await ports.store.updateFlow(next))) throw new SsprError('WRONG_STEP');
   return next;
+}
+
+/**
+ * Runs the action of a claimed flow. When it fails for a reason other than a domain refusal, the claim is released:
+ * back to verified after a directory outage (the user may try again), ended for anything else (410 after), so a flow
+ * never stays claimed with nothing running.
+ */
+export async function actOnClaimed<T>(ports: FlowPorts, claimed: Flow, act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (error) {
+    if (!(error instanceof SsprError)) {
+      const step = error instanceof DirectoryUnavailableError ? 'verified' : 'failed';
+      // A write that lost (the action had already moved the flow on) changes nothing.
+      await writeFlow(ports, claimed, { step }).catch(() => undefined);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { SsprError } from '../errors.js';
 import { auditor, type RequestSource } from '../request.js';
 import { tokenHashOf } from '../tokens.js';
 import type { FlowPorts } from './ports.js';
-import { liveFlow, notify, writeFlow } from './shared.js';
+import { actOnClaimed, liveFlow, notify, writeFlow } from './shared.js';
 
 export async function unlockAccount(
   input: { flowId: string },
@@ -16,27 +16,30 @@ export async function unlockAccount(
 ): Promise<{ unlocked: boolean }> {
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
-  if (flow.purpose !== 'unlock' || flow.step !== 'verified' || !flow.objectGuid) throw new SsprError('WRONG_STEP');
+  const objectGuid = flow.objectGuid;
+  if (flow.purpose !== 'unlock' || flow.step !== 'verified' || !objectGuid) throw new SsprError('WRONG_STEP');
   const claimed = await writeFlow(ports, flow, { step: 'claimed' });
 
-  const audit = auditor(ports, source);
-  const session = await ports.directory.openSession();
-  let unlocked = false;
-  try {
-    const account = await session.findAccount({ by: 'objectGuid', value: flow.objectGuid });
-    if (!account) throw new SsprError('FLOW_EXPIRED');
-    if (isLockedOut(account)) {
-      await session.resetLockout(account);
-      unlocked = true;
+  return actOnClaimed(ports, claimed, async () => {
+    const audit = auditor(ports, source);
+    const session = await ports.directory.openSession();
+    let unlocked = false;
+    try {
+      const account = await session.findAccount({ by: 'objectGuid', value: objectGuid });
+      if (!account) throw new SsprError('FLOW_EXPIRED');
+      if (isLockedOut(account)) {
+        await session.resetLockout(account);
+        unlocked = true;
+      }
+      await ports.store.clearFailures(flow.subject);
+      await writeFlow(ports, claimed, { step: 'done' });
+      await audit(flow.subject, 'unlock', unlocked ? 'unlocked' : 'not-locked');
+      if (unlocked) {
+        await notify(ports, account, await ports.store.getEnrollment(account.objectGuid), source, 'account-unlocked');
+      }
+    } finally {
+      await session.close();
     }
-    await ports.store.clearFailures(flow.subject);
-    await writeFlow(ports, claimed, { step: 'done' });
-    await audit(flow.subject, 'unlock', unlocked ? 'unlocked' : 'not-locked');
-    if (unlocked) {
-      await notify(ports, account, await ports.store.getEnrollment(account.objectGuid), source, 'account-unlocked');
-    }
-  } finally {
-    await session.close();
-  }
-  return { unlocked };
+    return { unlocked };
+  });
 }

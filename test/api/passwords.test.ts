@@ -1,0 +1,3 @@
+import { describePasswordApi } from './passwords.suite.js';
+
+describePasswordApi('memory');
