@@ -479,9 +479,9 @@ export function describePasswordApi(directory: DirectoryKind) {
       expectError(await t.setPassword(unknownToken(), freshPassword()), 410, 'FLOW_EXPIRED');
     });
 
-    it.runIf(directory === 'memory')(
-      'a directory outage after the claim releases the flow: 503, then the same flow succeeds (reset and unlock)',
-      async () => {
+    // The stand-in can stop answering on demand; Samba's outages are covered in directoryOutage.samba.test.ts.
+    if (directory === 'memory')
+      it('a directory outage after the claim releases the flow: 503, then the same flow succeeds (reset and unlock)', async () => {
         const resetFlow = await t.verifiedReset('ivan', 'reset');
         t.stack.memoryDirectory?.setAvailable(false);
         try {
@@ -503,8 +503,7 @@ export function describePasswordApi(directory: DirectoryKind) {
         const unlocked = await t.api.unlock(unlockFlow);
         expect(unlocked.status, unlocked.text).toBe(200);
         expect(unlocked.body).toEqual({ unlocked: true });
-      },
-    );
+      });
 
     it('five PASSWORD_POLICY refusals end the flow: the 5th is still 422, the 6th call 410 even with a valid password', async () => {
       const flowId = await t.verifiedReset('alice');
