@@ -61,9 +61,14 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function open(path: string, locale = 'en-US'): Promise<Page> {
+  async function open(
+    path: string,
+    locale = 'en-US',
+    prepare?: (context: BrowserContext) => Promise<unknown>,
+  ): Promise<Page> {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
     contexts.push(context);
+    await prepare?.(context);
     const page = await context.newPage();
     // A CSP refusal or a script error is a failure of its own (collected, asserted at the end of each test).
     page.on('console', (message) => {
@@ -353,6 +358,41 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
         await expect.poll(() => page.locator('h1').textContent()).toBe('The service is temporarily unavailable');
         expect(await page.locator('.request-id').textContent()).toMatch(/\S{6,}/);
         await check(page, 'critical-unavailable');
+      } finally {
+        memory.setAvailable(true);
+      }
+      expectNoPageErrors();
+    },
+    T,
+  );
+
+  it(
+    "uses the operator's strings.json overrides on the menu and on a critical page",
+    async () => {
+      // Served in place of web/dist/strings.json, so the shared build is left as it is.
+      const overrides = { en: { 'menu.title': 'Acme self-service', 'helpdesk.contact': 'Acme IT, ext. 4357' } };
+      const requests: string[] = [];
+      const page = await open('', 'en-US', (context) =>
+        context.route('**/strings.json', (route) => {
+          requests.push(route.request().url());
+          return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(overrides) });
+        }),
+      );
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Acme self-service');
+      expect(requests).toEqual([`${stack.url}/strings.json`]);
+      await check(page, 'strings-override-menu');
+
+      const memory = stack.memoryDirectory as NonNullable<LocalStack['memoryDirectory']>;
+      await page.locator('a.menu-item', { hasText: 'Unlock account' }).click();
+      await page.locator('#flow-username').fill('judy');
+      memory.setAvailable(false);
+      try {
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await expect.poll(() => page.locator('h1').textContent()).toBe('The service is temporarily unavailable');
+        expect(await page.locator('main').textContent()).toContain(
+          'If this keeps happening, contact Acme IT, ext. 4357 and give them the reference below.',
+        );
+        await check(page, 'strings-override-critical');
       } finally {
         memory.setAvailable(true);
       }

@@ -18,8 +18,6 @@ export interface PublicConfig {
   };
   reset: { questionsAsked: number; codeLength: number };
   passwordPolicy: PasswordPolicy;
-  /** Not in DESIGN §3 yet: shown when a later API version sends it, else the page's own words are used. */
-  helpdesk?: { contact?: string };
 }
 
 export interface PasswordPolicy {

@@ -1,6 +1,7 @@
 /**
  * The app shell: header with the language switcher, one <main> landmark, and the hash router that mounts a page
- * into it. A link-out (`?cmd=enroll&username=jsmith`) is read once and then removed from the address bar.
+ * into it. A link-out (`?cmd=enroll&username=jsmith`) is read once and then removed from the address bar. Before the
+ * first render, the operator's `strings.json` overrides are loaded (i18n.ts).
  */
 import './styles.css';
 import { focusElement, h } from './dom.js';
@@ -9,6 +10,7 @@ import {
   LANGUAGE_NAMES,
   LANGUAGES,
   type Language,
+  loadOverrides,
   rememberLanguage,
   type Translator,
   translator,
@@ -22,6 +24,10 @@ import { hrefFor, linkOutFromQuery, type Route, routeFromHash } from './router.j
 
 const app = document.getElementById('app');
 if (!app) throw new Error('index.html has no #app element');
+
+// The operator's strings.json (README) is applied before anything is drawn, so no sentence changes under the reader;
+// it waits at most OVERRIDES_TIMEOUT_MS, then the built-in strings are used.
+await loadOverrides();
 
 let tr: Translator = translator(detectLanguage());
 let current: { route: Route; handle: PageHandle } | undefined;

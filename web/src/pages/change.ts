@@ -29,8 +29,8 @@ export function mountChange(ctx: PageContext, carried: unknown): PageHandle {
   const title = t('menu.change.title');
   ctx.setTitle(title);
 
-  function showCritical(error: ApiError, config?: PublicConfig): void {
-    ctx.root.replaceChildren(criticalView(tr, error, () => void load(true), config?.helpdesk?.contact));
+  function showCritical(error: ApiError): void {
+    ctx.root.replaceChildren(criticalView(tr, error, () => void load(true)));
     focusElement(ctx.root.querySelector('h1') as HTMLElement);
   }
 
@@ -85,7 +85,7 @@ export function mountChange(ctx: PageContext, carried: unknown): PageHandle {
           }
           const error = result.error;
           if (error.code === 'PASSWORD_POLICY') return showViolations(tr, form, error);
-          if (isCritical(error)) return showCritical(error, config);
+          if (isCritical(error)) return showCritical(error);
           form.showError(error);
         },
       },

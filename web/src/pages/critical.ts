@@ -3,16 +3,11 @@ import { h } from '../dom.js';
 import type { Translator } from '../i18n.js';
 import { hrefFor } from '../router.js';
 
-/** The helpdesk as the operator names it (when the API sends it), else the page's own words. */
-export function helpdeskName(tr: Translator, contact?: string): string {
-  return contact?.trim() || tr.t('app.helpdesk');
-}
-
 /**
  * The view for DIRECTORY_UNAVAILABLE, INTERNAL, FLOW_EXPIRED and anything the page cannot read: what happened, what
  * to do next, the helpdesk and the request id to give them, and a way on. Returns the section (its h1 gets focus).
  */
-export function criticalView(tr: Translator, error: ApiError, onRetry: () => void, helpdesk?: string): HTMLElement {
+export function criticalView(tr: Translator, error: ApiError, onRetry: () => void): HTMLElement {
   const { t } = tr;
   const unavailable = error.code === 'DIRECTORY_UNAVAILABLE';
   const expired = error.code === 'FLOW_EXPIRED';
@@ -31,7 +26,7 @@ export function criticalView(tr: Translator, error: ApiError, onRetry: () => voi
       {},
       t(unavailable ? 'critical.next.unavailable' : expired ? 'critical.next.expired' : 'critical.next.internal'),
     ),
-    h('p', {}, t('critical.helpdesk', { helpdesk: helpdeskName(tr, helpdesk) })),
+    h('p', {}, t('critical.helpdesk', { helpdesk: t('helpdesk.contact') })),
     error.requestId &&
       h('p', {}, t('critical.reference'), ' ', h('code', { class: 'request-id', translate: 'no' }, error.requestId)),
     h(
@@ -48,7 +43,7 @@ export function criticalView(tr: Translator, error: ApiError, onRetry: () => voi
 }
 
 /** VERIFICATION_FAILED: self-service could not verify the user; never which answer or code was wrong. */
-export function verificationFailedView(tr: Translator, requestId: string, helpdesk?: string): HTMLElement {
+export function verificationFailedView(tr: Translator, requestId: string): HTMLElement {
   const { t } = tr;
   return h(
     'section',
@@ -56,7 +51,7 @@ export function verificationFailedView(tr: Translator, requestId: string, helpde
     h('h1', { class: 'page-title', id: 'failed-title', tabindex: -1 }, t('failed.title')),
     h('div', { class: 'alert alert--critical', role: 'alert' }, h('p', {}, t('failed.text'))),
     h('h2', {}, t('critical.nextTitle')),
-    h('p', {}, t('failed.next', { helpdesk: helpdeskName(tr, helpdesk) })),
+    h('p', {}, t('failed.next', { helpdesk: t('helpdesk.contact') })),
     requestId &&
       h('p', {}, t('critical.reference'), ' ', h('code', { class: 'request-id', translate: 'no' }, requestId)),
     h(

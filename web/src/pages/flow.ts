@@ -85,13 +85,11 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
   let step: Step = carry.step ?? { kind: 'username' };
   let mounted = true;
   let codeLength = 6;
-  let helpdesk: string | undefined;
   const timers = new Set<number>();
 
   void getConfig(tr.language).then((result) => {
     if (!result.ok) return;
     codeLength = result.data.reset.codeLength;
-    helpdesk = result.data.helpdesk?.contact;
   });
 
   function clearTimers(): void {
@@ -112,19 +110,14 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
         ctx.root.replaceChildren(doneView(tr, next.outcome, next.alsoUnlocked));
         break;
       case 'failed':
-        ctx.root.replaceChildren(verificationFailedView(tr, next.requestId, helpdesk));
+        ctx.root.replaceChildren(verificationFailedView(tr, next.requestId));
         break;
       case 'critical':
         ctx.root.replaceChildren(
-          criticalView(
-            tr,
-            next.error,
-            () => {
-              flowId = '';
-              render({ kind: 'username' }, true);
-            },
-            helpdesk,
-          ),
+          criticalView(tr, next.error, () => {
+            flowId = '';
+            render({ kind: 'username' }, true);
+          }),
         );
         break;
       default: {

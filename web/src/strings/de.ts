@@ -85,7 +85,7 @@ export const de: Strings = {
   'critical.reference': 'Ihre Referenz für den Helpdesk:',
   'critical.tryAgain': 'Erneut versuchen',
 
-  'app.helpdesk': 'Ihren IT-Helpdesk',
+  'helpdesk.contact': 'Ihren IT-Helpdesk',
   'idle.cleared': 'Zum Schutz Ihrer Daten wurde die Seite nach 5 Minuten ohne Eingabe geleert. Bitte beginnen Sie neu.',
   'error.notEnrolled': 'Für die Selbstbedienung brauchen Sie zuerst Ihre Sicherheitsfragen:',
   'error.tryLater': 'Bitte versuchen Sie es später erneut.',

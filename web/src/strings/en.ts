@@ -87,7 +87,8 @@ export const en = {
   'critical.reference': 'Your reference for the helpdesk:',
   'critical.tryAgain': 'Try again',
 
-  'app.helpdesk': 'your IT helpdesk',
+  // Put into sentences such as "contact {helpdesk}"; operators set theirs in strings.json (README, Run it locally).
+  'helpdesk.contact': 'your IT helpdesk',
   'idle.cleared': 'For your privacy, the page was cleared after 5 minutes without activity. Please start again.',
   'error.notEnrolled': 'Self-service needs your security questions first:',
   'error.tryLater': 'Please try again later.',

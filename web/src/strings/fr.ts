@@ -85,7 +85,7 @@ export const fr: Strings = {
   'critical.reference': 'Votre référence pour le support :',
   'critical.tryAgain': 'Réessayer',
 
-  'app.helpdesk': 'votre support informatique',
+  'helpdesk.contact': 'votre support informatique',
   'idle.cleared':
     'Pour protéger vos données, la page a été effacée après 5 minutes sans activité. Veuillez recommencer.',
   'error.notEnrolled': 'Le libre-service a d’abord besoin de vos questions de sécurité :',
