@@ -21,7 +21,7 @@ import {
 import { type Child, focusElement, h, replaceChildren } from '../dom.js';
 import type { Translator } from '../i18n.js';
 import { hrefFor } from '../router.js';
-import { reasonSentence, retryAfterSentence } from '../ui.js';
+import { errorDetails } from '../ui.js';
 import { criticalView } from './critical.js';
 import { successView } from './enrollSuccess.js';
 import type { PageContext, PageHandle } from './types.js';
@@ -566,34 +566,9 @@ class EnrollForm {
         );
         break;
       }
-      case 'BAD_CREDENTIALS':
-        body.push(
-          h(
-            'p',
-            {},
-            tr.t('enroll.badCredentials.hint'),
-            ' ',
-            h('a', { href: hrefFor('unlock') }, tr.t('enroll.badCredentials.unlock')),
-          ),
-          h(
-            'p',
-            {},
-            tr.t('enroll.badCredentials.forgot'),
-            ' ',
-            h('a', { href: hrefFor('reset') }, tr.t('enroll.badCredentials.reset')),
-          ),
-        );
-        break;
-      case 'NOT_ELIGIBLE': {
-        const sentence = reasonSentence(tr, error.reason);
-        if (sentence) body.push(h('p', {}, sentence));
-        break;
-      }
-      case 'RATE_LIMITED':
-      case 'BLOCKED':
-        if (error.retryAfterSeconds !== undefined)
-          body.push(h('p', {}, retryAfterSentence(tr, error.retryAfterSeconds)));
-        break;
+      default:
+        // Every other error explains itself the same way on every page.
+        body.push(...errorDetails(tr, error));
     }
     this.showAlert(body);
   }
