@@ -3,19 +3,17 @@
  * store the hashed answers and contacts bound to objectGUID, tell the user.
  */
 import { checkAnswers, normalizeAnswer } from './answers.js';
-import type { Clock } from './clock.js';
 import { codeHmac, newCode } from './codes.js';
 import type { Config } from './config.js';
 import { isSmsAllowed, isValidEmail, isValidPhone, sameAddress } from './contacts.js';
-import type { Directory, DirectoryAccount } from './directory.js';
+import type { DirectoryAccount } from './directory.js';
 import { type FieldProblem, SsprError, validationError } from './errors.js';
+import type { FlowPorts } from './flow/ports.js';
 import { admitAll, smsLimits, watchSmsVolume } from './limits.js';
-import type { Logger } from './log.js';
 import { maskDestination } from './masking.js';
 import { provePassword } from './passwordProof.js';
-import type { AnswerHasher, Outbox, Secrets } from './ports.js';
 import { auditor, type RequestSource } from './request.js';
-import type { ChannelKind, EnrolledContact, Enrollment, Store } from './store.js';
+import type { ChannelKind, EnrolledContact, Enrollment } from './store.js';
 import { hashToken, newToken } from './tokens.js';
 import { reduceUsername, usernameProblem } from './username.js';
 
@@ -27,18 +25,11 @@ export interface EnrollInput {
   phone?: string | undefined;
 }
 
-export interface EnrollPorts {
-  directory: Directory;
-  store: Store;
-  hasher: AnswerHasher;
-  outbox: Outbox;
-  secrets: Secrets;
-  clock: Clock;
-  config: Config;
-  logger: Logger;
+/** The flow's ports, with contact ids instead of channel ids. */
+export type EnrollPorts = Omit<FlowPorts, 'newChannelId'> & {
   /** An opaque random id for a new contact. */
   newContactId(): string;
-}
+};
 
 export interface MaskedChannel {
   id: string;
