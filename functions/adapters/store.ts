@@ -30,6 +30,9 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandInput,
+  type ScanCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -80,11 +83,16 @@ export interface ItemKey {
 }
 
 const OUTBOX_PREFIX = 'OUTBOX#';
+const ENROLLMENT_PREFIX = 'ENROLLMENT#';
+const AUDIT_PREFIX = 'AUDIT#';
 
 /** Key builders, exported so tests and the admin tooling address the same items as the store. */
 export const itemKeys = {
   // objectGUIDs are canonical lower case; folding case here means a differently-cased GUID can never split an account.
-  enrollment: (objectGuid: string): ItemKey => ({ pk: `ENROLLMENT#${objectGuid.toLowerCase()}`, sk: 'ENROLLMENT' }),
+  enrollment: (objectGuid: string): ItemKey => ({
+    pk: `${ENROLLMENT_PREFIX}${objectGuid.toLowerCase()}`,
+    sk: 'ENROLLMENT',
+  }),
   // The window length is part of the key so a changed windowSeconds starts fresh counters instead of reusing an item
   // whose stored window end belongs to the old length.
   rate: (counter: string, windowSeconds: number, windowStart: number): ItemKey => ({
@@ -95,7 +103,7 @@ export const itemKeys = {
   openFlow: (subject: string): ItemKey => ({ pk: `OPENFLOW#${subject}`, sk: 'OPENFLOW' }),
   failures: (subject: string, kind: FailureKind): ItemKey => ({ pk: `FAILURES#${subject}`, sk: kind }),
   block: (subject: string): ItemKey => ({ pk: `BLOCK#${subject}`, sk: 'BLOCK' }),
-  auditPartition: (subject: string): string => `AUDIT#${subject}`,
+  auditPartition: (subject: string): string => `${AUDIT_PREFIX}${subject}`,
   contactVerification: (tokenHash: string): ItemKey => ({ pk: `CONTACTVERIFY#${tokenHash}`, sk: 'CONTACTVERIFY' }),
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
 };
@@ -200,6 +208,7 @@ const auditItem = z.object({
   sourceAddress: z.string(),
   userAgent: z.string(),
   requestId: z.string(),
+  operator: z.string().optional(),
 });
 
 const outboxItem = z.object({
@@ -351,6 +360,38 @@ export class DynamoStore implements Store {
     } catch (error) {
       throw storeError('putEnrollment', error);
     }
+  }
+
+  async deleteEnrollment(objectGuid: string, updatedAt: number): Promise<boolean> {
+    if (!Number.isFinite(updatedAt)) throw new Error('DynamoStore: updatedAt must be finite');
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(objectGuid),
+          // Also false for a missing item: a comparison on a missing attribute fails.
+          ConditionExpression: '#updatedAt = :updatedAt',
+          ExpressionAttributeNames: { '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':updatedAt': updatedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('deleteEnrollment', error);
+    }
+  }
+
+  async listEnrollments(onProgress?: (scanned: number) => void): Promise<Enrollment[]> {
+    const items = await this.scanAll(
+      'listEnrollments',
+      {
+        FilterExpression: 'begins_with(pk, :prefix) AND sk = :sk',
+        ExpressionAttributeValues: { ':prefix': ENROLLMENT_PREFIX, ':sk': 'ENROLLMENT' },
+      },
+      onProgress,
+    );
+    return items.map((item) => parseItem(enrollmentItem, item, 'enrollment'));
   }
 
   async admit(counter: string, window: RateWindow, now: number): Promise<Admission> {
@@ -740,6 +781,7 @@ export class DynamoStore implements Store {
       sourceAddress: event.sourceAddress,
       userAgent: event.userAgent,
       requestId: event.requestId,
+      ...(event.operator === undefined ? {} : { operator: event.operator }),
       [TTL_ATTRIBUTE]: epochSeconds(event.at + retentionDays * DAY_MS),
     };
     try {
@@ -774,6 +816,49 @@ export class DynamoStore implements Store {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return events;
+  }
+
+  async scanAudit(since: number, onProgress?: (scanned: number) => void): Promise<AuditEvent[]> {
+    if (!Number.isFinite(since)) throw new Error('DynamoStore: since must be a finite number of milliseconds');
+    const items = await this.scanAll(
+      'scanAudit',
+      {
+        FilterExpression: 'begins_with(pk, :prefix) AND #at >= :since',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':prefix': AUDIT_PREFIX, ':since': since },
+      },
+      onProgress,
+    );
+    const events = items.map((item) => ({ sk: String(item.sk), event: parseItem(auditItem, item, 'audit') }));
+    // The sort key starts with the ISO time, so it orders events of one millisecond as listAudit does.
+    events.sort((a, b) => a.event.at - b.event.at || (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+    return events.map(({ event }) => event);
+  }
+
+  /** Every item a filtered scan returns, page by page (admin tooling only). */
+  private async scanAll(
+    operation: string,
+    filter: Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+    onProgress?: (scanned: number) => void,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let scanned = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      let page: ScanCommandOutput;
+      try {
+        page = await this.db.send(
+          new ScanCommand({ TableName: this.tableName, ...filter, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        );
+      } catch (error) {
+        throw storeError(operation, error);
+      }
+      items.push(...(page.Items ?? []));
+      scanned += page.ScannedCount ?? 0;
+      onProgress?.(scanned);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async putOutboxItem(item: OutboxItem): Promise<void> {

@@ -67,6 +67,8 @@ export interface AuditEvent {
   sourceAddress: string;
   userAgent: string;
   requestId: string;
+  /** Who acted, for events an operator caused through the admin CLI (e.g. helpdesk-unblock); absent otherwise. */
+  operator?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
@@ -195,6 +197,16 @@ export interface Store {
   getEnrollment(objectGuid: string): Promise<Enrollment | null>;
   /** Replaces any earlier enrollment of the same account. */
   putEnrollment(enrollment: Enrollment): Promise<void>;
+  /**
+   * Removes the account's enrollment if it is still the one last updated at `updatedAt` (one conditional write), so a
+   * re-enrollment that came in between is never removed unseen; false when it is gone or was replaced.
+   */
+  deleteEnrollment(objectGuid: string, updatedAt: number): Promise<boolean>;
+  /**
+   * Every enrollment, in no particular order: a scan of the whole table, for the admin CLI's reports (never a request
+   * path). `onProgress` is told how many items were scanned so far after each page.
+   */
+  listEnrollments(onProgress?: (scanned: number) => void): Promise<Enrollment[]>;
 
   /**
    * Atomically admits one more event into the fixed window that holds `now` for `counter`, or refuses it when
@@ -241,6 +253,11 @@ export interface Store {
 
   recordAudit(event: AuditEvent, retentionDays: number): Promise<void>;
   listAudit(subject: string): Promise<AuditEvent[]>;
+  /**
+   * Every subject's audit events at or after `since`, oldest first: a scan of the whole table, for the admin CLI's
+   * reports and exports (never a request path). `onProgress` as in listEnrollments.
+   */
+  scanAudit(since: number, onProgress?: (scanned: number) => void): Promise<AuditEvent[]>;
 
   /**
    * Refuses an item whose template carries a secret unless its params are sealed and `params` is empty, and an item

@@ -700,3 +700,100 @@ describe('local dynalite', () => {
     }
   });
 });
+
+describe('admin reads: scans over the whole table (for the admin CLI)', () => {
+  // A table of their own: the scans must see exactly what these tests wrote.
+  const scanTable = `store-scans-${randomUUID()}`;
+  let scans: DynamoStore;
+
+  beforeAll(async () => {
+    await ensureTable(db, scanTable);
+    scans = new DynamoStore(db, scanTable);
+  });
+
+  function auditEvent(subject: string, at: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
+    return {
+      subject,
+      at,
+      event: 'start',
+      outcome: 'started',
+      sourceAddress: '192.0.2.10',
+      userAgent: 'test-agent',
+      requestId: `req-${at}`,
+      ...overrides,
+    };
+  }
+
+  it('lists every enrollment and nothing else, reporting progress', async () => {
+    const enrolled = [enrollment(), enrollment({ sAMAccountName: 'bob' }), enrollment({ sAMAccountName: 'judy' })];
+    for (const e of enrolled) await scans.putEnrollment(e);
+    await scans.putBlock({ subject: 'alice', until: Date.now() + 60_000, reason: 'answer' });
+    await scans.recordAudit(auditEvent('alice', 1_700_000_000_000), 400);
+    await scans.recordFailure('alice', 'answer', 3600, Date.now());
+    const progress: number[] = [];
+    const listed = await scans.listEnrollments((scanned) => progress.push(scanned));
+    const byGuid = (a: Enrollment, b: Enrollment) => a.objectGuid.localeCompare(b.objectGuid);
+    expect(listed.sort(byGuid)).toEqual([...enrolled].sort(byGuid));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toBeGreaterThanOrEqual(6);
+  });
+
+  it('pages through a scan larger than one page (1 MB)', async () => {
+    const table = `store-pages-${randomUUID()}`;
+    await ensureTable(db, table);
+    const paged = new DynamoStore(db, table);
+    const big = 'x'.repeat(60_000);
+    const many = Array.from({ length: 24 }, (_, i) =>
+      enrollment({ sAMAccountName: `user${i}`, contacts: [], answers: [], language: 'en', enrolledAt: i }),
+    ).map((e) => ({ ...e, sAMAccountName: `${e.sAMAccountName}-${big}` }));
+    await Promise.all(many.map((e) => paged.putEnrollment(e)));
+    const progress: number[] = [];
+    const listed = await paged.listEnrollments((scanned) => progress.push(scanned));
+    expect(listed).toHaveLength(24);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toBe(24);
+  });
+
+  it('deletes an enrollment only while it is the one that was read', async () => {
+    const first = enrollment();
+    await scans.putEnrollment(first);
+    const replaced = { ...first, answers: first.answers.slice(0, 1), updatedAt: first.updatedAt + 5000 };
+    await scans.putEnrollment(replaced);
+    // The helpdesk read `first`; the user re-enrolled in between: the newer enrollment stays.
+    expect(await scans.deleteEnrollment(first.objectGuid, first.updatedAt)).toBe(false);
+    expect(await scans.getEnrollment(first.objectGuid)).toEqual(replaced);
+    expect(await scans.deleteEnrollment(first.objectGuid.toUpperCase(), replaced.updatedAt)).toBe(true);
+    expect(await scans.getEnrollment(first.objectGuid)).toBeNull();
+    // Gone: a second delete changes nothing and says so.
+    expect(await scans.deleteEnrollment(first.objectGuid, replaced.updatedAt)).toBe(false);
+    expect(await scans.deleteEnrollment(randomUUID(), 1)).toBe(false);
+  });
+
+  it('scans every subject’s audit events since a time, oldest first, with the operator where given', async () => {
+    const base = 1_800_000_000_000;
+    const old = auditEvent('carol', base - 1);
+    const a = auditEvent('bob', base + 2000, { event: 'block', outcome: 'blocked', reason: 'answer' });
+    const b = auditEvent('carol', base, { event: 'answer', outcome: 'wrong' });
+    const c = auditEvent('bob', base + 1000, {
+      event: 'helpdesk-unblock',
+      outcome: 'unblocked',
+      sourceAddress: 'cli:host',
+      userAgent: 'sspr-cli',
+      operator: 'jdoe',
+    });
+    for (const event of [old, a, b, c]) await scans.recordAudit(event, 400);
+    const progress: number[] = [];
+    expect(await scans.scanAudit(base, (n) => progress.push(n))).toEqual([b, c, a]);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(await scans.scanAudit(base + 1500)).toEqual([a]);
+    expect(await scans.scanAudit(base + 10_000)).toEqual([]);
+    // The operator is kept by the per-subject listing too, and absent where none was given.
+    const bob = await scans.listAudit('bob');
+    expect(bob.find((e) => e.event === 'helpdesk-unblock')?.operator).toBe('jdoe');
+    expect(bob.find((e) => e.event === 'block')).not.toHaveProperty('operator');
+  });
+
+  it('refuses a since that is not a time', async () => {
+    await expect(scans.scanAudit(Number.NaN)).rejects.toThrow(/since must be/);
+  });
+});
