@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { HttpHandler } from '../functions/http/route.js';
 import { matchRoute, type RouteName } from '../functions/http/routes.js';
+import { SECURITY_HEADERS } from '../web/securityHeaders.js';
 
 /** Far above the API's own 16 KiB limit, so the handler (not the server) gives the §3 answer; beyond it, stop reading. */
 const MAX_READ_BYTES = 1024 * 1024;
@@ -23,15 +24,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.json': 'application/json',
   '.woff2': 'font/woff2',
-};
-
-/** What CloudFront's response-headers policy sets in a deployment (DESIGN §9). */
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
 };
 
 export interface LocalServerOptions {

@@ -96,3 +96,44 @@ export class NotifierKeySecret {
     }
   }
 }
+
+/**
+ * A secret read as a plain string (the bind password, the origin secret) and kept for `maxAgeMs`, so a rotated value
+ * reaches warm instances without a redeploy. A failed read is not kept: the next call tries again.
+ */
+export class CachedSecretString {
+  private cached: { value: Promise<string>; at: number } | undefined;
+
+  constructor(
+    private readonly secretId: string,
+    private readonly what: string,
+    private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
+    private readonly maxAgeMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  readonly value = (): Promise<string> => {
+    const now = this.now();
+    if (!this.cached || now - this.cached.at >= this.maxAgeMs) {
+      const value = this.fetch().catch((error: unknown) => {
+        if (this.cached?.value === value) this.cached = undefined;
+        throw error;
+      });
+      this.cached = { value, at: now };
+    }
+    return this.cached.value;
+  };
+
+  /** Forget the kept value (e.g. after the directory refused the bind password), so the next call reads it anew. */
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  private async fetch(): Promise<string> {
+    const result = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
+    if (typeof result.SecretString !== 'string' || result.SecretString === '') {
+      throw new Error(`secret ${this.what} has no string value`);
+    }
+    return result.SecretString;
+  }
+}

@@ -44,7 +44,11 @@ export interface LdapDirectoryOptions {
   urls: string[];
   /** DN of the service account (compared with account DNs to keep it out of self-service, so no UPN here). */
   bindDn: string;
-  bindPassword: string;
+  /**
+   * The service account's password, or a function that reads it (deployed: from Secrets Manager, kept a few minutes),
+   * called whenever a service connection opens so a rotated password is picked up without a redeploy.
+   */
+  bindPassword: string | BindPasswordSource;
   /** PEM bundle of the CA(s) that issued the DCs' certificates; the only trust anchors used. */
   ca: string | Buffer;
   /** The domain head (DC=…), where the domain password policy lives. */
@@ -56,6 +60,12 @@ export interface LdapDirectoryOptions {
   /** Per LDAP operation (bind, search, unbind). */
   operationTimeoutMs: number;
   logger?: Logger;
+}
+
+export interface BindPasswordSource {
+  (): Promise<string>;
+  /** Called after the directory refused the password, so the next read fetches it anew. */
+  forget?(): void;
 }
 
 export interface LdapDirectoryStats {
@@ -375,13 +385,18 @@ export class LdapDirectory implements Directory {
   }
 
   private async openServiceClient(controller: Controller): Promise<Client> {
+    const source = this.options.bindPassword;
+    const password = typeof source === 'string' ? source : await source();
+    // An empty password is an unauthenticated bind that AD answers with success.
+    if (password === '') throw new Error('the service account password is empty');
     const client = this.newClient(controller);
     try {
-      await client.bind(this.options.bindDn, this.options.bindPassword);
+      await client.bind(this.options.bindDn, password);
     } catch (error) {
       await client.unbind().catch(() => undefined);
       const failure = bindFailureOf(error);
       if (failure) {
+        if (typeof source !== 'string') source.forget?.();
         const data = failure.subCode;
         throw new Error(
           `the service account bind was refused by ${controller.url} (data ${data}): check bindDn and bindPassword`,

@@ -1,0 +1,6 @@
+/** Deployed entry of the unlock route (functions/unlock.ts). */
+import { createUnlockHandler } from '../unlock.js';
+import { deployed } from './runtime/base.js';
+import { flowPorts } from './runtime/flowPorts.js';
+
+export const handler = deployed(createUnlockHandler(flowPorts));

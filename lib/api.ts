@@ -1,0 +1,161 @@
+/**
+ * The HTTP API (DESIGN §1, §3): one function per route from the route table the local server also serves
+ * (functions/http/routes.ts), the `$default` route for unknown routes and methods, stage throttling and access logs.
+ * Request functions run in the VPC's private subnets; each may use only the table actions and secrets it needs.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigwv1 from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ROUTES, type RouteName } from '../functions/http/routes.js';
+import type { Data } from './data.js';
+import { SsprFunction } from './ssprFunction.js';
+
+/**
+ * What each route's function touches. `hashes`: it runs scrypt at N=2^17, r=8 (128 MiB per hash), so it gets the
+ * memory that buys a full vCPU (1769 MB) and the hash costs what the bench measured, not several times more.
+ */
+interface RouteNeeds {
+  description: string;
+  directory: boolean;
+  table: boolean;
+  keys: boolean;
+  hashes: boolean;
+}
+
+const FLOW: Omit<RouteNeeds, 'description' | 'hashes'> = { directory: true, table: true, keys: true };
+
+export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
+  health: { description: 'GET /api/health', directory: false, table: false, keys: false, hashes: false },
+  config: { description: 'GET /api/config', directory: true, table: false, keys: false, hashes: false },
+  enroll: { description: 'POST /api/enroll', ...FLOW, hashes: true },
+  verifyContact: { description: 'POST /api/enroll/verify', directory: false, table: true, keys: true, hashes: false },
+  startReset: { description: 'POST /api/reset/start', ...FLOW, hashes: false },
+  answer: { description: 'POST /api/reset/answer', ...FLOW, hashes: true },
+  sendCode: { description: 'POST /api/reset/code', ...FLOW, hashes: false },
+  setPassword: { description: 'POST /api/reset/password', ...FLOW, hashes: false },
+  unlock: { description: 'POST /api/unlock', ...FLOW, hashes: false },
+  changePassword: { description: 'POST /api/change', ...FLOW, hashes: false },
+  fallback: {
+    description: '$default: unknown routes and methods',
+    directory: false,
+    table: false,
+    keys: false,
+    hashes: false,
+  },
+};
+
+/** The table actions of a request function: items by key, one conditional write at a time (DESIGN §5). */
+const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+export const HASHING_MEMORY_MB = 1769;
+
+export interface ApiProps {
+  data: Data;
+  network: { vpc: ec2.IVpc; subnets: ec2.SubnetSelection; securityGroup: ec2.ISecurityGroup };
+  serviceConfig: Record<string, unknown>;
+  bindDn: string;
+  caBundleFile: string;
+  throttle: { rateLimit: number; burstLimit: number };
+  logRetention: logs.RetentionDays;
+  version: string;
+}
+
+export class Api extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly functions: Record<RouteName | 'fallback', SsprFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { data } = props;
+    const make = (name: RouteName | 'fallback') => {
+      const needs = ROUTE_NEEDS[name];
+      const environment: Record<string, string> = { SSPR_ORIGIN_SECRET_ID: data.originSecret.secretArn };
+      const secrets: secretsmanager.ISecret[] = [data.originSecret];
+      if (needs.directory) {
+        environment.SSPR_BIND_SECRET_ID = data.bindSecret.secretArn;
+        environment.SSPR_LDAP_BIND_DN = props.bindDn;
+        environment.SSPR_LDAP_CA_FILE = 'ca.pem';
+        secrets.push(data.bindSecret);
+      }
+      if (needs.table) environment.SSPR_TABLE_NAME = data.table.tableName;
+      if (needs.keys) {
+        environment.SSPR_PEPPER_SECRET_ID = data.pepperSecret.secretArn;
+        environment.SSPR_DECOY_KEY_SECRET_ID = data.decoyKeySecret.secretArn;
+        environment.SSPR_NOTIFIER_PUBLIC_KEY = data.notifierPublicKey;
+        secrets.push(data.pepperSecret, data.decoyKeySecret);
+      }
+      const fn = new SsprFunction(this, upperFirst(name), {
+        entry: name,
+        description: `SSPR ${needs.description}`,
+        serviceConfig: props.serviceConfig,
+        logRetention: props.logRetention,
+        memorySize: needs.hashes ? HASHING_MEMORY_MB : 512,
+        timeout: Duration.seconds(25),
+        version: props.version,
+        vpc: props.network,
+        environment,
+        ...(needs.directory ? { extraFiles: { 'ca.pem': props.caBundleFile } } : {}),
+      });
+      for (const secret of secrets) secret.grantRead(fn.fn);
+      if (needs.table) {
+        fn.fn.addToRolePolicy(new iam.PolicyStatement({ actions: TABLE_ACTIONS, resources: [data.table.tableArn] }));
+      }
+      return fn;
+    };
+    const functions = Object.fromEntries(
+      (Object.keys(ROUTE_NEEDS) as (RouteName | 'fallback')[]).map((name) => [name, make(name)]),
+    ) as Record<RouteName | 'fallback', SsprFunction>;
+    this.functions = functions;
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'SSPR API (reached through CloudFront only: the functions check the origin secret)',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('Fallback', functions.fallback.fn),
+    });
+    const stage = new apigw.HttpStage(this, 'Stage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        // No query string, no headers, no body: nothing a user typed reaches the access log.
+        format: apigwv1.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTimeEpoch',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    this.stage = stage;
+    for (const route of ROUTES) {
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [route.method as apigw.HttpMethod],
+        integration: new HttpLambdaIntegration(upperFirst(route.name), functions[route.name].fn),
+      });
+    }
+  }
+
+  readonly stage: apigw.HttpStage;
+}
+
+function upperFirst(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}
