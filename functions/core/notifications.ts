@@ -9,6 +9,7 @@
  *   account-unlocked      displayName, at; sourceAddress?
  *   password-changed      displayName, at; sourceAddress?
  *   self-service-blocked  displayName, at, until
+ *   enrollment-removed    displayName, at                     the helpdesk removed the enrollment (admin CLI)
  *   verification-code     code, minutes                        a one-time code for a reset or unlock flow
  * `at` and `until` are ISO 8601 times; `displayName` may be '' (the directory has none) and gets a plain greeting;
  * `contact` is an already masked destination (core/masking.ts); `code` is digits only and `minutes` a number.
@@ -46,6 +47,7 @@ export const TEMPLATE_PARAMS = {
   'account-unlocked': EVENT_PARAMS,
   'password-changed': EVENT_PARAMS,
   'self-service-blocked': { required: ['displayName', 'at', 'until'], optional: [] },
+  'enrollment-removed': { required: ['displayName', 'at'], optional: [] },
   'verification-code': { required: ['code', 'minutes'], optional: [] },
 } as const satisfies Record<string, ParamSpec>;
 
@@ -237,6 +239,14 @@ const en: LanguageText = {
       sms: (v) => `Password self-service is blocked for your account until ${v.until}.`,
       closing: (helpdesk) => `If you did not try to reset your password, contact ${helpdesk}.`,
     },
+    'enrollment-removed': {
+      subject: 'Your password self-service enrollment was removed',
+      event: (v) =>
+        `Your helpdesk removed your password self-service enrollment (security answers and contacts) on ${v.at}. ` +
+        'To use self-service again, enroll again on the page below.',
+      sms: (v) => `Your password self-service enrollment was removed by the helpdesk on ${v.at}.`,
+      closing: (helpdesk) => `If you did not ask for this, contact ${helpdesk}.`,
+    },
   },
 };
 
@@ -297,6 +307,14 @@ const de: LanguageText = {
       closing: (helpdesk) =>
         `Wenn Sie nicht versucht haben, Ihr Kennwort zurückzusetzen, wenden Sie sich bitte an ${helpdesk}.`,
     },
+    'enrollment-removed': {
+      subject: 'Ihre Registrierung für die Kennwort-Selbstbedienung wurde entfernt',
+      event: (v) =>
+        `Ihr IT-Service hat am ${v.at} Ihre Registrierung für die Kennwort-Selbstbedienung (Sicherheitsantworten und ` +
+        'Kontakte) entfernt. Um die Selbstbedienung wieder zu nutzen, registrieren Sie sich erneut auf der unten genannten Seite.',
+      sms: (v) => `Ihre Registrierung für die Kennwort-Selbstbedienung wurde am ${v.at} vom IT-Service entfernt.`,
+      closing: (helpdesk) => `Wenn Sie das nicht veranlasst haben, wenden Sie sich bitte an ${helpdesk}.`,
+    },
   },
 };
 
@@ -352,6 +370,14 @@ const fr: LanguageText = {
         `Après trop de tentatives de vérification échouées, le libre-service mot de passe est bloqué pour votre compte jusqu’au ${v.until}.`,
       sms: (v) => `Le libre-service mot de passe est bloqué pour votre compte jusqu’au ${v.until}.`,
       closing: (helpdesk) => `Si vous n’avez pas essayé de réinitialiser votre mot de passe, contactez ${helpdesk}.`,
+    },
+    'enrollment-removed': {
+      subject: 'Votre inscription au libre-service mot de passe a été supprimée',
+      event: (v) =>
+        `Votre support informatique a supprimé votre inscription au libre-service mot de passe (réponses de sécurité et ` +
+        `contacts) le ${v.at}. Pour utiliser à nouveau le libre-service, inscrivez-vous de nouveau sur la page ci-dessous.`,
+      sms: (v) => `Votre inscription au libre-service mot de passe a été supprimée par le support le ${v.at}.`,
+      closing: (helpdesk) => `Si vous n’avez pas demandé cela, contactez ${helpdesk}.`,
     },
   },
 };

@@ -1,0 +1,174 @@
+/**
+ * `sspr status <user>`: what the helpdesk needs to know about one user, as a pure report (buildStatus) and its two
+ * renderings (text and JSON). Contacts are masked as the reset page masks them: the helpdesk confirms a contact with
+ * the caller, it does not read it out.
+ */
+import type { Config } from '../functions/core/config.js';
+import { directoryPhone, isSmsAllowed, isValidEmail } from '../functions/core/contacts.js';
+import type { DirectoryAccount } from '../functions/core/directory.js';
+import { checkEligibility, isLockedOut, type Purpose } from '../functions/core/eligibility.js';
+import type { IneligibilityReason } from '../functions/core/errors.js';
+import { smsEnabled } from '../functions/core/limits.js';
+import { maskDestination } from '../functions/core/masking.js';
+import type { Block, Enrollment } from '../functions/core/store.js';
+import { formatDuration, formatTime, printable } from './format.js';
+
+export interface StatusInput {
+  account: DirectoryAccount;
+  enrollment: Enrollment | null;
+  block: Block | null;
+  failures: { answer: number; code: number };
+  config: Config;
+  now: number;
+}
+
+export interface StatusReport {
+  user: string;
+  displayName: string | null;
+  dn: string;
+  objectGuid: string;
+  enrolled: null | {
+    at: string;
+    updatedAt: string;
+    language: string;
+    questionIds: string[];
+    contacts: { channel: 'email' | 'sms'; destination: string; verified: boolean }[];
+  };
+  blocked: null | { until: string; reason: string; remainingSeconds: number };
+  failures: { answer: number; code: number; maxWrongAnswers: number; maxCodeTries: number };
+  lockedInDirectory: boolean;
+  badPwdCount: number;
+  /** Per purpose: null when allowed, else the reason self-service refuses. */
+  eligibility: Record<'enroll' | 'reset' | 'change', IneligibilityReason | null>;
+  /** Where a reset code could go right now (masked). */
+  codeChannels: string[];
+  /** What a reset start would do now: `ok`, or why it would be refused (as the audit trail names it). */
+  selfServiceReset: 'ok' | 'NOT_ENROLLED' | 'BLOCKED' | `NOT_ELIGIBLE:${IneligibilityReason}`;
+}
+
+const PURPOSES: [keyof StatusReport['eligibility'], Purpose][] = [
+  ['enroll', 'enroll'],
+  ['reset', 'start'],
+  ['change', 'change'],
+];
+
+/** The masked destinations a reset code could go to, as start offers them (flow/start.ts codeChannels). */
+export function codeDestinations(account: DirectoryAccount, enrollment: Enrollment | null, config: Config): string[] {
+  if (!enrollment) return [];
+  const emails = new Map<string, string>();
+  if (config.codes.useDirectoryContacts && account.mail && isValidEmail(account.mail)) {
+    emails.set(account.mail.toLowerCase(), account.mail);
+  }
+  for (const c of enrollment.contacts) {
+    if (c.channel === 'email' && c.verified) emails.set(c.address.toLowerCase(), c.address);
+  }
+  const phones = new Set<string>();
+  if (smsEnabled(config)) {
+    const allowed = (n: string | null): n is string => n !== null && isSmsAllowed(n, config.codes.smsCountryCodes);
+    const mobile = config.codes.useDirectoryContacts ? directoryPhone(account.mobile) : null;
+    if (allowed(mobile)) phones.add(mobile);
+    for (const c of enrollment.contacts)
+      if (c.channel === 'sms' && c.verified && allowed(c.address)) phones.add(c.address);
+  }
+  return [
+    ...[...emails.values()].map((a) => maskDestination('email', a)),
+    ...[...phones].map((p) => maskDestination('sms', p)),
+  ];
+}
+
+export function buildStatus(input: StatusInput): StatusReport {
+  const { account, enrollment, block, failures, config, now } = input;
+  const eligibility = Object.fromEntries(
+    PURPOSES.map(([name, purpose]) => {
+      const result = checkEligibility(purpose, account, { nowMs: now, eligibility: config.eligibility });
+      return [name, result.eligible ? null : result.reason];
+    }),
+  ) as StatusReport['eligibility'];
+  const codeChannels = codeDestinations(account, enrollment, config);
+  let selfServiceReset: StatusReport['selfServiceReset'] = 'ok';
+  if (eligibility.reset) selfServiceReset = `NOT_ELIGIBLE:${eligibility.reset}`;
+  else if (!enrollment) selfServiceReset = 'NOT_ENROLLED';
+  else if (block) selfServiceReset = 'BLOCKED';
+  else if (config.codes.required === 'always' && codeChannels.length === 0) {
+    selfServiceReset = 'NOT_ELIGIBLE:NO_VERIFICATION_CHANNEL';
+  }
+  return {
+    user: account.sAMAccountName,
+    displayName: account.displayName,
+    dn: account.dn,
+    objectGuid: account.objectGuid,
+    enrolled: enrollment && {
+      at: new Date(enrollment.enrolledAt).toISOString(),
+      updatedAt: new Date(enrollment.updatedAt).toISOString(),
+      language: enrollment.language,
+      questionIds: enrollment.answers.map((a) => a.questionId),
+      contacts: enrollment.contacts.map((c) => ({
+        channel: c.channel,
+        destination: maskDestination(c.channel, c.address),
+        verified: c.verified,
+      })),
+    },
+    blocked: block && {
+      until: new Date(block.until).toISOString(),
+      reason: block.reason === 'answer' ? 'wrong answers' : 'wrong codes',
+      remainingSeconds: Math.ceil((block.until - now) / 1000),
+    },
+    failures: {
+      ...failures,
+      maxWrongAnswers: config.block.maxWrongAnswers,
+      maxCodeTries: config.codes.maxTries,
+    },
+    lockedInDirectory: isLockedOut(account),
+    badPwdCount: account.badPwdCount,
+    eligibility,
+    codeChannels,
+    selfServiceReset,
+  };
+}
+
+export function renderStatus(report: StatusReport): string {
+  const rows: [string, string][] = [];
+  rows.push(['User', `${report.user}${report.displayName ? ` (${report.displayName})` : ''}`]);
+  rows.push(['DN', report.dn]);
+  if (report.enrolled) {
+    const e = report.enrolled;
+    rows.push([
+      'Enrolled',
+      `yes, since ${formatTime(Date.parse(e.at))} UTC (last change ${formatTime(Date.parse(e.updatedAt))} UTC), language ${e.language}`,
+    ]);
+    rows.push(['Questions', e.questionIds.join(', ')]);
+    rows.push([
+      'Contacts',
+      e.contacts.length === 0
+        ? 'none enrolled'
+        : e.contacts
+            .map((c) => `${c.channel} ${c.destination} (${c.verified ? 'verified' : 'not verified'})`)
+            .join(', '),
+    ]);
+  } else {
+    rows.push(['Enrolled', 'no']);
+  }
+  rows.push(['Code goes to', report.codeChannels.length > 0 ? report.codeChannels.join(', ') : 'nowhere']);
+  rows.push([
+    'Blocked',
+    report.blocked
+      ? `yes, until ${formatTime(Date.parse(report.blocked.until))} UTC (${formatDuration(report.blocked.remainingSeconds * 1000)} left), after ${report.blocked.reason}`
+      : 'no',
+  ]);
+  rows.push([
+    'Failures',
+    `${report.failures.answer} wrong answers (blocks at ${report.failures.maxWrongAnswers}), ${report.failures.code} wrong codes (blocks at ${report.failures.maxCodeTries}) in the current window`,
+  ]);
+  rows.push([
+    'Locked in AD',
+    `${report.lockedInDirectory ? 'yes' : 'no'} (bad password count ${report.badPwdCount} on the DC asked)`,
+  ]);
+  const reason = (r: IneligibilityReason | null) => (r ? `no (${r})` : 'yes');
+  rows.push([
+    'Eligible',
+    `enroll: ${reason(report.eligibility.enroll)}; reset/unlock: ${reason(report.eligibility.reset)}; change: ${reason(report.eligibility.change)}`,
+  ]);
+  rows.push(['Self-service', report.selfServiceReset === 'ok' ? 'can reset or unlock now' : report.selfServiceReset]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${printable(value)}\n`).join('');
+}
