@@ -5,7 +5,6 @@
  * The private key never leaves Secrets Manager except to the notifier; the response carries the public key only.
  */
 import { createPublicKey } from 'node:crypto';
-import { request } from 'node:https';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { exportPublicKey, generateSealingKeyPair, parsePrivateKey } from '../adapters/sealing.js';
@@ -48,7 +47,7 @@ interface CustomResourceResponse {
   Data?: Record<string, string>;
 }
 
-function respond(event: CloudFormationCustomResourceEvent, response: CustomResourceResponse): Promise<void> {
+async function respond(event: CloudFormationCustomResourceEvent, response: CustomResourceResponse): Promise<void> {
   const body = JSON.stringify({
     ...response,
     Reason: response.Reason ?? 'see the function log',
@@ -56,16 +55,7 @@ function respond(event: CloudFormationCustomResourceEvent, response: CustomResou
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
   });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      event.ResponseURL,
-      { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  // The pre-signed S3 URL CloudFormation waits on; it was signed without a content type.
+  const result = await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body });
+  if (!result.ok) throw new Error(`CloudFormation response refused: HTTP ${result.status}`);
 }

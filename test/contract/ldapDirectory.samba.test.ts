@@ -265,6 +265,26 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
       return account;
     }
 
+    it('reads the service password from a source on each new service connection, and forgets it after a refusal', async () => {
+      const served = ['not the password', env.SSPR_LDAP_BIND_PASSWORD];
+      let reads = 0;
+      let forgotten = 0;
+      const source = Object.assign(async () => served[Math.min(reads++, served.length - 1)] ?? '', {
+        forget: () => {
+          forgotten += 1;
+        },
+      });
+      const made = directory({ bindPassword: source });
+      // A rotated secret the instance still holds the old value of: the bind is refused and the value forgotten...
+      await expect(made.openSession()).rejects.toThrow(/service account bind was refused/);
+      expect(forgotten).toBe(1);
+      // ...so the next connection reads it anew and works (the successful bind also clears the bad-password count).
+      const session = await made.openSession();
+      await session.close();
+      expect(reads).toBe(2);
+      expect(made.stats().serviceConnectionsOpened).toBe(1);
+    });
+
     beforeAll(async () => {
       env = requireSambaEnv();
       await applySambaDemoStates(env);

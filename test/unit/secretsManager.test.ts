@@ -3,7 +3,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportPrivateKey, generateSealingKeyPair } from '../../functions/adapters/sealing.js';
-import { decodeSecretKey, NotifierKeySecret, SecretsManagerSecrets } from '../../functions/adapters/secretsManager.js';
+import {
+  CachedSecretString,
+  decodeSecretKey,
+  NotifierKeySecret,
+  SecretsManagerSecrets,
+} from '../../functions/adapters/secretsManager.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 
@@ -102,5 +107,53 @@ describe('NotifierKeySecret', () => {
     expect(String(error)).toMatch(/must be base64url of a raw 32-byte X25519 key/);
     expect(String(error)).not.toContain(pair.privateKey.slice(0, 20));
     expect(exportPrivateKey(await secret.privateKey())).toBe(pair.privateKey);
+  });
+});
+
+describe('CachedSecretString', () => {
+  it('reads the secret once and keeps it for maxAgeMs, then reads it anew (a rotation reaches warm instances)', async () => {
+    let now = 1_000_000;
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'sspr/bind' })
+      .resolvesOnce({ SecretString: 'first value' })
+      .resolvesOnce({ SecretString: 'rotated value' });
+    const secret = new CachedSecretString(
+      'sspr/bind',
+      'bind password',
+      new SecretsManagerClient({}),
+      60_000,
+      () => now,
+    );
+    expect(await Promise.all([secret.value(), secret.value()])).toEqual(['first value', 'first value']);
+    now += 59_999;
+    expect(await secret.value()).toBe('first value');
+    now += 1;
+    expect(await secret.value()).toBe('rotated value');
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('forget() makes the next call read the secret again', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: 'old' })
+      .resolvesOnce({ SecretString: 'new' });
+    const secret = new CachedSecretString('sspr/bind', 'bind password');
+    expect(await secret.value()).toBe('old');
+    secret.forget();
+    expect(await secret.value()).toBe('new');
+  });
+
+  it('does not keep a failed read, and refuses an empty or binary secret without echoing it', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolvesOnce({ SecretString: '' })
+      .resolvesOnce({ SecretBinary: new Uint8Array([1, 2]) })
+      .resolvesOnce({ SecretString: 'good' });
+    const secret = new CachedSecretString('sspr/origin', 'origin secret');
+    await expect(secret.value()).rejects.toThrow('throttled');
+    await expect(secret.value()).rejects.toThrow('secret origin secret has no string value');
+    await expect(secret.value()).rejects.toThrow('secret origin secret has no string value');
+    expect(await secret.value()).toBe('good');
   });
 });

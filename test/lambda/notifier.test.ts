@@ -1,0 +1,171 @@
+/**
+ * The deployed notifier entry (functions/lambda/notifier.ts) as Lambda runs it: its module wires itself from the
+ * environment, reads the table on dynalite (the real DynamoDB API), and sends by SES and SNS, whose clients are
+ * checked with aws-sdk-client-mock (there is no local SES or SNS). Records come as the table stream delivers them.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
+import { generateSealingKeyPair } from '../../functions/adapters/sealing.js';
+import { DynamoStore } from '../../functions/adapters/store.js';
+import { StoreOutbox } from '../../functions/adapters/storeOutbox.js';
+import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
+
+const TABLE = 'sspr-notifier-test';
+const keys = generateSealingKeyPair();
+const secretsManager = mockClient(SecretsManagerClient);
+const ses = mockClient(SESv2Client);
+const sns = mockClient(SNSClient);
+
+let dynalite: RunningDynalite;
+let store: DynamoStore;
+let outbox: StoreOutbox;
+let handler: (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+const saved = { ...process.env };
+
+function streamEvent(...ids: string[]): DynamoDBStreamEvent {
+  return {
+    Records: ids.map((id, i) => ({
+      eventName: 'INSERT',
+      dynamodb: { Keys: { pk: { S: `OUTBOX#${id}` }, sk: { S: 'OUTBOX' } }, SequenceNumber: String(100 + i) },
+    })),
+  };
+}
+
+async function enqueue(message: Parameters<StoreOutbox['write']>[0]): Promise<string> {
+  return (await outbox.write(message)).id;
+}
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  const client = createDocumentClient(localClientOptions(dynalite.endpoint));
+  await ensureTable(client, TABLE);
+  store = new DynamoStore(client, TABLE);
+  outbox = new StoreOutbox(store, keys.publicKey);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    SSPR_TABLE_NAME: TABLE,
+    SSPR_NOTIFIER_KEY_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:notifier',
+    SSPR_CONFIG: JSON.stringify({
+      notifications: {
+        baseUrl: 'https://password.example.com',
+        emailFrom: 'no-reply@example.com',
+        smsSenderId: 'ExampleIT',
+      },
+    }),
+  });
+  ({ handler } = await import('../../functions/lambda/notifier.js'));
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await dynalite.close();
+});
+
+beforeEach(() => {
+  secretsManager.reset();
+  ses.reset();
+  sns.reset();
+  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: keys.privateKey });
+});
+
+describe('deployed notifier', () => {
+  it('leaves an item to the stream retries while the key cannot be read (runs first: a read key is kept for the instance)', async () => {
+    secretsManager.reset();
+    secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
+    const id = await enqueue({
+      channel: 'email',
+      to: 'carol@corp.example.test',
+      template: 'verification-code',
+      params: { code: '777888', minutes: '10' },
+      language: 'en',
+    });
+    expect((await handler(streamEvent(id))).batchItemFailures).toHaveLength(1);
+    expect((await store.getOutboxItem(id))?.status).toBe('pending');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('opens a sealed code with the private key from Secrets Manager, sends it by SES from the configured address, and marks it sent', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    const id = await enqueue({
+      channel: 'email',
+      to: 'alice@corp.example.test',
+      template: 'verification-code',
+      params: { code: '493817', minutes: '10' },
+      language: 'en',
+    });
+    expect(JSON.stringify(await store.getOutboxItem(id))).not.toContain('493817');
+
+    expect(await handler(streamEvent(id))).toEqual({ batchItemFailures: [] });
+    const sent = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.FromEmailAddress).toBe('no-reply@example.com');
+    expect(sent[0]?.Destination?.ToAddresses).toEqual(['alice@corp.example.test']);
+    expect(sent[0]?.Content?.Simple?.Body?.Text?.Data).toContain('493817');
+    expect((await store.getOutboxItem(id))?.status).toBe('sent');
+
+    // A redelivered record finds the item settled and sends nothing.
+    expect(await handler(streamEvent(id))).toEqual({ batchItemFailures: [] });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('sends an SMS by SNS as transactional with the sender id', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 's-1' });
+    const id = await enqueue({
+      channel: 'sms',
+      to: '+15550100001',
+      template: 'verification-code',
+      params: { code: '111222', minutes: '10' },
+      language: 'en',
+    });
+    expect(await handler(streamEvent(id))).toEqual({ batchItemFailures: [] });
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.PhoneNumber).toBe('+15550100001');
+    expect(input?.Message).toContain('111222');
+    expect(input?.MessageAttributes?.['AWS.SNS.SMS.SenderID']?.StringValue).toBe('ExampleIT');
+  });
+
+  it('reports the first record whose send failed as the batch failure point and leaves it pending', async () => {
+    ses.on(SendEmailCommand).rejects(new Error('Throttling'));
+    const first = await enqueue({
+      channel: 'email',
+      to: 'bob@corp.example.test',
+      template: 'verification-code',
+      params: { code: '222333', minutes: '10' },
+      language: 'en',
+    });
+    const second = await enqueue({
+      channel: 'email',
+      to: 'judy@corp.example.test',
+      template: 'verification-code',
+      params: { code: '444555', minutes: '10' },
+      language: 'en',
+    });
+    expect(await handler(streamEvent(first, second))).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    expect((await store.getOutboxItem(first))?.status).toBe('pending');
+    // The second is not tried: the stream retries from the failure point, and it comes with it.
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect((await store.getOutboxItem(second))?.status).toBe('pending');
+  });
+
+  it('ignores records that are not new outbox items', async () => {
+    const event: DynamoDBStreamEvent = {
+      Records: [
+        { eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'FLOW#abc' }, sk: { S: 'FLOW' } }, SequenceNumber: '1' } },
+        {
+          eventName: 'MODIFY',
+          dynamodb: { Keys: { pk: { S: 'OUTBOX#x' }, sk: { S: 'OUTBOX' } }, SequenceNumber: '2' },
+        },
+      ],
+    };
+    expect(await handler(event)).toEqual({ batchItemFailures: [] });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+});
