@@ -61,7 +61,7 @@ describe('behindCloudFront', () => {
 
   it('answers 404 NOT_FOUND in the error shape to a request without the secret or with a wrong one, and never calls the route', async () => {
     const { call, seen, lines } = harness();
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {},
       { [ORIGIN_SECRET_HEADER]: 'wrong' },
       { [ORIGIN_SECRET_HEADER]: `${SECRET}x` },
