@@ -2,8 +2,9 @@
  * cdk-nag (AwsSolutions) findings this app accepts, each with its reason. Anything not listed here fails synth, and
  * test/infra checks that the app has no unacknowledged finding.
  */
-import { type Stack, Validations } from 'aws-cdk-lib';
+import { type Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ROUTES as API_ROUTES } from '../functions/http/routes.js';
 
 interface Acknowledgement {
   /** Construct path below the stack, or a prefix of the id of a singleton the CDK adds at the stack's root. */
@@ -30,10 +31,21 @@ const ROUTES = [
   'POST--api--unlock',
 ];
 
+/** The request functions' construct ids under Api (lib/api.ts): one per route, and the `$default` fallback. */
+const REQUEST_FUNCTIONS = [...API_ROUTES.map((route) => route.name), 'fallback'].map(
+  (name) => name.charAt(0).toUpperCase() + name.slice(1),
+);
+
 const BUCKET_DEPLOYMENT = 'Custom::CDKBucketDeployment';
 const AWS_CUSTOM_RESOURCE = 'AWS679f53fac002430cb0da5b7982bd2287';
 
-function acknowledgements(options: { customDomain: boolean; region: string }): Acknowledgement[] {
+interface Options {
+  customDomain: boolean;
+  /** A web ACL is attached (created by the app or named by ARN). */
+  waf: boolean;
+}
+
+function acknowledgements(options: Options & { account: string; region: string }): Acknowledgement[] {
   const secretRotation = (name: string, reason: string): Acknowledgement => ({
     at: `Data/${name}`,
     id: 'AwsSolutions-SMG4',
@@ -47,6 +59,17 @@ function acknowledgements(options: { customDomain: boolean; region: string }): A
       reason:
         'Employees reset passwords from wherever they are (travel, home); a country block belongs in the WAF web ACL, where the operator can add one.',
     },
+    ...(options.waf
+      ? []
+      : [
+          {
+            at: 'Web/Distribution',
+            id: 'AwsSolutions-CFR2',
+            reason:
+              'The WAF web ACL is optional (deployment.waf): without one, stage throttling and the per-user and per-address ' +
+              'limits of the functions still apply; set deployment.waf to add the rate rule at the edge.',
+          },
+        ]),
     ...(options.customDomain
       ? []
       : [
@@ -90,6 +113,14 @@ function acknowledgements(options: { customDomain: boolean; region: string }): A
         'Two statements need "*": dynamodb:ListStreams (the stream event source; it has no resource scope) and sns:Publish to phone numbers, ' +
         'which is written as NotResource arn:aws:sns:*:*:* so that no topic can be published to.',
     },
+    ...REQUEST_FUNCTIONS.map((fn) => ({
+      at: `Api/${fn}/Role/DefaultPolicy`,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'A function in a VPC needs ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DescribeSubnets, DeleteNetworkInterface, ' +
+        'AssignPrivateIpAddresses and UnassignPrivateIpAddresses (Lambda manages its network interfaces with the function role); ' +
+        'Lambda checks them unscoped. Every other statement of the role names its table, secrets or log group.',
+    })),
     {
       at: 'Network/DynamoDbPrefixList/CustomResourcePolicy',
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -116,7 +147,7 @@ function acknowledgements(options: { customDomain: boolean; region: string }): A
       'AwsSolutions-IAM5[Action::s3:List*]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::<WebSiteD504717C.Arn>/*]',
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${options.region}/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${options.account}-${options.region}/*]`,
     ].map((id) => ({
       at: BUCKET_DEPLOYMENT,
       id,
@@ -133,8 +164,10 @@ function acknowledgements(options: { customDomain: boolean; region: string }): A
   ];
 }
 
-export function suppressFindings(stack: Stack, options: { customDomain: boolean }): void {
-  for (const ack of acknowledgements({ ...options, region: stack.region })) {
+export function suppressFindings(stack: Stack, options: Options): void {
+  // The asset bucket's name holds the account: a pseudo parameter unless deployment.account names it.
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  for (const ack of acknowledgements({ ...options, account, region: stack.region })) {
     for (const construct of findAll(stack, ack.at)) {
       Validations.of(construct).acknowledge({ id: ack.id, reason: ack.reason });
     }

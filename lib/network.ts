@@ -115,6 +115,8 @@ export class Network extends Construct {
         subnets: this.subnets,
         securityGroups: [endpointSecurityGroup],
         privateDnsEnabled: true,
+        // Not `open`: that would let the whole VPC range in on 443; only the request functions' group may reach it.
+        open: false,
       });
       this.securityGroup.addEgressRule(
         endpointSecurityGroup,

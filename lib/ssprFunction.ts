@@ -90,6 +90,24 @@ export class SsprFunction extends Construct {
       description: `SSPR ${props.entry}`,
     });
     this.logGroup.grantWrite(role);
+    if (props.vpc) {
+      // Lambda attaches a function to the VPC through network interfaces it manages with the function's role (what
+      // AWSLambdaVPCAccessExecutionRole grants, without its logs:* on every log group). These actions take no
+      // resource scope that Lambda's own check accepts.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
       role,
       entry: `${REPO_ROOT}/functions/lambda/${props.entry}.ts`,

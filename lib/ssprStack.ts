@@ -76,6 +76,6 @@ export class SsprStack extends Stack {
     new CfnOutput(this, 'DecoyKeySecretArn', { value: data.decoyKeySecret.secretArn });
     new CfnOutput(this, 'NotifierPublicKey', { value: data.notifierPublicKey });
 
-    suppressFindings(this, { customDomain: deployment.customDomain !== undefined });
+    suppressFindings(this, { customDomain: deployment.customDomain !== undefined, waf: webAclArn !== undefined });
   }
 }
