@@ -142,6 +142,13 @@ export async function runCli(argv: string[], io: CliIo, dependencies: CliDepende
 
 /** The bin's entry: real streams, then the exit code once stdout and stderr are flushed. */
 export async function runFromProcess(): Promise<void> {
+  // `npx sspr audit --all | head`: a reader that went away is no error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(EXIT.OK);
+      throw error;
+    });
+  }
   const code = await runCli(process.argv.slice(2), processIo());
   const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((done) => stream.write('', () => done()));
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);

@@ -6,6 +6,8 @@
 #                                      directory (DESIGN §7) and re-apply its states (every start); writes <dir>/sspr.env
 #   scripts/samba-ad.sh apply-states   re-apply the demo states on a running domain (the same step as in start)
 #   scripts/samba-ad.sh lock|unlock <sAMAccountName>
+#   scripts/samba-ad.sh rights list | remove <name> | restore
+#                                      take one of svc-sspr's delegated rights away / give them all back (sspr doctor)
 #   scripts/samba-ad.sh stop | status | reset | env
 #
 # Debian bookworm, run as root. LDAP ports are hard-coded in Samba (389, 636, 3268, 3269): one domain per machine.
@@ -204,6 +206,12 @@ case "$cmd" in
     running || die "samba is not running: scripts/samba-ad.sh start"
     demo "$cmd" "$2"
     ;;
+  rights)
+    running || die "samba is not running: scripts/samba-ad.sh start"
+    [ -x "$TSX" ] || die "$TSX is missing: run npm install in $REPO"
+    shift
+    SSPR_SAMBA_DIR="$DIR" "$TSX" "$REPO/scripts/samba/rights.ts" "$@"
+    ;;
   stop) stop_samba ;;
   status)
     if running; then echo "running (pid $(pid)) ldaps://127.0.0.1:636 dir=$DIR"; else echo "stopped (dir=$DIR)"; exit 3; fi
@@ -218,7 +226,7 @@ case "$cmd" in
     cat "$ENV_FILE"
     ;;
   *)
-    echo "usage: $0 start|stop|status|reset|env|apply-states|lock <sam>|unlock <sam>" >&2
+    echo "usage: $0 start|stop|status|reset|env|apply-states|lock <sam>|unlock <sam>|rights list|remove <name>|restore" >&2
     exit 2
     ;;
 esac
