@@ -4,11 +4,12 @@
  * pepper, the decoy key and the origin secret (generated), and the notifier's private key (generated at deploy by
  * a custom resource that hands the stack only the public key).
  */
-import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { BIND_PASSWORD_PLACEHOLDER } from '../functions/adapters/secretsManager.js';
 import { TTL_ATTRIBUTE, tableDefinition } from '../functions/adapters/store.js';
 import { SsprFunction } from './ssprFunction.js';
 
@@ -64,8 +65,10 @@ export class Data extends Construct {
     }
 
     const retained = { removalPolicy: RemovalPolicy.RETAIN };
+    // A placeholder the functions recognise and never bind with (a wrong bind counts toward the account's lockout).
     this.bindSecret = new secretsmanager.Secret(this, 'BindPassword', {
       description: 'SSPR: the directory service account password (put it in after the first deploy)',
+      secretStringValue: SecretValue.unsafePlainText(BIND_PASSWORD_PLACEHOLDER),
       ...retained,
     });
     // The functions read these keys as base64 of at least 32 bytes (decodeSecretKey): 64 letters and digits are valid

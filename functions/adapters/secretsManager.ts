@@ -11,6 +11,12 @@ import { parsePrivateKey } from './sealing.js';
 
 export const MIN_SECRET_BYTES = 32;
 
+/**
+ * What the deployed bind secret holds until the operator puts the service account password in (lib/data.ts). Functions
+ * never bind with it: a bind with a wrong password counts toward the account's lockout in AD.
+ */
+export const BIND_PASSWORD_PLACEHOLDER = 'UNSET: put the directory service account password here';
+
 export interface SecretIds {
   pepperSecretId: string;
   decoyKeySecretId: string;

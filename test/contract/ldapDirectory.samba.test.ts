@@ -274,11 +274,15 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
           forgotten += 1;
         },
       });
-      const made = directory({ bindPassword: source });
+      const made = directory({ bindPassword: source, serviceBindRetryMs: 300 });
       // A rotated secret the instance still holds the old value of: the bind is refused and the value forgotten...
       await expect(made.openSession()).rejects.toThrow(/service account bind was refused/);
       expect(forgotten).toBe(1);
-      // ...so the next connection reads it anew and works (the successful bind also clears the bad-password count).
+      // ...requests right after fail at once without another bind (each would count toward the account's lockout)...
+      await expect(made.openSession()).rejects.toThrow(/service account bind was refused/);
+      expect(reads).toBe(1);
+      // ...and after the pause the secret is read anew and the bind works (which also clears the bad-password count).
+      await new Promise((resolve) => setTimeout(resolve, 350));
       const session = await made.openSession();
       await session.close();
       expect(reads).toBe(2);

@@ -59,6 +59,8 @@ export interface LdapDirectoryOptions {
   connectTimeoutMs: number;
   /** Per LDAP operation (bind, search, unbind). */
   operationTimeoutMs: number;
+  /** After a refused service bind, no new one for this long (default SERVICE_BIND_RETRY_MS). */
+  serviceBindRetryMs?: number;
   logger?: Logger;
 }
 
@@ -77,6 +79,9 @@ export interface LdapDirectoryStats {
 export class DirectoryTlsError extends Error {
   override readonly name = 'DirectoryTlsError';
 }
+
+/** After the service bind was refused, how long this instance answers without binding again. */
+export const SERVICE_BIND_RETRY_MS = 60_000;
 
 /** A DC that failed is tried after the others for this long, so a dead first DC does not cost every request. */
 const FAILED_CONTROLLER_BACKOFF_MS = 30_000;
@@ -139,6 +144,9 @@ export class LdapDirectory implements Directory {
   private readonly tlsOptions: tls.ConnectionOptions;
   private readonly counters: LdapDirectoryStats = { serviceConnectionsOpened: 0, userBinds: 0 };
   private closed = false;
+  /** When the service bind was last refused (ms): for a while no new service bind is tried (see openSession). */
+  private bindRefusedAt = Number.NEGATIVE_INFINITY;
+  private bindRefusal: Error | null = null;
 
   constructor(options: LdapDirectoryOptions) {
     if (options.urls.length === 0) throw new Error('at least one LDAP URL is needed');
@@ -178,6 +186,10 @@ export class LdapDirectory implements Directory {
 
   async openSession(): Promise<DirectorySession> {
     if (this.closed) throw new Error('directory used after close()');
+    // After a refused service bind, requests fail at once for a while instead of each binding again with the same
+    // (stale or wrong) password: every refusal counts toward the service account's lockout threshold in AD.
+    const retryMs = this.options.serviceBindRetryMs ?? SERVICE_BIND_RETRY_MS;
+    if (this.bindRefusal && Date.now() - this.bindRefusedAt < retryMs) throw this.bindRefusal;
     const failures: string[] = [];
     let tlsFailure: DirectoryTlsError | null = null;
     for (const controller of this.preferenceOrder()) {
@@ -398,12 +410,15 @@ export class LdapDirectory implements Directory {
       if (failure) {
         if (typeof source !== 'string') source.forget?.();
         const data = failure.subCode;
-        throw new Error(
+        this.bindRefusal = new Error(
           `the service account bind was refused by ${controller.url} (data ${data}): check bindDn and bindPassword`,
         );
+        this.bindRefusedAt = Date.now();
+        throw this.bindRefusal;
       }
       throw this.translate(error, controller);
     }
+    this.bindRefusal = null;
     this.counters.serviceConnectionsOpened += 1;
     return client;
   }

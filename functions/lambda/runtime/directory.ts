@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LdapDirectory } from '../../adapters/ldap/ldapDirectory.js';
-import { CachedSecretString } from '../../adapters/secretsManager.js';
+import { BIND_PASSWORD_PLACEHOLDER, CachedSecretString } from '../../adapters/secretsManager.js';
 import { logger } from './base.js';
 import { config } from './config.js';
 import { requireEnv } from './env.js';
@@ -19,7 +19,16 @@ const bindPassword = new CachedSecretString(env.SSPR_BIND_SECRET_ID, 'bind passw
 export const directory = new LdapDirectory({
   urls: config.directory.urls,
   bindDn: env.SSPR_LDAP_BIND_DN,
-  bindPassword: Object.assign(bindPassword.value, { forget: () => bindPassword.forget() }),
+  bindPassword: Object.assign(
+    async () => {
+      const value = await bindPassword.value();
+      if (value === BIND_PASSWORD_PLACEHOLDER) {
+        throw new Error('the bind secret holds its placeholder: put the service account password in (docs/deploy.md)');
+      }
+      return value;
+    },
+    { forget: () => bindPassword.forget() },
+  ),
   ca: readFileSync(resolve(here, process.env.SSPR_LDAP_CA_FILE ?? 'ca.pem')),
   baseDn: config.domain.baseDn,
   searchBases: config.domain.searchBases,
