@@ -23,7 +23,11 @@ import { listLdapUserNames } from './ldapTools.js';
 export interface DeployConfig {
   service: Config;
   deployment: { region: string; bindDn: string; caBundleFile: string };
+  /** Absolute paths of the files the config names (lib/config.ts resolves them against the repository). */
+  files?: { caBundle: string };
 }
+
+type DeployConfigLoader = (path: string, baseDir: string) => Promise<DeployConfig> | DeployConfig;
 
 export const REQUIRED_OUTPUTS = ['TableName', 'BindSecretArn', 'NotifierPublicKey'] as const;
 
@@ -34,7 +38,7 @@ export interface DeployedBackendOptions {
   repoRoot: string;
   cwd: string;
   /** Tests: the deploy config loader (default: lib/config.ts loadDeployConfig). */
-  loadDeployConfig?: (path: string) => Promise<DeployConfig> | DeployConfig;
+  loadDeployConfig?: DeployConfigLoader;
 }
 
 async function defaultConfigFile(repoRoot: string): Promise<string> {
@@ -47,9 +51,7 @@ async function defaultConfigFile(repoRoot: string): Promise<string> {
   return 'config/example.json';
 }
 
-async function importDeployConfigLoader(
-  repoRoot: string,
-): Promise<(path: string) => Promise<DeployConfig> | DeployConfig> {
+async function importDeployConfigLoader(repoRoot: string): Promise<DeployConfigLoader> {
   const module = resolve(repoRoot, 'lib/config.ts');
   let loaded: { loadDeployConfig?: unknown };
   try {
@@ -63,7 +65,7 @@ async function importDeployConfigLoader(
   if (typeof loaded.loadDeployConfig !== 'function') {
     throw new CliError(`${module} exports no loadDeployConfig`, EXIT.UNAVAILABLE);
   }
-  return loaded.loadDeployConfig as (path: string) => Promise<DeployConfig> | DeployConfig;
+  return loaded.loadDeployConfig as DeployConfigLoader;
 }
 
 /** The stack's outputs by key; clear errors for missing credentials and an unknown stack. */
@@ -103,7 +105,7 @@ export async function openDeployedBackend(options: DeployedBackendOptions): Prom
   const load = options.loadDeployConfig ?? (await importDeployConfigLoader(options.repoRoot));
   let deploy: DeployConfig;
   try {
-    deploy = await load(configPath);
+    deploy = await load(configPath, options.repoRoot);
   } catch (error) {
     throw new CliError(`deploy config ${configPath}: ${(error as Error).message}`, EXIT.UNAVAILABLE);
   }
@@ -133,7 +135,7 @@ export async function openDeployedBackend(options: DeployedBackendOptions): Prom
     } finally {
       secrets.destroy();
     }
-    const caFile = resolve(options.repoRoot, deployment.caBundleFile);
+    const caFile = deploy.files?.caBundle ?? resolve(options.repoRoot, deployment.caBundleFile);
     const ca = await readFile(caFile).catch((error: Error) => {
       throw new CliError(`the CA bundle ${caFile} cannot be read (${error.message})`, EXIT.UNAVAILABLE);
     });
