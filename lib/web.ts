@@ -49,8 +49,8 @@ export class Web extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'site/',
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: false,
+      // Kept on delete like the data (CloudFormation cannot delete a bucket with objects in it); it holds only the page.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
