@@ -141,24 +141,38 @@ export function parseDeployConfig(input: unknown, baseDir: string): DeployConfig
   if (!deployment.success) {
     problems.push(...deployment.error.issues.map((issue) => describe(['deployment', ...issue.path], issue.message)));
   }
-  if (service.success && service.data.directory.urls.length === 0) {
+  // The deploy-only checks run even when the schemas found other problems, on the raw values then (every problem is
+  // listed at once); a value of the wrong type is the schema's to report.
+  const section = (value: unknown): Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const urls = service.success ? service.data.directory.urls : section(serviceOverrides.directory).urls;
+  if (urls === undefined || (Array.isArray(urls) && urls.length === 0)) {
     problems.push('directory.urls: name at least one domain controller (ldaps://dc1.corp.example.com)');
   }
-  if (service.success && !/^https:\/\//.test(service.data.notifications.baseUrl)) {
+  const baseUrl = service.success
+    ? service.data.notifications.baseUrl
+    : section(serviceOverrides.notifications).baseUrl;
+  if (baseUrl === undefined || (typeof baseUrl === 'string' && !/^https:\/\//.test(baseUrl))) {
     problems.push('notifications.baseUrl: must be the https:// address users open (the CloudFront or custom domain)');
   }
+  const fileName = (key: 'caBundleFile' | 'stringsFile'): string | undefined => {
+    const value = deployment.success ? deployment.data[key] : section(rawDeployment)[key];
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+  };
   const files = { caBundle: '', strings: undefined as string | undefined };
-  if (deployment.success) {
-    files.caBundle = resolvePath(baseDir, deployment.data.caBundleFile);
+  const caBundleFile = fileName('caBundleFile');
+  if (caBundleFile) {
+    files.caBundle = resolvePath(baseDir, caBundleFile);
     if (!existsSync(files.caBundle)) {
       problems.push(`deployment.caBundleFile: ${files.caBundle} does not exist`);
     } else if (!readFileSync(files.caBundle, 'utf8').includes('-----BEGIN CERTIFICATE-----')) {
       problems.push(`deployment.caBundleFile: ${files.caBundle} holds no PEM certificate`);
     }
-    if (deployment.data.stringsFile) {
-      files.strings = resolvePath(baseDir, deployment.data.stringsFile);
-      if (!existsSync(files.strings)) problems.push(`deployment.stringsFile: ${files.strings} does not exist`);
-    }
+  }
+  const stringsFile = fileName('stringsFile');
+  if (stringsFile) {
+    files.strings = resolvePath(baseDir, stringsFile);
+    if (!existsSync(files.strings)) problems.push(`deployment.stringsFile: ${files.strings} does not exist`);
   }
   if (problems.length > 0 || !service.success || !deployment.success) throw new ConfigError(problems);
   return { service: service.data, serviceOverrides, deployment: deployment.data, files };

@@ -35,7 +35,9 @@ export function bundlingOptions(extraFiles: Record<string, string> = {}): nodejs
     minify: true,
     sourceMap: true,
     sourcesContent: false,
-    sourceMapMode: nodejs.SourceMapMode.EXTERNAL,
+    // DEFAULT: the .map file plus the sourceMappingURL comment that --enable-source-maps needs to find it (an external
+    // map has no comment, and Node would print minified stack traces).
+    sourceMapMode: nodejs.SourceMapMode.DEFAULT,
     target: 'node22',
     mainFields: ['module', 'main'],
     // Bundle everything, the SDK clients included (DESIGN §10): one module per client keeps each bundle to what it
