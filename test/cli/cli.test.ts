@@ -3,6 +3,7 @@
  * output and effect, the audit events it writes, the confirmation prompt, the JSON and CSV formats, the report over
  * all demo users, and the exit codes.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -541,6 +542,37 @@ describe('reports and export', () => {
     for (const code of codes) expect(all).not.toMatch(new RegExp(`(^|\\D)${code}(\\D|$)`));
     expect(all).not.toContain(fakeHash(1).hash);
     expect(all).not.toContain('ivan answer');
+  });
+});
+
+describe('the bin', () => {
+  const run = (command: string, args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = execFile(command, args, { env: { ...process.env, ...env() } }, (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      );
+      // An empty stdin, closed: a prompt reads end of input.
+      child.stdin?.end();
+    });
+
+  it('`npx sspr` resolves the package bin in the repository', async () => {
+    const help = await run('npx', ['--no-install', 'sspr', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^sspr — the helpdesk and operations tool/);
+  });
+
+  it('cli/sspr.mjs runs a command in a process of its own, with the exit codes scripts see', async () => {
+    const status = await run(process.execPath, ['cli/sspr.mjs', 'status', 'ivan', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).user).toBe('ivan');
+    const missing = await run(process.execPath, ['cli/sspr.mjs', 'status', 'nobody']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/user "nobody" not found/);
+    const unconfirmed = await run(process.execPath, ['cli/sspr.mjs', 'unenroll', 'ivan']);
+    // No answer is a no.
+    expect(unconfirmed.code).toBe(4);
+    expect(unconfirmed.stderr).toMatch(/no answer on stdin/);
+    expect(await stack.store.getEnrollment((await stack.demo.account('ivan')).objectGuid)).not.toBeNull();
   });
 });
 
