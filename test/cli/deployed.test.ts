@@ -108,6 +108,20 @@ describe('the deployed backend', () => {
     expect(run.stderr).toMatch(/deploy config .*package\.json: Invalid configuration/);
   });
 
+  it('doctor reports a bad deploy config as a failed check (exit 6) and stops there', async () => {
+    const run = await runSspr(['doctor', '--json', '--stack', 'Sspr', '--config', 'package.json'], { env: {} });
+    expect(run.code).toBe(6);
+    const report = JSON.parse(run.stdout);
+    expect(report.checks).toEqual([
+      expect.objectContaining({
+        id: 'config',
+        status: 'fail',
+        message: expect.stringMatching(/Invalid configuration/),
+      }),
+    ]);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
   it('npx sspr audit --all --stack reads the deployed table (end to end, AWS mocked)', async () => {
     cloudFormation.on(DescribeStacksCommand, { StackName: 'Sspr' }).resolves(stack());
     const at = Date.now() - 60_000;
