@@ -17,6 +17,9 @@
  * that carries a secret holds empty `params` and its params in `sealed` (functions/adapters/sealing.ts); both go when the
  * item is settled.
  *
+ * The admin CLI's reads (listEnrollments, scanAudit) are filtered scans of the whole table, page by page: there is no
+ * index by time, and request functions never call them.
+ *
  * Every change is one conditional write on one item (dynalite has no transactions). TTL deletion is late (and never
  * happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with `now`
  * instead of trusting that an expired item is gone.
@@ -35,7 +38,7 @@ import {
   type ScanCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LANGUAGES } from '../core/language.js';
 import { isSealedTemplate } from '../core/notifications.js';
 import type {
@@ -115,7 +118,8 @@ export function outboxIdFromKey(key: { pk?: unknown }): string | null {
 
 const language = z.enum(LANGUAGES);
 const channel = z.enum(['email', 'sms']);
-const finite = z.number().finite();
+// zod 4 numbers refuse Infinity and NaN already.
+const finite = z.number();
 
 const enrollmentItem = z.object({
   objectGuid: z.string(),
@@ -159,7 +163,7 @@ const flowItem = z.object({
   tokenHash: z.string(),
   purpose: z.enum(['reset', 'unlock']),
   subject: z.string(),
-  objectGuid: z.string().nullable(),
+  objectGuid: z.nullable(z.string()),
   decoy: z.boolean(),
   language,
   questionIds: z.array(z.string()),
@@ -169,11 +173,11 @@ const flowItem = z.object({
   codeRequired: z.boolean(),
   channels: z.array(z.object({ id: z.string(), channel, address: z.string() })),
   step: z.enum(FLOW_STEPS),
-  pending: z.string().nullable(),
-  code: z.object({ hmac: z.string(), channelId: z.string(), expiresAt: finite }).nullable(),
+  pending: z.nullable(z.string()),
+  code: z.nullable(z.object({ hmac: z.string(), channelId: z.string(), expiresAt: finite })),
   codeTries: finite,
   sends: finite,
-  lastSentAt: finite.nullable(),
+  lastSentAt: z.nullable(finite),
   passwordTries: finite,
   createdAt: finite,
   expiresAtMs: finite,
@@ -204,11 +208,11 @@ const auditItem = z.object({
   at: finite,
   event: z.string(),
   outcome: z.string(),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   sourceAddress: z.string(),
   userAgent: z.string(),
   requestId: z.string(),
-  operator: z.string().optional(),
+  operator: z.optional(z.string()),
 });
 
 const outboxItem = z.object({
@@ -217,13 +221,13 @@ const outboxItem = z.object({
   to: z.string(),
   template: z.string(),
   params: z.record(z.string(), z.string()),
-  sealed: z.object({ v: z.literal(1), epk: z.string(), iv: z.string(), ct: z.string(), tag: z.string() }).optional(),
+  sealed: z.optional(z.object({ v: z.literal(1), epk: z.string(), iv: z.string(), ct: z.string(), tag: z.string() })),
   language,
   status: z.enum(['pending', 'sent', 'failed']),
   createdAt: finite,
 });
 
-function parseItem<T>(schema: z.ZodType<T>, item: unknown, what: string): T {
+function parseItem<T>(schema: z.ZodMiniType<T>, item: unknown, what: string): T {
   const result = schema.safeParse(item);
   if (!result.success) {
     // Only the paths: the values may be personal data or answer hashes, which do not belong in a log.
