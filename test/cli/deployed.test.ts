@@ -31,7 +31,9 @@ const OUTPUTS = [
 
 function stack(outputs = OUTPUTS) {
   return {
-    Stacks: [{ StackName: 'Sspr', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs }],
+    Stacks: [
+      { StackName: 'Sspr', StackStatus: 'CREATE_COMPLETE' as const, CreationTime: new Date(), Outputs: outputs },
+    ],
   };
 }
 
