@@ -1,13 +1,13 @@
 /** POST /api/reset/answer: check the answer to the current challenge, a question or a code (DESIGN §3). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { answerChallenge } from './core/flow/answer.js';
 import type { FlowPorts } from './core/flow/ports.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 const answerBody = z.strictObject({
-  flowId: z.string().max(128),
-  answer: z.string().max(1024),
+  flowId: z.string().check(z.maxLength(128)),
+  answer: z.string().check(z.maxLength(1024)),
 });
 
 export function createAnswerHandler(ports: FlowPorts): HttpHandler {

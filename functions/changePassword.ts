@@ -1,14 +1,14 @@
 /** POST /api/change: change a known password (old and new) (DESIGN §3). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { changePassword } from './core/change.js';
 import type { FlowPorts } from './core/flow/ports.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 const changeBody = z.strictObject({
-  username: z.string().max(256),
-  oldPassword: z.string().max(1024),
-  newPassword: z.string().max(1024),
+  username: z.string().check(z.maxLength(256)),
+  oldPassword: z.string().check(z.maxLength(1024)),
+  newPassword: z.string().check(z.maxLength(1024)),
 });
 
 export function createChangePasswordHandler(ports: FlowPorts): HttpHandler {

@@ -1,16 +1,20 @@
 /** POST /api/enroll: prove the AD password, then store the hashed answers and contacts (DESIGN §3). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type EnrollPorts, enroll } from './core/enroll.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 /** Shape only; the domain's own rules (answers, username forms, contacts) name their fields in its sentences. */
 const enrollBody = z.strictObject({
-  username: z.string().max(256),
-  password: z.string().max(1024),
-  answers: z.array(z.strictObject({ questionId: z.string().max(64), answer: z.string().max(1024) })).max(20),
-  email: z.string().max(320).optional(),
-  phone: z.string().max(32).optional(),
+  username: z.string().check(z.maxLength(256)),
+  password: z.string().check(z.maxLength(1024)),
+  answers: z
+    .array(
+      z.strictObject({ questionId: z.string().check(z.maxLength(64)), answer: z.string().check(z.maxLength(1024)) }),
+    )
+    .check(z.maxLength(20)),
+  email: z.optional(z.string().check(z.maxLength(320))),
+  phone: z.optional(z.string().check(z.maxLength(32))),
 });
 
 export function createEnrollHandler(ports: EnrollPorts): HttpHandler {

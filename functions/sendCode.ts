@@ -1,13 +1,13 @@
 /** POST /api/reset/code: queue a verification code to one of the flow's channels (DESIGN §3). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FlowPorts } from './core/flow/ports.js';
 import { sendCode } from './core/flow/sendCode.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 const sendCodeBody = z.strictObject({
-  flowId: z.string().max(128),
-  channelId: z.string().max(64),
+  flowId: z.string().check(z.maxLength(128)),
+  channelId: z.string().check(z.maxLength(64)),
 });
 
 export function createSendCodeHandler(ports: FlowPorts): HttpHandler {

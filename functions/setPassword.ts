@@ -1,13 +1,13 @@
 /** POST /api/reset/password: set a new password on a verified reset flow; also unlocks (DESIGN §3). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FlowPorts } from './core/flow/ports.js';
 import { setPassword } from './core/flow/setPassword.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 const setPasswordBody = z.strictObject({
-  flowId: z.string().max(128),
-  newPassword: z.string().max(1024),
+  flowId: z.string().check(z.maxLength(128)),
+  newPassword: z.string().check(z.maxLength(1024)),
 });
 
 export function createSetPasswordHandler(ports: FlowPorts): HttpHandler {

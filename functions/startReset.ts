@@ -1,12 +1,12 @@
 /** POST /api/reset/start: open a reset or unlock flow and return the first challenge (DESIGN §3). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FlowPorts } from './core/flow/ports.js';
 import { startFlow } from './core/flow/start.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 const startBody = z.strictObject({
-  username: z.string().max(256),
+  username: z.string().check(z.maxLength(256)),
   purpose: z.enum(['reset', 'unlock']),
 });
 

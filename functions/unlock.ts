@@ -1,11 +1,11 @@
 /** POST /api/unlock: unlock the account on a verified unlock flow (DESIGN §3). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FlowPorts } from './core/flow/ports.js';
 import { unlockAccount } from './core/flow/unlock.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
-const unlockBody = z.strictObject({ flowId: z.string().max(128) });
+const unlockBody = z.strictObject({ flowId: z.string().check(z.maxLength(128)) });
 
 export function createUnlockHandler(ports: FlowPorts): HttpHandler {
   return httpRoute('unlock', ports.logger, async (event, source) => ({

@@ -1,12 +1,12 @@
 /** JSON request bodies: content type, size, syntax and shape, each refused as VALIDATION naming the field. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type FieldProblem, validationError } from '../core/errors.js';
 import { header } from './context.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> {
+export function parseJsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: S): z.output<S> {
   const mediaType = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') throw validationError({ body: { message: 'body.contentType' } });
 
