@@ -44,7 +44,8 @@ new SsprStack(app, deployment.stackName, {
   env,
   crossRegionReferences: webAclArn !== undefined && deployment.region !== 'us-east-1',
   config,
-  webDir: `${REPO_ROOT}/web/dist`,
+  // cdk.json's app builds web/dist first; SSPR_WEB_DIR names another built page (the bundled-synth test uses one).
+  webDir: process.env.SSPR_WEB_DIR ?? `${REPO_ROOT}/web/dist`,
   version,
   webAclArn,
 });

@@ -4,9 +4,12 @@
  * source map without sources content; the functions that talk to the directory carry the CA bundle as ca.pem.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/http/routes.js';
@@ -30,9 +33,18 @@ let functions: { description: string; dir: string; env: Record<string, unknown> 
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'sspr-synth-'));
-  await run('npx', ['cdk', 'synth', '--quiet', '-o', out], {
+  // The app without cdk.json's web build: rebuilding web/dist here would pull the page from under the browser suite
+  // running at the same time. The page comes from a folder of its own (SSPR_WEB_DIR).
+  const page = mkdtempSync(join(tmpdir(), 'sspr-synth-web-'));
+  writeFileSync(join(page, 'index.html'), '<!doctype html><title>SSPR</title>');
+  await run('npx', ['cdk', 'synth', '--quiet', '--app', 'npx tsx bin/sspr.ts', '-o', out], {
     cwd: REPO_ROOT,
-    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    env: {
+      ...process.env,
+      CDK_DISABLE_VERSION_CHECK: '1',
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+      SSPR_WEB_DIR: page,
+    },
     timeout: 170_000,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -117,4 +129,63 @@ describe('npx cdk synth with bundling', () => {
       }
     }
   });
+
+  it('runs a bundle as Lambda would: the health function answers through the origin check, and 404 around it', async () => {
+    const health = functions.find((fn) => fn.description === 'SSPR GET /api/health');
+    if (!health) throw new Error('no health function');
+    // Secrets Manager's GetSecretValue answered on loopback: there is no local Secrets Manager to run.
+    const asked: string[] = [];
+    const secrets = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        asked.push(
+          `${req.headers['x-amz-target']} ${body} signed:${/^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '')}`,
+        );
+        res.setHeader('content-type', 'application/x-amz-json-1.1');
+        res.end(JSON.stringify({ Name: 'origin', SecretString: 'origin-secret-value' }));
+      });
+    });
+    await new Promise<void>((resolve) => secrets.listen(0, '127.0.0.1', resolve));
+    try {
+      const script = `
+        const { handler } = await import(${JSON.stringify(pathToFileURL(join(health.dir, 'index.mjs')).href)});
+        const event = (headers) => ({ version: '2.0', routeKey: '$default', rawPath: '/api/health', rawQueryString: '',
+          headers, isBase64Encoded: false, requestContext: { requestId: 'r1', http: { method: 'GET', path: '/api/health',
+          protocol: 'HTTP/1.1', sourceIp: '130.176.1.1', userAgent: 't' } } });
+        const through = await handler(event({ 'x-sspr-origin': 'origin-secret-value',
+          'cloudfront-viewer-address': '198.51.100.7:4242' }), {});
+        const around = await handler(event({}), {});
+        process.stdout.write(JSON.stringify({ through, around }) + '\\n');`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_REGION: 'eu-central-1',
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'example',
+          AWS_SESSION_TOKEN: 'example',
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          SSPR_ORIGIN_SECRET_ID: 'origin',
+          SSPR_VERSION: '9.9.9',
+        },
+        timeout: 30_000,
+      });
+      const lines = stdout.trim().split('\n');
+      const result = JSON.parse(lines[lines.length - 1] ?? '{}') as Record<
+        string,
+        { statusCode: number; body: string }
+      >;
+      expect(result.through?.statusCode).toBe(200);
+      expect(JSON.parse(result.through?.body ?? '{}')).toEqual({ ok: true, version: '9.9.9' });
+      expect(result.around?.statusCode).toBe(404);
+      expect(JSON.parse(result.around?.body ?? '{}').error.code).toBe('NOT_FOUND');
+      // One read, kept for the instance; signed with the environment's credentials (the bundled default chain).
+      expect(asked).toEqual(['secretsmanager.GetSecretValue {"SecretId":"origin"} signed:true']);
+    } finally {
+      await new Promise<void>((resolve) => secrets.close(() => resolve()));
+    }
+  }, 40_000);
 });
