@@ -23,7 +23,7 @@ import { type Config, ConfigError, parseConfig } from '../functions/core/config.
 import type { Directory } from '../functions/core/directory.js';
 import type { Logger } from '../functions/core/log.js';
 import { deliverOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
-import type { Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
+import type { AnswerHasher, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { Store } from '../functions/core/store.js';
 import { createEnrollHandler } from '../functions/enroll.js';
@@ -61,8 +61,15 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** A real AD (SSPR_LDAP_*) instead of the in-memory stand-in. */
   ldap?: LdapSettings;
-  /** Tests only: wrap the ports the handlers get, e.g. to record the sequence of calls (enumeration tests). */
-  wrapPorts?: { store?: (store: Store) => Store; directory?: (directory: Directory) => Directory };
+  /**
+   * Tests and the bench only: wrap the ports the handlers get, e.g. to record the sequence of calls (enumeration
+   * tests) or to time the deliberate answer hash inside a request (bench).
+   */
+  wrapPorts?: {
+    store?: (store: Store) => Store;
+    directory?: (directory: Directory) => Directory;
+    hasher?: (hasher: AnswerHasher) => AnswerHasher;
+  };
 }
 
 /** DESIGN §7: SSPR_LDAP_URL (comma-separated DCs), SSPR_LDAP_BIND_DN, SSPR_LDAP_BIND_PASSWORD, SSPR_LDAP_CA_FILE, SSPR_LDAP_BASE_DN. */
@@ -163,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const ports = {
       store: options.wrapPorts?.store?.(store) ?? store,
       directory: options.wrapPorts?.directory?.(directory) ?? directory,
-      hasher,
+      hasher: options.wrapPorts?.hasher?.(hasher) ?? hasher,
       outbox,
       secrets: requestSecrets,
       clock,
