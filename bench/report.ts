@@ -86,7 +86,9 @@ function mdCell(value: string): string {
 
 export function formatMarkdown(report: Report): string {
   const { machine } = report;
-  const notes = report.rows.filter((row) => row.note);
+  // One line per distinct note: rows measured the same way share it.
+  const notes = new Map<string, Row[]>();
+  for (const row of report.rows) if (row.note) notes.set(row.note, [...(notes.get(row.note) ?? []), row]);
   return [
     '# `npm run bench`',
     '',
@@ -99,11 +101,15 @@ export function formatMarkdown(report: Report): string {
     `| ${HEADERS.map(() => '---').join(' | ')} |`,
     ...report.rows.map((row) => `| ${cells(row).map(mdCell).join(' | ')} |`),
     '',
-    ...(notes.length > 0
+    ...(notes.size > 0
       ? [
-          '## How each row was measured',
+          '## How the rows were measured',
           '',
-          ...notes.map((row) => `- **${mdCell(row.name)}**: ${mdCell(row.note ?? '')}`),
+          ...[...notes].map(([note, rows]) => {
+            const first = rows[0] as Row;
+            const which = rows.length === 1 ? first.name : `${rows.length} rows, e.g. ${first.name}`;
+            return `- **${mdCell(first.section)} — ${mdCell(which)}**: ${mdCell(note)}`;
+          }),
         ]
       : []),
     '',

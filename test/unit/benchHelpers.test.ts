@@ -96,7 +96,7 @@ describe('bench report', () => {
     expect(md).toContain('| section | row | figure | budget | pass |');
     expect(md).toContain('| 3 Hash | answer \\| verification | 270 ms | ≤ 350 ms | true |');
     expect(md).toContain('| 5 Connection reuse | reconnects | needs SSPR_TEST_AD | exactly 1 | false |');
-    expect(md).toContain('- **answer \\| verification**: scrypt');
+    expect(md).toContain('- **3 Hash — answer \\| verification**: scrypt');
   });
 });
 
