@@ -29,6 +29,8 @@ export const SAMBA_PLAN: StepPlan = { reads: 100, enrolls: 12, flows: 45, change
 interface Sample {
   ms: number;
   hashMs: number;
+  /** The domain controller's own work on a password write (resetPassword / changePassword), timed apart. */
+  writeMs: number;
 }
 
 const STEPS = [
@@ -52,19 +54,25 @@ export async function stepRows(kind: 'memory' | 'samba', plan: StepPlan, samba: 
   const section = kind === 'memory' ? '2 Steps (local stack, in-memory directory)' : '2 Steps (local stack, Samba AD)';
   if (samba) await applySambaDemoStates(samba);
   const clock = new HashClock();
+  const writes = new HashClock();
   const stack = await startBenchStack({
     directory: kind,
     config: OPEN_LIMITS_CONFIG,
-    wrapPorts: { hasher: (hasher) => clock.wrap(hasher) },
+    wrapPorts: {
+      hasher: (hasher) => clock.wrap(hasher),
+      directory: (directory) => writes.wrapDirectoryWrites(directory),
+    },
   });
   const samples = new Map<Step, Sample[]>(STEPS.map((step) => [step, []]));
   let recording = false;
   const timed = async (step: Step, request: () => Promise<Timed>, status: number): Promise<Timed> => {
     clock.take();
+    writes.take();
     const response = await request();
     const hash = clock.take();
+    const write = writes.take();
     expectStatus(step, response, status, stack);
-    if (recording) samples.get(step)?.push({ ms: response.ms, hashMs: hash.ms });
+    if (recording) samples.get(step)?.push({ ms: response.ms, hashMs: hash.ms, writeMs: write.ms });
     return response;
   };
   try {
@@ -108,22 +116,27 @@ export async function stepRows(kind: 'memory' | 'samba', plan: StepPlan, samba: 
   const where = kind === 'memory' ? 'in-memory directory' : 'Samba AD over LDAPS';
   return STEPS.map((step): Row => {
     const list = samples.get(step) ?? [];
-    const net = summarize(list.map((s) => Math.max(0, s.ms - s.hashMs)));
+    const net = summarize(list.map((s) => Math.max(0, s.ms - s.hashMs - s.writeMs)));
     const hashed = list.some((s) => s.hashMs > 0);
-    const hashNote = hashed ? `; hash excluded: p50 ${ms(median(list.map((s) => s.hashMs)))} ms per request` : '';
+    const written = list.some((s) => s.writeMs > 0);
+    const hashNote =
+      (hashed ? `; hash excluded: p50 ${ms(median(list.map((s) => s.hashMs)))} ms per request` : '') +
+      (written ? `; the DC's password write excluded: p50 ${ms(median(list.map((s) => s.writeMs)))} ms` : '');
     const pass = net.p50 <= STEP_BUDGET.p50 && net.p99 <= STEP_BUDGET.p99;
     return {
       section,
       name: step,
       figure: `p50 ${ms(net.p50)} · p95 ${ms(net.p95)} · p99 ${ms(net.p99)} ms (n=${net.n})${hashNote}`,
-      budget: `p50 ≤ ${STEP_BUDGET.p50} ms, p99 ≤ ${STEP_BUDGET.p99} ms (excl. hash)`,
+      budget: `p50 ≤ ${STEP_BUDGET.p50} ms, p99 ≤ ${STEP_BUDGET.p99} ms (excl. hash, DC password write)`,
       pass,
       value: net.p99,
-      unit: 'ms (p99, excl. hash)',
+      unit: 'ms (p99, excl. hash and DC password write)',
       note:
         `Sequential requests through the local stack's HTTP server (${where}, dynalite), timed by the client; ` +
         'the answer hash is timed inside the request by wrapping the hasher port (the wall time during which a hash ' +
-        'ran, so enroll’s three parallel hashes count once) and subtracted from each sample.',
+        'ran, so enroll’s three parallel hashes count once) and subtracted from each sample; likewise the domain ' +
+        'controller’s own time on a password write (resetPassword / changePassword, timed by wrapping the directory ' +
+        'port: on Samba mostly its Kerberos key derivation), which is the directory’s work, not the service’s.',
     };
   });
 }

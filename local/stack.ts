@@ -30,6 +30,7 @@ import { createEnrollHandler } from '../functions/enroll.js';
 import { createEnrollVerifyHandler } from '../functions/enrollVerify.js';
 import { createFallbackHandler } from '../functions/fallback.js';
 import { createHealthHandler } from '../functions/health.js';
+import type { HttpHandler } from '../functions/http/route.js';
 import { createSendCodeHandler } from '../functions/sendCode.js';
 import { createSetPasswordHandler } from '../functions/setPassword.js';
 import { createStartResetHandler } from '../functions/startReset.js';
@@ -182,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8787,
       webRoot: WEB_ROOT,
-      handlers: {
+      handlers: settleOutbox(outbox, {
         health: createHealthHandler({ logger, version: process.env.npm_package_version ?? 'local' }),
         config: createConfigHandler(ports),
         enroll: createEnrollHandler({ ...ports, newContactId: newId }),
@@ -194,7 +195,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         setPassword: createSetPasswordHandler({ ...ports, newChannelId: newId }),
         changePassword: createChangePasswordHandler({ ...ports, newChannelId: newId }),
         fallback: createFallbackHandler({ logger }),
-      },
+      }),
     });
     closers.unshift(() => server.close());
 
@@ -236,7 +237,7 @@ function localOutbox(
   config: Config,
   logger: Logger,
   keys: NotifierKeys,
-): Outbox {
+): Outbox & { settled(): Promise<void> } {
   const storeOutbox = new StoreOutbox(store, keys.publicKey, clock);
   const ports: NotifierPorts = {
     store,
@@ -245,13 +246,46 @@ function localOutbox(
     context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
     openSealed: sealedParamsOpener(keys.privateKey),
   };
+  // Deliveries run beside the request that queued them, as the deployed notifier does; the server waits for them
+  // before it answers (DESIGN §7), so a test that reads outbox.jsonl after a response finds every message there.
+  const inFlight = new Set<Promise<void>>();
   return {
     async enqueue(message: OutboxMessage) {
       const item = await storeOutbox.write(message);
-      await deliverOutboxItem(item, ports);
-      logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template });
+      const delivery = deliverOutboxItem(item, ports).then(
+        () =>
+          logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),
+        (error: unknown) =>
+          logger.error('outbox item not delivered', {
+            outboxId: item.id,
+            errorName: (error as Error).name,
+            errorMessage: (error as Error).message,
+          }),
+      );
+      inFlight.add(delivery);
+      void delivery.finally(() => inFlight.delete(delivery));
+    },
+    async settled() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
+}
+
+/** Every response waits for the messages its request queued (DESIGN §7: delivered before the response returns). */
+function settleOutbox<Name extends string>(
+  outbox: { settled(): Promise<void> },
+  handlers: Record<Name, HttpHandler>,
+): Record<Name, HttpHandler> {
+  return Object.fromEntries(
+    Object.entries<HttpHandler>(handlers).map(([name, handler]) => [
+      name,
+      async (event: Parameters<HttpHandler>[0], context: Parameters<HttpHandler>[1]) => {
+        const response = await handler(event, context);
+        await outbox.settled();
+        return response;
+      },
+    ]),
+  ) as Record<Name, HttpHandler>;
 }
 
 /** ivan's enrollment goes through the store port with real hashes, once per data directory. */

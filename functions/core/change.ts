@@ -36,7 +36,7 @@ export async function changePassword(
   let subject = typed.limiterKey;
   const audit = auditor(ports, source);
   try {
-    const { account, session } = await provePassword(
+    const { account, session, policy } = await provePassword(
       { action: 'change', purpose: 'change', typed, password: input.oldPassword },
       source,
       ports,
@@ -45,7 +45,6 @@ export async function changePassword(
       },
     );
     try {
-      const policy = await session.effectivePolicy(account);
       const violations = checkNewPassword(input.newPassword, policy, account);
       if (violations.length > 0) throw new SsprError('PASSWORD_POLICY', { violations });
 
@@ -63,8 +62,13 @@ export async function changePassword(
           logger: ports.logger,
         });
       }
-      await audit(subject, 'change', 'success');
-      await notify(ports, account, await ports.store.getEnrollment(account.objectGuid), source, 'password-changed');
+      // The outcome is recorded and told side by side: neither depends on the other.
+      await Promise.all([
+        audit(subject, 'change', 'success'),
+        ports.store
+          .getEnrollment(account.objectGuid)
+          .then((enrollment) => notify(ports, account, enrollment, source, 'password-changed')),
+      ]);
       return { passwordChanged: true };
     } finally {
       await session.close();

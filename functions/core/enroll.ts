@@ -117,13 +117,16 @@ async function saveEnrollment(
 ): Promise<EnrollResult> {
   const { store, clock } = ports;
   const now = clock.now();
-  const previous = await store.getEnrollment(account.objectGuid);
-  const answers = await Promise.all(
-    input.answers.map(async ({ questionId, answer }) => ({
-      questionId,
-      hash: await ports.hasher.hash(normalizeAnswer(answer)),
-    })),
-  );
+  // The earlier enrollment is read while the answers hash: neither depends on the other.
+  const [previous, answers] = await Promise.all([
+    store.getEnrollment(account.objectGuid),
+    Promise.all(
+      input.answers.map(async ({ questionId, answer }) => ({
+        questionId,
+        hash: await ports.hasher.hash(normalizeAnswer(answer)),
+      })),
+    ),
+  ]);
 
   // An unchanged, already verified contact stays verified; anything new waits for its verification code.
   const contactFor = (channel: ChannelKind, address: string | undefined): EnrolledContact[] => {
@@ -158,23 +161,28 @@ async function saveEnrollment(
   ]) {
     if (address && isValidEmail(address)) recipients.set(address.toLowerCase(), address);
   }
-  for (const to of recipients.values()) {
-    await ports.outbox.enqueue({
-      channel: 'email',
-      to,
-      template: 'enrolled',
-      params: { displayName: account.displayName ?? account.sAMAccountName, at: new Date(now).toISOString() },
-      language: source.language,
-    });
-  }
+  await Promise.all(
+    [...recipients.values()].map((to) =>
+      ports.outbox.enqueue({
+        channel: 'email',
+        to,
+        template: 'enrolled',
+        params: { displayName: account.displayName ?? account.sAMAccountName, at: new Date(now).toISOString() },
+        language: source.language,
+      }),
+    ),
+  );
   await store.putEnrollment(enrollment);
   if (newPhone) await watchSmsVolume(store, ports.logger, ports.config, now);
   // A new enrollment is a fresh start: it lifts a self-service block and forgets earlier failures.
   const subject = account.sAMAccountName.toLowerCase();
-  await store.deleteBlock(subject);
-  await store.clearFailures(subject);
-
+  // Independent items: the block and failures go while the new contacts' codes are queued.
   const pending = contacts.filter((c) => !c.verified);
+  const [enrollmentToken] = await Promise.all([
+    pending.length > 0 ? sendContactCodes(account, pending, source, ports) : undefined,
+    store.deleteBlock(subject),
+    store.clearFailures(subject),
+  ]);
   return {
     enrolled: true,
     questionIds: answers.map((a) => a.questionId),
@@ -183,7 +191,7 @@ async function saveEnrollment(
       channel: c.channel,
       destination: maskDestination(c.channel, c.address),
     })),
-    ...(pending.length > 0 ? { enrollmentToken: await sendContactCodes(account, pending, source, ports) } : {}),
+    ...(enrollmentToken !== undefined ? { enrollmentToken } : {}),
   };
 }
 
@@ -204,7 +212,9 @@ async function sendContactCodes(
   const pepper = await ports.secrets.pepper();
   const expiresAt = now + config.codes.validMinutes * 60_000;
   const codes = pending.map((contact) => ({ contact, code: newCode(config.codes.length) }));
-  await store.createContactVerification({
+  // The verification record and the codes' messages are independent writes: a code whose record failed to write
+  // is useless, never dangerous.
+  const record = store.createContactVerification({
     tokenHash,
     objectGuid: account.objectGuid,
     subject: account.sAMAccountName.toLowerCase(),
@@ -218,15 +228,18 @@ async function sendContactCodes(
     expiresAt: now + config.reset.flowMinutes * 60_000,
     version: 1,
   });
-  for (const { contact, code } of codes) {
-    await ports.outbox.enqueue({
-      channel: contact.channel,
-      to: contact.address,
-      template: 'verification-code',
-      params: { code, minutes: String(config.codes.validMinutes) },
-      language: source.language,
-    });
-  }
+  await Promise.all([
+    record,
+    ...codes.map(({ contact, code }) =>
+      ports.outbox.enqueue({
+        channel: contact.channel,
+        to: contact.address,
+        template: 'verification-code',
+        params: { code, minutes: String(config.codes.validMinutes) },
+        language: source.language,
+      }),
+    ),
+  ]);
   return token;
 }
 

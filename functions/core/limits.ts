@@ -98,6 +98,25 @@ export async function admitAll(store: Store, limits: Limit[], now: number): Prom
   }
 }
 
+/**
+ * admitAll's contract with the admissions made side by side: one round trip instead of one per limit. A refused one
+ * gives back the others, so the counters end as admitAll leaves them; in between, a parallel request may see one
+ * more than will stay (stricter, never looser). Not for the SMS caps, where the shared total must not move when a
+ * narrower cap refuses.
+ */
+export async function admitTogether(store: Store, limits: Limit[], now: number): Promise<void> {
+  const admissions = await Promise.all(limits.map((limit) => store.admit(limit.counter, limit.window, now)));
+  const refused = admissions.find((admission) => !admission.admitted);
+  if (!refused) return;
+  await giveBackAll(
+    store,
+    limits.filter((_, i) => admissions[i]?.admitted),
+    now,
+  );
+  throw new SsprError('RATE_LIMITED', { retryAfterSeconds: refused.retryAfterSeconds });
+}
+
+/** Giving back only ever relaxes a limit, so the counters go back together; a crash midway leaves them stricter. */
 export async function giveBackAll(store: Store, limits: Limit[], now: number): Promise<void> {
-  for (const limit of limits) await store.giveBack(limit.counter, limit.window, now);
+  await Promise.all(limits.map((limit) => store.giveBack(limit.counter, limit.window, now)));
 }

@@ -7,7 +7,7 @@
  */
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { Directory, DirectoryAccount, DirectorySession } from './directory.js';
+import type { Directory, DirectoryAccount, DirectoryPolicy, DirectorySession } from './directory.js';
 import {
   checkEligibility,
   isHiddenAccount,
@@ -20,6 +20,7 @@ import { SsprError } from './errors.js';
 import {
   addressLimit,
   admitAll,
+  admitTogether,
   failedPasswordLimitForAddress,
   failedPasswordLimitForUser,
   giveBackAll,
@@ -50,6 +51,8 @@ export interface ProofRequest {
 export interface Proven {
   account: DirectoryAccount;
   session: DirectorySession;
+  /** The account's own password policy (PSO or domain), read for the lockout check: a change applies it too. */
+  policy: DirectoryPolicy;
 }
 
 export async function provePassword(
@@ -62,13 +65,13 @@ export async function provePassword(
   const { typed } = request;
   const now = clock.now();
 
-  await admitAll(store, [addressLimit(request.action, source.address, config)], now);
-  // Reserved before the bind and given back once the password is proven, so parallel guesses never exceed the limit.
+  // The failed-proof slots are reserved before the bind and given back once the password is proven, so parallel
+  // guesses never exceed the limit; the request itself counts per address. All three are taken side by side.
   const proofLimits: Limit[] = [
     failedPasswordLimitForUser(typed.limiterKey, config),
     failedPasswordLimitForAddress(source.address, config),
   ];
-  await admitAll(store, proofLimits, now);
+  await admitTogether(store, [addressLimit(request.action, source.address, config), ...proofLimits], now);
 
   const session = await ports.directory.openSession();
   try {
@@ -113,7 +116,7 @@ export async function provePassword(
     if (bindReason && !purposeAllows(request.purpose, bindReason)) {
       throw new SsprError('NOT_ELIGIBLE', { reason: bindReason });
     }
-    return { account, session };
+    return { account, session, policy };
   } catch (error) {
     await session.close();
     throw error;
