@@ -68,6 +68,7 @@ export interface ApiProps {
 
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
   readonly functions: Record<RouteName | 'fallback', SsprFunction>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -122,7 +123,7 @@ export class Api extends Construct {
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', functions.fallback.fn),
     });
-    const stage = new apigw.HttpStage(this, 'Stage', {
+    this.stage = new apigw.HttpStage(this, 'Stage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -143,7 +144,6 @@ export class Api extends Construct {
         ),
       },
     });
-    this.stage = stage;
     for (const route of ROUTES) {
       this.httpApi.addRoutes({
         path: route.path,
@@ -152,8 +152,6 @@ export class Api extends Construct {
       });
     }
   }
-
-  readonly stage: apigw.HttpStage;
 }
 
 function upperFirst(value: string): string {

@@ -36,9 +36,6 @@ export function decodeSecretKey(value: string, what: string): Buffer {
 }
 
 export class SecretsManagerSecrets implements Secrets {
-  private pepperPromise: Promise<Buffer> | undefined;
-  private decoyKeyPromise: Promise<Buffer> | undefined;
-
   constructor(
     private readonly ids: SecretIds,
     private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
@@ -47,28 +44,13 @@ export class SecretsManagerSecrets implements Secrets {
     if (ids.pepperSecretId === ids.decoyKeySecretId) throw new Error('pepper and decoy key must be different secrets');
   }
 
-  pepper(): Promise<Buffer> {
-    this.pepperPromise ??= this.fetch(this.ids.pepperSecretId, 'pepper').catch((error: unknown) => {
-      // Not cached: the next call tries again (a throttled or briefly unreachable endpoint is not permanent).
-      this.pepperPromise = undefined;
-      throw error;
-    });
-    return this.pepperPromise;
-  }
+  readonly pepper = keptUntilFailed(async () =>
+    decodeSecretKey(await readSecretString(this.client, this.ids.pepperSecretId, 'pepper'), 'pepper'),
+  );
 
-  decoyKey(): Promise<Buffer> {
-    this.decoyKeyPromise ??= this.fetch(this.ids.decoyKeySecretId, 'decoy key').catch((error: unknown) => {
-      this.decoyKeyPromise = undefined;
-      throw error;
-    });
-    return this.decoyKeyPromise;
-  }
-
-  private async fetch(secretId: string, what: string): Promise<Buffer> {
-    const result = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    if (typeof result.SecretString !== 'string') throw new Error(`secret ${what} has no string value`);
-    return decodeSecretKey(result.SecretString, what);
-  }
+  readonly decoyKey = keptUntilFailed(async () =>
+    decodeSecretKey(await readSecretString(this.client, this.ids.decoyKeySecretId, 'decoy key'), 'decoy key'),
+  );
 }
 
 /**
@@ -76,31 +58,20 @@ export class SecretsManagerSecrets implements Secrets {
  * sealing.ts sealedParamsOpener. Request functions get the public key from their environment instead, never this.
  */
 export class NotifierKeySecret {
-  private keyPromise: Promise<KeyObject> | undefined;
-
   constructor(
     private readonly secretId: string,
     private readonly client: SecretsManagerClient = new SecretsManagerClient({}),
   ) {}
 
-  readonly privateKey = (): Promise<KeyObject> => {
-    this.keyPromise ??= this.fetch().catch((error: unknown) => {
-      this.keyPromise = undefined;
-      throw error;
-    });
-    return this.keyPromise;
-  };
-
-  private async fetch(): Promise<KeyObject> {
-    const result = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    if (typeof result.SecretString !== 'string') throw new Error('secret notifier private key has no string value');
+  readonly privateKey = keptUntilFailed(async (): Promise<KeyObject> => {
+    const value = await readSecretString(this.client, this.secretId, 'notifier private key');
     try {
-      return parsePrivateKey(result.SecretString);
+      return parsePrivateKey(value);
     } catch {
       // Not the parser's message with the value's details: only that the secret has the wrong form.
       throw new Error('secret notifier private key must be base64url of a raw 32-byte X25519 key');
     }
-  }
+  });
 }
 
 /**
@@ -136,10 +107,30 @@ export class CachedSecretString {
   }
 
   private async fetch(): Promise<string> {
-    const result = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    if (typeof result.SecretString !== 'string' || result.SecretString === '') {
-      throw new Error(`secret ${this.what} has no string value`);
-    }
-    return result.SecretString;
+    const value = await readSecretString(this.client, this.secretId, this.what);
+    if (value === '') throw new Error(`secret ${this.what} has no string value`);
+    return value;
   }
+}
+
+/** One GetSecretValue; the value never reaches an error message. */
+async function readSecretString(client: SecretsManagerClient, secretId: string, what: string): Promise<string> {
+  const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  if (typeof result.SecretString !== 'string') throw new Error(`secret ${what} has no string value`);
+  return result.SecretString;
+}
+
+/**
+ * Reads once and keeps the result for the instance's life, parallel callers sharing the one read. A failed read is not
+ * kept: the next call tries again (a throttled or briefly unreachable endpoint is not permanent).
+ */
+function keptUntilFailed<T>(read: () => Promise<T>): () => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return () => {
+    kept ??= read().catch((error: unknown) => {
+      kept = undefined;
+      throw error;
+    });
+    return kept;
+  };
 }

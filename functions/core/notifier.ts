@@ -33,7 +33,23 @@ export async function deliverOutboxItem(item: OutboxItem, ports: NotifierPorts):
   // The stream's image may be stale (a redelivered record of an item already sent): the table decides.
   const current = await ports.store.getOutboxItem(item.id);
   if (current?.status !== 'pending') return 'skipped';
+  return deliverCurrent(current, ports);
+}
 
+/**
+ * deliverOutboxItem for an item known by its id only (the deployed notifier reads the stream record's key): one read
+ * of the table decides. Returns the item as read (null when it is gone), for the log line.
+ */
+export async function deliverOutboxItemById(
+  id: string,
+  ports: NotifierPorts,
+): Promise<{ outcome: 'sent' | 'skipped'; item: OutboxItem | null }> {
+  const current = await ports.store.getOutboxItem(id);
+  if (current?.status !== 'pending') return { outcome: 'skipped', item: current };
+  return { outcome: await deliverCurrent(current, ports), item: current };
+}
+
+async function deliverCurrent(current: OutboxItem, ports: NotifierPorts): Promise<'sent'> {
   // Opened before anything is judged: a key that cannot be had throws here and leaves the item pending. Items that
   // are not sealed never need the key, so notices still go out while its secret is unreadable.
   const opened = current.sealed ? await ports.openSealed(current.sealed, current.id) : undefined;

@@ -12,7 +12,7 @@ import { SesMailer } from '../adapters/sesMailer.js';
 import { SnsSender } from '../adapters/snsSender.js';
 import { outboxIdFromKey } from '../adapters/store.js';
 import { systemClock } from '../core/clock.js';
-import { deliverOutboxItem, type NotifierPorts, UndeliverableOutboxItemError } from '../core/notifier.js';
+import { deliverOutboxItemById, type NotifierPorts, UndeliverableOutboxItemError } from '../core/notifier.js';
 import { config } from './runtime/config.js';
 import { requireEnv } from './runtime/env.js';
 import { secretsClient } from './runtime/secretsClient.js';
@@ -38,10 +38,8 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     const id = outboxIdFromKey({ pk: record.dynamodb?.Keys?.pk?.S });
     if (id === null || record.eventName !== 'INSERT') continue;
     try {
-      const item = await store.getOutboxItem(id);
-      if (item === null) continue;
-      const outcome = await deliverOutboxItem(item, ports);
-      logger.info('outbox item handled', { outboxId: id, channel: item.channel, template: item.template, outcome });
+      const { outcome, item } = await deliverOutboxItemById(id, ports);
+      logger.info('outbox item handled', { outboxId: id, channel: item?.channel, template: item?.template, outcome });
     } catch (error) {
       const err = error as Error;
       if (error instanceof UndeliverableOutboxItemError) {

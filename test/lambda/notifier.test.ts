@@ -36,8 +36,16 @@ function streamEvent(...ids: string[]): DynamoDBStreamEvent {
   };
 }
 
-async function enqueue(message: Parameters<StoreOutbox['write']>[0]): Promise<string> {
-  return (await outbox.write(message)).id;
+/** A verification code as a request function queues it: sealed to the notifier's key. */
+async function enqueueCode(channel: 'email' | 'sms', to: string, code: string): Promise<string> {
+  const item = await outbox.write({
+    channel,
+    to,
+    template: 'verification-code',
+    params: { code, minutes: '10' },
+    language: 'en',
+  });
+  return item.id;
 }
 
 beforeAll(async () => {
@@ -80,13 +88,7 @@ describe('deployed notifier', () => {
   it('leaves an item to the stream retries while the key cannot be read (runs first: a read key is kept for the instance)', async () => {
     secretsManager.reset();
     secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
-    const id = await enqueue({
-      channel: 'email',
-      to: 'carol@corp.example.test',
-      template: 'verification-code',
-      params: { code: '777888', minutes: '10' },
-      language: 'en',
-    });
+    const id = await enqueueCode('email', 'carol@corp.example.test', '777888');
     expect((await handler(streamEvent(id))).batchItemFailures).toHaveLength(1);
     expect((await store.getOutboxItem(id))?.status).toBe('pending');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
@@ -94,13 +96,7 @@ describe('deployed notifier', () => {
 
   it('opens a sealed code with the private key from Secrets Manager, sends it by SES from the configured address, and marks it sent', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    const id = await enqueue({
-      channel: 'email',
-      to: 'alice@corp.example.test',
-      template: 'verification-code',
-      params: { code: '493817', minutes: '10' },
-      language: 'en',
-    });
+    const id = await enqueueCode('email', 'alice@corp.example.test', '493817');
     expect(JSON.stringify(await store.getOutboxItem(id))).not.toContain('493817');
 
     expect(await handler(streamEvent(id))).toEqual({ batchItemFailures: [] });
@@ -118,13 +114,7 @@ describe('deployed notifier', () => {
 
   it('sends an SMS by SNS as transactional with the sender id', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 's-1' });
-    const id = await enqueue({
-      channel: 'sms',
-      to: '+15550100001',
-      template: 'verification-code',
-      params: { code: '111222', minutes: '10' },
-      language: 'en',
-    });
+    const id = await enqueueCode('sms', '+15550100001', '111222');
     expect(await handler(streamEvent(id))).toEqual({ batchItemFailures: [] });
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.PhoneNumber).toBe('+15550100001');
@@ -134,20 +124,8 @@ describe('deployed notifier', () => {
 
   it('reports the first record whose send failed as the batch failure point and leaves it pending', async () => {
     ses.on(SendEmailCommand).rejects(new Error('Throttling'));
-    const first = await enqueue({
-      channel: 'email',
-      to: 'bob@corp.example.test',
-      template: 'verification-code',
-      params: { code: '222333', minutes: '10' },
-      language: 'en',
-    });
-    const second = await enqueue({
-      channel: 'email',
-      to: 'judy@corp.example.test',
-      template: 'verification-code',
-      params: { code: '444555', minutes: '10' },
-      language: 'en',
-    });
+    const first = await enqueueCode('email', 'bob@corp.example.test', '222333');
+    const second = await enqueueCode('email', 'judy@corp.example.test', '444555');
     expect(await handler(streamEvent(first, second))).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
     expect((await store.getOutboxItem(first))?.status).toBe('pending');
     // The second is not tried: the stream retries from the failure point, and it comes with it.
