@@ -50,8 +50,18 @@ export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
   },
 };
 
-/** The table actions of a request function: items by key, one conditional write at a time (DESIGN §5). */
-const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/**
+ * The table actions of a request function: items by key, one conditional write at a time (DESIGN §5). BatchWriteItem
+ * grants nothing more than PutItem and DeleteItem (the store uses it for unconditional deletes that belong together);
+ * every table function has it, so a domain change that clears failures somewhere new cannot fail only in AWS.
+ */
+const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 
 export const HASHING_MEMORY_MB = 1769;
 

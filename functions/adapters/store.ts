@@ -20,13 +20,15 @@
  * The admin CLI's reads (listEnrollments, scanAudit) are filtered scans of the whole table, page by page: there is no
  * index by time, and request functions never call them.
  *
- * Every change is one conditional write on one item (dynalite has no transactions). TTL deletion is late (and never
+ * Every change is one conditional write on one item (dynalite has no transactions); only unconditional deletes that
+ * belong together (a subject's failures, and its block on a fresh start) go in one batch request. TTL deletion is late (and never
  * happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with `now`
  * instead of trusting that an expired item is gone.
  */
 import { randomBytes } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -157,6 +159,9 @@ const rateItem = z.object({ count: finite, windowEnd: finite });
 
 const FLOW_STEPS = ['question', 'code', 'verified', 'claimed', 'failed', 'done'] as const satisfies readonly FlowStep[];
 const FAILURE_KINDS = ['answer', 'code'] as const satisfies readonly FailureKind[];
+/** BatchWriteItem's unprocessed items: sent again up to this many attempts in all, waiting 2ⁿ × the base between. */
+const BATCH_ATTEMPTS = 4;
+const BATCH_RETRY_BASE_MS = 25;
 const failureKind = z.enum(FAILURE_KINDS);
 
 const flowItem = z.object({
@@ -714,14 +719,34 @@ export class DynamoStore implements Store {
   }
 
   async clearFailures(subject: string): Promise<void> {
+    await this.deleteTogether(
+      FAILURE_KINDS.map((kind) => itemKeys.failures(subject, kind)),
+      'clearFailures',
+    );
+  }
+
+  async clearBlockAndFailures(subject: string): Promise<void> {
+    await this.deleteTogether(
+      [itemKeys.block(subject), ...FAILURE_KINDS.map((kind) => itemKeys.failures(subject, kind))],
+      'clearBlockAndFailures',
+    );
+  }
+
+  /**
+   * Unconditional deletes in one BatchWriteItem request. DynamoDB may hand some back unprocessed (throttling): those
+   * are sent again after a short wait, and the call fails only when some are still left after the last attempt.
+   */
+  private async deleteTogether(keys: ItemKey[], operation: string): Promise<void> {
+    let requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
     try {
-      await Promise.all(
-        FAILURE_KINDS.map((kind) =>
-          this.db.send(new DeleteCommand({ TableName: this.tableName, Key: itemKeys.failures(subject, kind) })),
-        ),
-      );
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt === BATCH_ATTEMPTS) throw new Error(`${requests.length} deletes left unprocessed`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, BATCH_RETRY_BASE_MS * 2 ** attempt));
+        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
     } catch (error) {
-      throw storeError('clearFailures', error);
+      throw storeError(operation, error);
     }
   }
 

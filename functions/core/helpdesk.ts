@@ -97,8 +97,8 @@ export interface UnblockResult {
 }
 
 /**
- * Lifts the subject's block and clears its failure counts (otherwise the next failure would block again at once).
- * The block goes first: a crash between the writes leaves counts that a later success or re-enrollment clears.
+ * Lifts the subject's block and clears its failure counts (otherwise the next failure would block again at once), in
+ * one request.
  */
 export async function unblockSubject(
   ports: Pick<HelpdeskPorts, 'store' | 'clock' | 'config'>,
@@ -111,8 +111,7 @@ export async function unblockSubject(
     answer: await ports.store.failureCount(subject, 'answer', now),
     code: await ports.store.failureCount(subject, 'code', now),
   };
-  await ports.store.deleteBlock(subject);
-  await ports.store.clearFailures(subject);
+  await ports.store.clearBlockAndFailures(subject);
   const cleared = `failures:${failures.answer}+${failures.code}`;
   await recordOperatorAudit(
     ports,

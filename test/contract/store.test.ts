@@ -441,6 +441,25 @@ describe('blocks', () => {
     expect(await store.getBlock(subject, now + 2000)).toEqual(later);
   });
 
+  it('clears the block and both failure counts together, and clearing none is not an error', async () => {
+    const subject = `user-${randomUUID()}`;
+    const other = `user-${randomUUID()}`;
+    for (const who of [subject, other]) {
+      await store.putBlock({ subject: who, until: now + 86_400_000, reason: 'answer' });
+      await store.recordFailure(who, 'answer', 86_400, now);
+      await store.recordFailure(who, 'code', 86_400, now);
+    }
+    await store.clearBlockAndFailures(subject);
+    expect(await store.getBlock(subject, now)).toBeNull();
+    expect(await store.failureCount(subject, 'answer', now)).toBe(0);
+    expect(await store.failureCount(subject, 'code', now)).toBe(0);
+    // Only that subject's items go.
+    expect(await store.getBlock(other, now)).not.toBeNull();
+    expect(await store.failureCount(other, 'answer', now)).toBe(1);
+    expect(await store.failureCount(other, 'code', now)).toBe(1);
+    await store.clearBlockAndFailures(`user-${randomUUID()}`);
+  });
+
   it('deletes a block, and deleting none is not an error', async () => {
     const subject = `user-${randomUUID()}`;
     await store.putBlock({ subject, until: now + 1000, reason: 'answer' });

@@ -235,7 +235,13 @@ export function stackSuite(): void {
       } else {
         expect(table).toHaveLength(1);
         expect([...actionsOf(table[0] as Statement)].sort()).toEqual(
-          ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort(),
+          [
+            'dynamodb:BatchWriteItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ].sort(),
         );
         expect(resourcesOf(table[0] as Statement)).toEqual([getAtt(dataOf(s.stack).table, 'Arn')]);
       }
