@@ -22,7 +22,7 @@ import type { Clock } from '../functions/core/clock.js';
 import { type Config, ConfigError, parseConfig } from '../functions/core/config.js';
 import type { Directory } from '../functions/core/directory.js';
 import type { Logger } from '../functions/core/log.js';
-import { deliverOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
+import { deliverWrittenOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
 import type { AnswerHasher, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { Store } from '../functions/core/store.js';
@@ -252,7 +252,7 @@ function localOutbox(
   return {
     async enqueue(message: OutboxMessage) {
       const item = await storeOutbox.write(message);
-      const delivery = deliverOutboxItem(item, ports).then(
+      const delivery = deliverWrittenOutboxItem(item, ports).then(
         () =>
           logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),
         (error: unknown) =>

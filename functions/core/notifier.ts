@@ -37,6 +37,15 @@ export async function deliverOutboxItem(item: OutboxItem, ports: NotifierPorts):
 }
 
 /**
+ * deliverOutboxItem for an item its caller has just written (the local notifier runs on items as it queues them): the
+ * write is the table's current state, so there is nothing to read first. The mark is still conditional on pending.
+ */
+export async function deliverWrittenOutboxItem(item: OutboxItem, ports: NotifierPorts): Promise<'sent' | 'skipped'> {
+  if (item.status !== 'pending') return 'skipped';
+  return deliverCurrent(item, ports);
+}
+
+/**
  * deliverOutboxItem for an item known by its id only (the deployed notifier reads the stream record's key): one read
  * of the table decides. Returns the item as read (null when it is gone), for the log line.
  */

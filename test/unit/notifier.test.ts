@@ -15,7 +15,12 @@ import {
 import { SnsSender } from '../../functions/adapters/snsSender.js';
 import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
 import { StoreOutbox } from '../../functions/adapters/storeOutbox.js';
-import { deliverOutboxItem, type NotifierPorts, UndeliverableOutboxItemError } from '../../functions/core/notifier.js';
+import {
+  deliverOutboxItem,
+  deliverWrittenOutboxItem,
+  type NotifierPorts,
+  UndeliverableOutboxItemError,
+} from '../../functions/core/notifier.js';
 import type { MessageTransport, OpenSealedParams, RenderedMessage } from '../../functions/core/ports.js';
 import type { OutboxItem } from '../../functions/core/store.js';
 import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
@@ -187,6 +192,24 @@ describe('deliverOutboxItem', () => {
     expect(email.sent).toHaveLength(0);
     expect((await store.getOutboxItem(unknown.id))?.status).toBe('failed');
     expect((await store.getOutboxItem(extra.id))?.status).toBe('failed');
+  });
+
+  it('delivers an item its caller has just written without reading it again (the local notifier)', async () => {
+    const { email, ports } = setup();
+    const reads: string[] = [];
+    const counting = Object.assign(Object.create(store) as typeof store, {
+      getOutboxItem: (id: string) => {
+        reads.push(id);
+        return store.getOutboxItem(id);
+      },
+    });
+    const item = await pendingSealed({ to: 'alice@corp.example.test' });
+    expect(await deliverWrittenOutboxItem(item, { ...ports, store: counting })).toBe('sent');
+    expect(reads).toEqual([]);
+    expect(email.sent.map((s) => s.message.body).join('')).toContain(CODE_PARAMS.code);
+    expect(await rawItem(item.id)).toMatchObject({ status: 'sent', params: {} });
+    expect(await rawItem(item.id)).not.toHaveProperty('sealed');
+    expect(await deliverWrittenOutboxItem({ ...item, status: 'sent' }, ports)).toBe('skipped');
   });
 
   it('delivers what StoreOutbox queued', async () => {
