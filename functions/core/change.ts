@@ -36,7 +36,7 @@ export async function changePassword(
   let subject = typed.limiterKey;
   const audit = auditor(ports, source);
   try {
-    const { account, session, policy } = await provePassword(
+    const { account, session, policy, slotsGivenBack } = await provePassword(
       { action: 'change', purpose: 'change', typed, password: input.oldPassword },
       source,
       ports,
@@ -45,6 +45,8 @@ export async function changePassword(
       },
     );
     try {
+      // The enrollment (for the notice's channels) is read while the proof's slots go back, not after the write.
+      const [enrollment] = await Promise.all([ports.store.getEnrollment(account.objectGuid), slotsGivenBack]);
       const violations = checkNewPassword(input.newPassword, policy, account);
       if (violations.length > 0) throw new SsprError('PASSWORD_POLICY', { violations });
 
@@ -65,9 +67,7 @@ export async function changePassword(
       // The outcome is recorded and told side by side: neither depends on the other.
       await Promise.all([
         audit(subject, 'change', 'success'),
-        ports.store
-          .getEnrollment(account.objectGuid)
-          .then((enrollment) => notify(ports, account, enrollment, source, 'password-changed')),
+        notify(ports, account, enrollment, source, 'password-changed'),
       ]);
       return { passwordChanged: true };
     } finally {

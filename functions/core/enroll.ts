@@ -12,8 +12,9 @@ import type { FlowPorts } from './flow/ports.js';
 import { admitAll, smsLimits, watchSmsVolume } from './limits.js';
 import { maskDestination } from './masking.js';
 import { provePassword } from './passwordProof.js';
+import type { OutboxMessage } from './ports.js';
 import { auditor, type RequestSource } from './request.js';
-import type { ChannelKind, EnrolledContact, Enrollment } from './store.js';
+import type { ChannelKind, ContactVerification, EnrolledContact, Enrollment } from './store.js';
 import { hashToken, newToken } from './tokens.js';
 import { reduceUsername, usernameProblem } from './username.js';
 
@@ -53,7 +54,7 @@ export async function enroll(input: EnrollInput, source: RequestSource, ports: E
   const audit = (outcome: string, reason?: string) => record(subject, 'enroll', outcome, reason);
 
   try {
-    const { account, session } = await provePassword(
+    const { account, session, slotsGivenBack } = await provePassword(
       { action: 'enroll', purpose: 'enroll', typed, password: input.password },
       source,
       ports,
@@ -62,8 +63,10 @@ export async function enroll(input: EnrollInput, source: RequestSource, ports: E
       },
     );
     try {
-      const result = await saveEnrollment(account, input, source, ports);
-      await audit('success');
+      const result = await saveEnrollment(account, input, source, ports, {
+        slotsGivenBack,
+        recordSuccess: () => audit('success'),
+      });
       ports.logger.info('enrolled', { event: 'enroll', outcome: 'success', requestId: source.requestId, subject });
       return result;
     } finally {
@@ -109,15 +112,23 @@ function validate(input: EnrollInput, config: Config) {
   return typed;
 }
 
+interface SaveSteps {
+  /** The password proof's slots going back (provePassword): awaited beside the hashes. */
+  slotsGivenBack: Promise<void>;
+  /** The success audit event, written once the enrollment is stored. */
+  recordSuccess: () => Promise<void>;
+}
+
 async function saveEnrollment(
   account: DirectoryAccount,
   input: EnrollInput,
   source: RequestSource,
   ports: EnrollPorts,
+  steps: SaveSteps,
 ): Promise<EnrollResult> {
   const { store, clock } = ports;
   const now = clock.now();
-  // The earlier enrollment is read while the answers hash: neither depends on the other.
+  // The earlier enrollment is read, and the proof's slots go back, while the answers hash: none depends on another.
   const [previous, answers] = await Promise.all([
     store.getEnrollment(account.objectGuid),
     Promise.all(
@@ -126,6 +137,7 @@ async function saveEnrollment(
         hash: await ports.hasher.hash(normalizeAnswer(answer)),
       })),
     ),
+    steps.slotsGivenBack,
   ]);
 
   // An unchanged, already verified contact stays verified; anything new waits for its verification code.
@@ -153,7 +165,6 @@ async function saveEnrollment(
     await admitAll(store, smsLimits(account.sAMAccountName.toLowerCase(), source.address, ports.config), now);
   }
 
-  // The old channels hear about the change before they are replaced.
   const recipients = new Map<string, string>();
   for (const address of [
     account.mail,
@@ -161,8 +172,13 @@ async function saveEnrollment(
   ]) {
     if (address && isValidEmail(address)) recipients.set(address.toLowerCase(), address);
   }
-  await Promise.all(
-    [...recipients.values()].map((to) =>
+  const pending = contacts.filter((c) => !c.verified);
+  const verification = pending.length > 0 ? await contactVerification(account, pending, source, ports) : null;
+  // Before the enrollment is replaced, its old channels hear about the change. The new contacts' verification record
+  // goes beside the notices: it is inert until the enrollment naming those contacts is stored, and its token is only
+  // in this response.
+  await Promise.all([
+    ...[...recipients.values()].map((to) =>
       ports.outbox.enqueue({
         channel: 'email',
         to,
@@ -171,17 +187,16 @@ async function saveEnrollment(
         language: source.language,
       }),
     ),
-  );
+    verification ? store.createContactVerification(verification.record) : undefined,
+  ]);
   await store.putEnrollment(enrollment);
-  if (newPhone) await watchSmsVolume(store, ports.logger, ports.config, now);
-  // A new enrollment is a fresh start: it lifts a self-service block and forgets earlier failures.
-  const subject = account.sAMAccountName.toLowerCase();
-  // Independent items: the block and failures go while the new contacts' codes are queued.
-  const pending = contacts.filter((c) => !c.verified);
-  const [enrollmentToken] = await Promise.all([
-    pending.length > 0 ? sendContactCodes(account, pending, source, ports) : undefined,
-    store.deleteBlock(subject),
-    store.clearFailures(subject),
+  // The enrollment is stored: that is the success the audit records, and the new contacts' codes can go out. A new
+  // enrollment is a fresh start: it lifts a self-service block and forgets earlier failures. Independent items.
+  await Promise.all([
+    steps.recordSuccess(),
+    ...(verification?.messages ?? []).map((message) => ports.outbox.enqueue(message)),
+    newPhone ? watchSmsVolume(store, ports.logger, ports.config, now) : undefined,
+    store.clearBlockAndFailures(account.sAMAccountName.toLowerCase()),
   ]);
   return {
     enrolled: true,
@@ -191,56 +206,51 @@ async function saveEnrollment(
       channel: c.channel,
       destination: maskDestination(c.channel, c.address),
     })),
-    ...(enrollmentToken !== undefined ? { enrollmentToken } : {}),
+    ...(verification ? { enrollmentToken: verification.token } : {}),
   };
 }
 
 /**
  * Each new contact gets a code through the outbox; POST /api/enroll/verify with the enrollment token makes it usable.
- * A new code needs a new enrollment.
+ * A new code needs a new enrollment. The record holds only the codes' HMACs; the messages carry the codes.
  */
-async function sendContactCodes(
+async function contactVerification(
   account: DirectoryAccount,
   pending: EnrolledContact[],
   source: RequestSource,
   ports: EnrollPorts,
-): Promise<string> {
-  const { config, clock, store } = ports;
+): Promise<{ token: string; record: ContactVerification; messages: OutboxMessage[] }> {
+  const { config, clock } = ports;
   const now = clock.now();
   const token = newToken();
   const tokenHash = hashToken(token);
   const pepper = await ports.secrets.pepper();
   const expiresAt = now + config.codes.validMinutes * 60_000;
   const codes = pending.map((contact) => ({ contact, code: newCode(config.codes.length) }));
-  // The verification record and the codes' messages are independent writes: a code whose record failed to write
-  // is useless, never dangerous.
-  const record = store.createContactVerification({
-    tokenHash,
-    objectGuid: account.objectGuid,
-    subject: account.sAMAccountName.toLowerCase(),
-    language: source.language,
-    codes: codes.map(({ contact, code }) => ({
-      contactId: contact.id,
-      hmac: codeHmac(pepper, contactCodeScope(tokenHash, contact.id), code),
-      expiresAt,
+  return {
+    token,
+    record: {
+      tokenHash,
+      objectGuid: account.objectGuid,
+      subject: account.sAMAccountName.toLowerCase(),
+      language: source.language,
+      codes: codes.map(({ contact, code }) => ({
+        contactId: contact.id,
+        hmac: codeHmac(pepper, contactCodeScope(tokenHash, contact.id), code),
+        expiresAt,
+      })),
+      wrongTries: 0,
+      expiresAt: now + config.reset.flowMinutes * 60_000,
+      version: 1,
+    },
+    messages: codes.map(({ contact, code }) => ({
+      channel: contact.channel,
+      to: contact.address,
+      template: 'verification-code',
+      params: { code, minutes: String(config.codes.validMinutes) },
+      language: source.language,
     })),
-    wrongTries: 0,
-    expiresAt: now + config.reset.flowMinutes * 60_000,
-    version: 1,
-  });
-  await Promise.all([
-    record,
-    ...codes.map(({ contact, code }) =>
-      ports.outbox.enqueue({
-        channel: contact.channel,
-        to: contact.address,
-        template: 'verification-code',
-        params: { code, minutes: String(config.codes.validMinutes) },
-        language: source.language,
-      }),
-    ),
-  ]);
-  return token;
+  };
 }
 
 /** A contact's code is bound to its enrollment token and to the contact, so it proves only that one address. */

@@ -53,6 +53,8 @@ export interface Proven {
   session: DirectorySession;
   /** The account's own password policy (PSO or domain), read for the lockout check: a change applies it too. */
   policy: DirectoryPolicy;
+  /** The failed-proof slots going back; the caller awaits it before the request's outcome is final. */
+  slotsGivenBack: Promise<void>;
 }
 
 export async function provePassword(
@@ -66,33 +68,40 @@ export async function provePassword(
   const now = clock.now();
 
   // The failed-proof slots are reserved before the bind and given back once the password is proven, so parallel
-  // guesses never exceed the limit; the request itself counts per address. All three are taken side by side.
+  // guesses never exceed the limit; the request itself counts per address and per user. All four are taken side by
+  // side, the per-user ones on the name as typed: for the usual forms (alice, CORP\alice) that is the account's own
+  // name, and a form that resolves to another name moves its counts there once the account is found.
   const proofLimits: Limit[] = [
     failedPasswordLimitForUser(typed.limiterKey, config),
     failedPasswordLimitForAddress(source.address, config),
   ];
-  await admitTogether(store, [addressLimit(request.action, source.address, config), ...proofLimits], now);
+  const typedUserLimit = userLimit(request.action, typed.limiterKey, config);
+  await admitTogether(
+    store,
+    [addressLimit(request.action, source.address, config), typedUserLimit, ...proofLimits],
+    now,
+  );
 
-  const session = await ports.directory.openSession();
+  const session = await ports.directory.openSession({ verifiesPassword: true });
   try {
     const found = await session.findAccount(typed.lookup);
     const account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
     const subject = account ? account.sAMAccountName.toLowerCase() : typed.limiterKey;
     onResolved(subject);
-    // Refused after the reservation: the failed-proof slots go back, nothing was tried.
-    const admitOrGiveBack = (limit: Limit) =>
-      admitAll(store, [limit], now).catch(async (error: unknown) => {
-        await giveBackAll(store, proofLimits, now);
-        throw error;
-      });
-    // Requests per user count on the resolved name, so every form of one account's name shares one bucket.
-    await admitOrGiveBack(userLimit(request.action, subject, config));
-    if (!account) throw new SsprError('BAD_CREDENTIALS');
     if (subject !== typed.limiterKey) {
-      const resolvedLimit = failedPasswordLimitForUser(subject, config);
-      await admitOrGiveBack(resolvedLimit);
-      proofLimits.push(resolvedLimit);
+      // Requests per user count on the resolved name, so every form of one account's name shares one bucket; the
+      // typed form's counts go back. Refused there, the failed-proof slots go back too: nothing was tried.
+      const resolvedLimits = [userLimit(request.action, subject, config), failedPasswordLimitForUser(subject, config)];
+      await Promise.all([
+        giveBackAll(store, [typedUserLimit], now),
+        admitAll(store, resolvedLimits, now).catch(async (error: unknown) => {
+          await giveBackAll(store, proofLimits, now);
+          throw error;
+        }),
+      ]);
+      proofLimits.push(resolvedLimits[1] as Limit);
     }
+    if (!account) throw new SsprError('BAD_CREDENTIALS');
 
     // A locked account is answered like a wrong password, without a bind that would tell AD about it.
     if (isLockedOut(account)) throw new SsprError('BAD_CREDENTIALS');
@@ -108,15 +117,21 @@ export async function provePassword(
     const bindReason = bind.ok ? null : reasonForBindFailure(bind.subCode);
     if (bindReason === 'BAD_CREDENTIALS' || bindReason === 'LOCKED') throw new SsprError('BAD_CREDENTIALS');
 
-    // The password is proven: from here on the account's state may be told, and the guess was not a failure.
-    await giveBackAll(store, proofLimits, now);
+    // The password is proven: from here on the account's state may be told, and the guess was not a failure. The
+    // slots go back while the caller goes on (enroll hashes its answers meanwhile); a refusal here waits for them.
+    const slotsGivenBack = giveBackAll(store, proofLimits, now);
     const eligibility = checkEligibility(request.purpose, account, { nowMs: now, eligibility: config.eligibility });
-    if (!eligibility.eligible) throw new SsprError('NOT_ELIGIBLE', { reason: eligibility.reason });
     // A bind refused for a state the purpose allows (773 must-change, 532 expired, for a change) still proved it.
-    if (bindReason && !purposeAllows(request.purpose, bindReason)) {
-      throw new SsprError('NOT_ELIGIBLE', { reason: bindReason });
+    const refusedReason = !eligibility.eligible
+      ? eligibility.reason
+      : bindReason && !purposeAllows(request.purpose, bindReason)
+        ? bindReason
+        : null;
+    if (refusedReason !== null) {
+      await slotsGivenBack;
+      throw new SsprError('NOT_ELIGIBLE', { reason: refusedReason });
     }
-    return { account, session, policy };
+    return { account, session, policy, slotsGivenBack };
   } catch (error) {
     await session.close();
     throw error;
