@@ -75,7 +75,7 @@ export async function connectionRows(samba: SambaEnv, requests = 100): Promise<R
   };
   let droppedSockets = 0;
   let beforeDrop = 0;
-  let base = { serviceConnectionsOpened: 0, userBinds: 0 };
+  let base = { serviceConnectionsOpened: 0, userBinds: 0, userConnectionsStarted: 0 };
   try {
     // Warm-up: the first request opens the service connection.
     expectStatus('warm-up', await stack.get('/api/config'), 200, stack);

@@ -29,8 +29,8 @@ export class HashClock {
   wrapDirectoryWrites(directory: Directory): Directory {
     return {
       serviceAccountDn: directory.serviceAccountDn,
-      openSession: async () => {
-        const session = await directory.openSession();
+      openSession: async (options) => {
+        const session = await directory.openSession(options);
         return Object.assign(Object.create(session) as DirectorySession, {
           resetPassword: (...args: Parameters<DirectorySession['resetPassword']>) =>
             this.time(() => session.resetPassword(...args)),

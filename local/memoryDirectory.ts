@@ -19,6 +19,7 @@ import {
   DirectoryUnavailableError,
   type PasswordWriteOutcome,
   SAM_USER_ACCOUNT,
+  type SessionOptions,
   UAC,
 } from '../functions/core/directory.js';
 import { meetsWindowsPasswordRules } from './adPasswordRules.js';
@@ -638,7 +639,8 @@ export class MemoryDirectory implements Directory {
     return new MemoryDirectory({ ...options, seed });
   }
 
-  async openSession(): Promise<DirectorySession> {
+  /** Binds need no connection here, so SessionOptions change nothing. */
+  async openSession(_options?: SessionOptions): Promise<DirectorySession> {
     this.ensureAvailable();
     return new MemorySession(this);
   }

@@ -127,5 +127,13 @@ export interface DirectorySession {
 export interface Directory {
   /** DN of the account the product binds as; it never takes part in self-service. */
   readonly serviceAccountDn: string;
-  openSession(): Promise<DirectorySession>;
+  openSession(options?: SessionOptions): Promise<DirectorySession>;
+}
+
+export interface SessionOptions {
+  /**
+   * The session will prove a password (verifyPassword): a directory may get the user's own connection ready while the
+   * account is looked up. A session that does not bind in the end throws that connection away unused.
+   */
+  verifiesPassword?: boolean;
 }

@@ -223,7 +223,7 @@ describe('LdapDirectory without a reachable DC', () => {
       // The hanging DC costs one connect timeout, the closed one next to nothing.
       expect(elapsed).toBeGreaterThanOrEqual(450);
       expect(elapsed).toBeLessThan(1_500);
-      expect(directory.stats()).toEqual({ serviceConnectionsOpened: 0, userBinds: 0 });
+      expect(directory.stats()).toEqual({ serviceConnectionsOpened: 0, userBinds: 0, userConnectionsStarted: 0 });
       expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.fields.controller)).toHaveLength(2);
     } finally {
       await directory.close();
@@ -333,7 +333,7 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
       expect(session.controller).toBe(real);
       expect((await find(session, 'alice')).sAMAccountName).toBe('alice');
       expect(await session.verifyPassword(await find(session, 'alice'), DEMO_PASSWORDS.alice)).toEqual({ ok: true });
-      expect(d.stats()).toEqual({ serviceConnectionsOpened: 1, userBinds: 1 });
+      expect(d.stats()).toEqual({ serviceConnectionsOpened: 1, userBinds: 1, userConnectionsStarted: 0 });
       await session.close();
     });
 
@@ -362,7 +362,7 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
       expect(error).not.toBeInstanceOf(DirectoryUnavailableError);
       expect((error as Error).message).toMatch(/certificate verification failed/i);
       expect((error as Error).message).toMatch(/CA bundle/);
-      expect(d.stats()).toEqual({ serviceConnectionsOpened: 0, userBinds: 0 });
+      expect(d.stats()).toEqual({ serviceConnectionsOpened: 0, userBinds: 0, userConnectionsStarted: 0 });
       expect(logger.lines.some((l) => l.level === 'error' && /TLS verification/.test(l.message))).toBe(true);
     });
 
@@ -385,11 +385,47 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
       expect(await session.verifyPassword(alice, 'Wrong!2026a')).toEqual({ ok: false, subCode: '52e' });
       // Still the service account on the shared connection: frank's DACL needs its read rights.
       expect((await find(session, 'frank')).changePasswordDeniedTo).toContain('S-1-1-0');
-      expect(d.stats()).toEqual({ serviceConnectionsOpened: 1, userBinds: 2 });
+      expect(d.stats()).toEqual({ serviceConnectionsOpened: 1, userBinds: 2, userConnectionsStarted: 0 });
       expect(relay.connections).toBe(3);
       // Every user connection was closed again.
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(relay.open).toBe(1);
+    });
+
+    it('with verifiesPassword, starts the user connection at once, binds on it, and closes one left unused', async () => {
+      const d = directory({ urls: [relay.url] });
+      const session = await d.openSession({ verifiesPassword: true });
+      const alice = await find(session, 'alice');
+      expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      // The service connection and the early one: the bind opened nothing more.
+      expect(relay.connections).toBe(2);
+      // A second proof in one session has no early connection left and opens its own.
+      expect(await session.verifyPassword(alice, 'Wrong!2026a')).toEqual({ ok: false, subCode: '52e' });
+      expect(relay.connections).toBe(3);
+      await session.close();
+      const unused = await d.openSession({ verifiesPassword: true });
+      await find(unused, 'bob');
+      await unused.close();
+      expect(d.stats()).toEqual({ serviceConnectionsOpened: 1, userBinds: 2, userConnectionsStarted: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(relay.connections).toBe(4);
+      expect(relay.open).toBe(1);
+    });
+
+    it('with verifiesPassword, a user connection the DC refused fails the bind as unavailable', async () => {
+      const d = directory({ urls: [relay.url] });
+      await find(await d.openSession(), 'alice');
+      relay.refuse = true;
+      const session = await d.openSession({ verifiesPassword: true });
+      const alice = await find(session, 'alice');
+      await expect(session.verifyPassword(alice, DEMO_PASSWORDS.alice)).rejects.toBeInstanceOf(
+        DirectoryUnavailableError,
+      );
+      // A refused early connection that is never used is no unhandled rejection either.
+      const unused = await d.openSession({ verifiesPassword: true });
+      await unused.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(d.stats().userBinds).toBe(0);
     });
 
     it('reopens a dropped service connection once (between operations)', async () => {

@@ -39,7 +39,7 @@ describe('LdapDirectory construction', () => {
   it('accepts ldaps:// URLs and connects to nothing until used', async () => {
     const directory = new LdapDirectory(options());
     expect(directory.serviceAccountDn).toBe('CN=svc-sspr,OU=Service Accounts,DC=corp,DC=example,DC=test');
-    expect(directory.stats()).toEqual({ serviceConnectionsOpened: 0, userBinds: 0 });
+    expect(directory.stats()).toEqual({ serviceConnectionsOpened: 0, userBinds: 0, userConnectionsStarted: 0 });
     await directory.close();
   });
 

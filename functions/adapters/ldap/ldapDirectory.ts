@@ -19,6 +19,7 @@ import {
   DirectoryUnavailableError,
   type PasswordWriteOutcome,
   SAM_USER_ACCOUNT,
+  type SessionOptions,
 } from '../../core/directory.js';
 import type { Logger } from '../../core/log.js';
 import { bindFailureOf, isCertificateError, isDroppedConnection, isUnavailable } from './bindErrors.js';
@@ -73,6 +74,8 @@ export interface BindPasswordSource {
 export interface LdapDirectoryStats {
   serviceConnectionsOpened: number;
   userBinds: number;
+  /** Connections started for a user bind before it was needed (SessionOptions.verifiesPassword), used or not. */
+  userConnectionsStarted: number;
 }
 
 /** A DC's certificate could not be verified, or the TLS handshake failed: configuration or interception, not load. */
@@ -142,7 +145,11 @@ export class LdapDirectory implements Directory {
   private readonly controllers: Controller[];
   private readonly options: LdapDirectoryOptions;
   private readonly tlsOptions: tls.ConnectionOptions;
-  private readonly counters: LdapDirectoryStats = { serviceConnectionsOpened: 0, userBinds: 0 };
+  private readonly counters: LdapDirectoryStats = {
+    serviceConnectionsOpened: 0,
+    userBinds: 0,
+    userConnectionsStarted: 0,
+  };
   private closed = false;
   /** When the service bind was last refused (ms): for a while no new service bind is tried (see openSession). */
   private bindRefusedAt = Number.NEGATIVE_INFINITY;
@@ -184,7 +191,7 @@ export class LdapDirectory implements Directory {
     return { ...this.counters };
   }
 
-  async openSession(): Promise<DirectorySession> {
+  async openSession(options: SessionOptions = {}): Promise<DirectorySession> {
     if (this.closed) throw new Error('directory used after close()');
     // After a refused service bind, requests fail at once for a while instead of each binding again with the same
     // (stale or wrong) password: every refusal counts toward the service account's lockout threshold in AD.
@@ -196,7 +203,7 @@ export class LdapDirectory implements Directory {
       try {
         await this.serviceClient(controller);
         controller.failedAt = 0;
-        return new LdapSession(this, controller);
+        return new LdapSession(this, controller, options.verifiesPassword ? this.connectForUserBind(controller) : null);
       } catch (error) {
         if (error instanceof DirectoryUnavailableError) {
           controller.failedAt = Date.now();
@@ -299,10 +306,26 @@ export class LdapDirectory implements Directory {
     controller.policyHints = null;
   }
 
-  /** @internal Binds as a user on a connection of its own to the same DC, and always closes it. */
-  async bindAsUser(controller: Controller, dn: string, password: string): Promise<BindOutcome> {
+  /**
+   * @internal Binds as a user on a connection of its own to the same DC, and always closes it. `connection`: the one
+   * connectForUserBind started for this bind; without it the connection is opened here.
+   */
+  async bindAsUser(
+    controller: Controller,
+    dn: string,
+    password: string,
+    connection?: Promise<tls.TLSSocket>,
+  ): Promise<BindOutcome> {
     if (this.closed) throw new Error('directory used after close()');
-    const client = this.newClient(controller);
+    let socket: tls.TLSSocket | undefined;
+    if (connection) {
+      try {
+        socket = await connection;
+      } catch (error) {
+        throw this.translate(error, controller);
+      }
+    }
+    const client = this.newClient(controller, socket);
     this.counters.userBinds += 1;
     try {
       await client.bind(dn, password);
@@ -322,6 +345,37 @@ export class LdapDirectory implements Directory {
     } finally {
       await client.unbind().catch(() => undefined);
     }
+  }
+
+  /**
+   * @internal A verified TLS connection to the controller for one user bind, started when a session that will prove a
+   * password opens (after the request's limits admitted it), so the handshake runs while the account is looked up. It
+   * carries nothing but that bind; a session that does not bind destroys it. Rejections are handled here, so an
+   * unused failed connection is no unhandled rejection; the bind sees the failure.
+   */
+  connectForUserBind(controller: Controller): Promise<tls.TLSSocket> {
+    const { host, port } = ldapsEndpoint(controller.url);
+    const connection = new Promise<tls.TLSSocket>((resolve, reject) => {
+      const socket = tls.connect(port, host, this.tlsOptions);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(error);
+      };
+      // ldapts' own message for a connect timeout, so it is read the same way as on a connection ldapts opened.
+      const timer = setTimeout(() => fail(new Error('Connection timeout')), this.options.connectTimeoutMs);
+      socket.once('error', fail);
+      socket.once('secureConnect', () => {
+        clearTimeout(timer);
+        socket.off('error', fail);
+        // Until ldapts takes the socket over (it replaces the error listeners), a reset must not be an uncaught error.
+        socket.on('error', () => socket.destroy());
+        resolve(socket);
+      });
+    });
+    connection.catch(() => undefined);
+    this.counters.userConnectionsStarted += 1;
+    return connection;
   }
 
   /** @internal */
@@ -352,12 +406,13 @@ export class LdapDirectory implements Directory {
    * without binding: on the service connection that would run the next search anonymously. Refusing a second
    * socket turns that into a dropped-connection error, which withServiceConnection answers with a fresh, bound one.
    */
-  private newClient(controller: Controller): Client {
-    let connected = false;
+  /** `connected`: a socket connectForUserBind made ready, which ldapts takes as it is (open, TLS verified). */
+  private newClient(controller: Controller, connected?: tls.TLSSocket): Client {
+    let used = false;
     const createSecureConnection = ((port: number, host: string, options: tls.ConnectionOptions) => {
-      if (connected) throw new Error('Socket connection not established (closed connections are not reopened)');
-      connected = true;
-      return tls.connect(port, host, options);
+      if (used) throw new Error('Socket connection not established (closed connections are not reopened)');
+      used = true;
+      return connected ?? tls.connect(port, host, options);
     }) as typeof tls.connect;
     return new Client({
       url: controller.url,
@@ -449,9 +504,11 @@ class LdapSession implements DirectorySession {
   readonly controller: string;
   private closed = false;
 
+  /** @param userConnection connectForUserBind's, for this session's one verifyPassword; null when none was asked for. */
   constructor(
     private readonly directory: LdapDirectory,
     private readonly pinned: Controller,
+    private userConnection: Promise<tls.TLSSocket> | null,
   ) {
     this.controller = pinned.url;
   }
@@ -493,7 +550,9 @@ class LdapSession implements DirectorySession {
     this.check();
     // AD reads a simple bind with an empty password as an anonymous bind, and "succeeds".
     if (password === '') return { ok: false, subCode: '52e' };
-    return this.directory.bindAsUser(this.pinned, account.dn, password);
+    const connection = this.userConnection ?? undefined;
+    this.userConnection = null;
+    return this.directory.bindAsUser(this.pinned, account.dn, password, connection);
   }
 
   async resetPassword(account: DirectoryAccount, newPassword: string): Promise<PasswordWriteOutcome> {
@@ -600,8 +659,14 @@ class LdapSession implements DirectorySession {
   }
 
   async close(): Promise<void> {
-    // The service connection is the directory's and outlives the session.
+    // The service connection is the directory's and outlives the session; an unused user connection goes.
     this.closed = true;
+    const unused = this.userConnection;
+    this.userConnection = null;
+    unused?.then(
+      (socket) => socket.destroy(),
+      () => undefined,
+    );
   }
 
   private check(): void {
@@ -748,4 +813,11 @@ async function readBase(
     if (error instanceof NoSuchObjectError) return undefined;
     throw error;
   }
+}
+
+/** Host and port of an ldaps:// URL, read as ldapts reads them (brackets off an IPv6 literal, 636 by default). */
+export function ldapsEndpoint(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  return { host: host || 'localhost', port: parsed.port ? Number(parsed.port) : 636 };
 }
