@@ -356,7 +356,7 @@ export class LdapDirectory implements Directory {
   connectForUserBind(controller: Controller): Promise<tls.TLSSocket> {
     const { host, port } = ldapsEndpoint(controller.url);
     const connection = new Promise<tls.TLSSocket>((resolve, reject) => {
-      const socket = tls.connect(port, host, this.tlsOptions);
+      const socket = withoutNagle(tls.connect(port, host, this.tlsOptions));
       const fail = (error: Error) => {
         clearTimeout(timer);
         socket.destroy();
@@ -412,7 +412,7 @@ export class LdapDirectory implements Directory {
     const createSecureConnection = ((port: number, host: string, options: tls.ConnectionOptions) => {
       if (used) throw new Error('Socket connection not established (closed connections are not reopened)');
       used = true;
-      return connected ?? tls.connect(port, host, options);
+      return connected ?? withoutNagle(tls.connect(port, host, options));
     }) as typeof tls.connect;
     return new Client({
       url: controller.url,
@@ -813,6 +813,15 @@ async function readBase(
     if (error instanceof NoSuchObjectError) return undefined;
     throw error;
   }
+}
+
+/**
+ * LDAP is one small request, then wait for the answer: with Nagle's algorithm a request written on a connection that sat
+ * idle after its handshake waited for the DC's delayed ACK (measured on Samba: a user bind took 45 ms instead of 3).
+ */
+function withoutNagle(socket: tls.TLSSocket): tls.TLSSocket {
+  socket.setNoDelay(true);
+  return socket;
 }
 
 /** Host and port of an ldaps:// URL, read as ldapts reads them (brackets off an IPv6 literal, 636 by default). */
