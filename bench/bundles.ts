@@ -236,9 +236,7 @@ export async function bundleRows(samba: SambaEnv | null): Promise<Row[]> {
     await writeFile(empty, 'export {};\n');
     const emptyTimes: number[] = [];
     for (let i = 0; i < PROCESSES; i++) {
-      emptyTimes.push(
-        (await probeOnce(probe, empty, 'x', null, { NODE_OPTIONS: '--enable-source-maps' }, work)).importMs,
-      );
+      emptyTimes.push((await probeOnce(probe, empty, 'x', null, {}, work)).importMs);
     }
     const emptyMs = median(emptyTimes);
 
@@ -281,7 +279,7 @@ export async function bundleRows(samba: SambaEnv | null): Promise<Row[]> {
         value: Math.round(importMs * 10) / 10,
         unit: 'ms',
         note:
-          'Inside each fresh `node` process (with the function’s NODE_OPTIONS, e.g. --enable-source-maps): the time of ' +
+          'Inside each fresh `node` process (with the function’s environment, NODE_OPTIONS included if it has any): the time of ' +
           '`await import(bundle)` alone, without Node’s own start; the empty module is imported the same way.',
       });
       const request = what;
