@@ -18,6 +18,9 @@ export interface OutboxLine {
 }
 
 export class FileTransport implements MessageTransport {
+  /** The outbox file's directory, made once: it is the data directory, which outlives the stack. */
+  private directoryMade: Promise<void> | undefined;
+
   constructor(
     private readonly path: string,
     private readonly log: (line: string) => void = console.log,
@@ -33,7 +36,14 @@ export class FileTransport implements MessageTransport {
       body: message.body,
       ...(item.params.code === undefined ? {} : { code: item.params.code }),
     };
-    await mkdir(dirname(this.path), { recursive: true });
+    this.directoryMade ??= mkdir(dirname(this.path), { recursive: true }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.directoryMade = undefined;
+        throw error;
+      },
+    );
+    await this.directoryMade;
     // One appendFile call per line: O_APPEND keeps lines of parallel sends whole, and the promise settles only once the
     // line is written, so a test reading the file after the response finds it.
     await appendFile(this.path, `${JSON.stringify(line)}\n`, 'utf8');

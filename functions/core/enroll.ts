@@ -191,12 +191,13 @@ async function saveEnrollment(
   ]);
   await store.putEnrollment(enrollment);
   // The enrollment is stored: that is the success the audit records, and the new contacts' codes can go out. A new
-  // enrollment is a fresh start: it lifts a self-service block and forgets earlier failures. Independent items.
+  // enrollment is a fresh start: it lifts a self-service block and forgets earlier failures. Independent items; the
+  // codes first, as their delivery follows their write.
   await Promise.all([
-    steps.recordSuccess(),
     ...(verification?.messages ?? []).map((message) => ports.outbox.enqueue(message)),
-    newPhone ? watchSmsVolume(store, ports.logger, ports.config, now) : undefined,
     store.clearBlockAndFailures(account.sAMAccountName.toLowerCase()),
+    steps.recordSuccess(),
+    newPhone ? watchSmsVolume(store, ports.logger, ports.config, now) : undefined,
   ]);
   return {
     enrolled: true,
