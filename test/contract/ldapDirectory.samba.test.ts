@@ -396,6 +396,9 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
       const d = directory({ urls: [relay.url] });
       const session = await d.openSession({ verifiesPassword: true });
       const alice = await find(session, 'alice');
+      // The domain policy read beside the lookup is the one a proof applies; a PSO still wins where there is one.
+      expect((await session.effectivePolicy(alice)).lockoutThreshold).toBe(5);
+      expect((await session.effectivePolicy(await find(session, 'paula'))).lockoutThreshold).toBe(3);
       expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
       // The service connection and the early one: the bind opened nothing more.
       expect(relay.connections).toBe(2);

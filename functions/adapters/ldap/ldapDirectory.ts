@@ -203,7 +203,9 @@ export class LdapDirectory implements Directory {
       try {
         await this.serviceClient(controller);
         controller.failedAt = 0;
-        return new LdapSession(this, controller, options.verifiesPassword ? this.connectForUserBind(controller) : null);
+        const session = new LdapSession(this, controller);
+        if (options.verifiesPassword) session.prepareProof(this.connectForUserBind(controller));
+        return session;
       } catch (error) {
         if (error instanceof DirectoryUnavailableError) {
           controller.failedAt = Date.now();
@@ -504,13 +506,26 @@ class LdapSession implements DirectorySession {
   readonly controller: string;
   private closed = false;
 
-  /** @param userConnection connectForUserBind's, for this session's one verifyPassword; null when none was asked for. */
+  /** connectForUserBind's, for this session's one verifyPassword (SessionOptions.verifiesPassword). */
+  private userConnection: Promise<tls.TLSSocket> | null = null;
+  /** The domain policy, read beside the account lookup when a proof follows (its badPwdCount guard needs a policy). */
+  private domainPolicyRead: Promise<DirectoryPolicy> | null = null;
+
   constructor(
     private readonly directory: LdapDirectory,
     private readonly pinned: Controller,
-    private userConnection: Promise<tls.TLSSocket> | null,
   ) {
     this.controller = pinned.url;
+  }
+
+  /**
+   * A password proof follows: its user connection and the domain policy (what most accounts fall under) are on their
+   * way while the account is looked up. Failures reach the calls that use them; unused ones are dropped quietly.
+   */
+  prepareProof(userConnection: Promise<tls.TLSSocket>): void {
+    this.userConnection = userConnection;
+    this.domainPolicyRead = this.domainPolicy();
+    this.domainPolicyRead.catch(() => undefined);
   }
 
   async findAccount(lookup: AccountLookup): Promise<DirectoryAccount | null> {
@@ -641,7 +656,11 @@ class LdapSession implements DirectorySession {
   async effectivePolicy(account: DirectoryAccount): Promise<DirectoryPolicy> {
     this.check();
     const pso = account.resultantPso;
-    if (pso === null) return this.domainPolicy();
+    if (pso === null) {
+      const read = this.domainPolicyRead;
+      this.domainPolicyRead = null;
+      return read ?? this.domainPolicy();
+    }
     const entry = await this.directory
       .withServiceConnection(this.pinned, (client) => readBase(client, pso, PSO_ATTRIBUTES))
       .catch((error: unknown) => {
