@@ -23,7 +23,7 @@ import { type Config, ConfigError, parseConfig } from '../functions/core/config.
 import type { Directory } from '../functions/core/directory.js';
 import type { Logger } from '../functions/core/log.js';
 import { deliverWrittenOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
-import type { AnswerHasher, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
+import type { AnswerHasher, MessageTransport, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { Store } from '../functions/core/store.js';
 import { createEnrollHandler } from '../functions/enroll.js';
@@ -167,6 +167,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const outboxFile = join(dataDir, 'outbox.jsonl');
     const transport = new FileTransport(outboxFile, (line) => sink(line));
     const outbox = localOutbox(store, clock, transport, config, logger, await secrets.notifierKeys());
+    // Run after the server has closed and before the store goes: the last marks of the last messages land.
+    closers.unshift(() => outbox.drained());
     const newId = () => randomBytes(9).toString('base64url');
     const ports = {
       store: options.wrapPorts?.store?.(store) ?? store,
@@ -237,7 +239,7 @@ function localOutbox(
   config: Config,
   logger: Logger,
   keys: NotifierKeys,
-): Outbox & { settled(): Promise<void> } {
+): Outbox & { settled(): Promise<void>; drained(): Promise<void> } {
   const storeOutbox = new StoreOutbox(store, keys.publicKey, clock);
   const ports: NotifierPorts = {
     store,
@@ -246,27 +248,54 @@ function localOutbox(
     context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
     openSealed: sealedParamsOpener(keys.privateKey),
   };
-  // Deliveries run beside the request that queued them, as the deployed notifier does; the server waits for them
-  // before it answers (DESIGN §7), so a test that reads outbox.jsonl after a response finds every message there.
-  const inFlight = new Set<Promise<void>>();
+  // Deliveries run beside the request that queued them, as the deployed notifier does. The server answers once each
+  // message is in outbox.jsonl, or its delivery failed (DESIGN §7), so a test that reads the file after a response finds
+  // every message there; the item's mark in the table follows on its own, as it does after a deployed send, and
+  // close() waits for it.
+  const handingOver = new Set<Promise<void>>();
+  const deliveries = new Set<Promise<void>>();
+  const track = (set: Set<Promise<void>>, promise: Promise<void>) => {
+    set.add(promise);
+    void promise.finally(() => set.delete(promise));
+  };
   return {
     async enqueue(message: OutboxMessage) {
       const item = await storeOutbox.write(message);
-      const delivery = deliverWrittenOutboxItem(item, ports).then(
-        () =>
-          logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),
-        (error: unknown) =>
-          logger.error('outbox item not delivered', {
-            outboxId: item.id,
-            errorName: (error as Error).name,
-            errorMessage: (error as Error).message,
-          }),
+      let handedOver!: () => void;
+      track(
+        handingOver,
+        new Promise<void>((resolve) => {
+          handedOver = resolve;
+        }),
       );
-      inFlight.add(delivery);
-      void delivery.finally(() => inFlight.delete(delivery));
+      const announcing = (channel: MessageTransport): MessageTransport => ({
+        send: async (rendered, sent) => {
+          await channel.send(rendered, sent);
+          handedOver();
+        },
+      });
+      const delivery = deliverWrittenOutboxItem(item, {
+        ...ports,
+        transports: { email: announcing(transport), sms: announcing(transport) },
+      })
+        .then(
+          () =>
+            logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),
+          (error: unknown) =>
+            logger.error('outbox item not delivered', {
+              outboxId: item.id,
+              errorName: (error as Error).name,
+              errorMessage: (error as Error).message,
+            }),
+        )
+        .finally(handedOver);
+      track(deliveries, delivery);
     },
     async settled() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      while (handingOver.size > 0) await Promise.all([...handingOver]);
+    },
+    async drained() {
+      while (deliveries.size > 0) await Promise.all([...deliveries]);
     },
   };
 }
