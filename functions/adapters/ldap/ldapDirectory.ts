@@ -535,15 +535,15 @@ class LdapSession implements DirectorySession {
     return this.directory.withServiceConnection(this.pinned, async (client) => {
       // Every base is searched, so a name held by two accounts is caught rather than answered with whichever
       // base came first.
+      // The DACL comes with the search (it needs no base scope), so the read that follows is one request.
+      const found = ['objectGUID', SECURITY_DESCRIPTOR_ATTRIBUTE];
       const entries: Entry[] = [];
       for (const base of this.directory.searchBases) {
-        const { searchEntries } = await client.search(base, {
-          scope: 'sub',
-          filter,
-          attributes: ['objectGUID'],
-          explicitBufferAttributes: explicitBuffers(['objectGUID']),
-          sizeLimit: 2,
-        });
+        const { searchEntries } = await client.search(
+          base,
+          { scope: 'sub', filter, attributes: found, explicitBufferAttributes: explicitBuffers(found), sizeLimit: 2 },
+          new SdFlagsControl(SD_FLAGS.DACL),
+        );
         entries.push(...searchEntries);
       }
       const match = uniqueMatch(entries);
@@ -557,7 +557,11 @@ class LdapSession implements DirectorySession {
       }
       if (match.kind === 'none') return null;
       const dn = match.dn;
-      return this.readAccount(client, dn);
+      return this.readAccount(
+        client,
+        dn,
+        entries.find((entry) => entry.dn === dn),
+      );
     });
   }
 
@@ -775,11 +779,13 @@ class LdapSession implements DirectorySession {
   }
 
   /** The account's state and tokenGroups in one base read, its DACL in a second one beside it. */
-  private async readAccount(client: Client, dn: string): Promise<DirectoryAccount | null> {
-    const [state, securityDescriptor] = await Promise.all([
-      readBase(client, dn, ACCOUNT_ATTRIBUTES),
-      readBase(client, dn, [SECURITY_DESCRIPTOR_ATTRIBUTE], new SdFlagsControl(SD_FLAGS.DACL)),
-    ]);
+  /** `securityDescriptor`: the search's entry, which carries the DACL. */
+  private async readAccount(
+    client: Client,
+    dn: string,
+    securityDescriptor: Entry | undefined,
+  ): Promise<DirectoryAccount | null> {
+    const state = await readBase(client, dn, ACCOUNT_ATTRIBUTES);
     // Renamed or deleted between the search and the read.
     if (!state) return null;
     const account = accountFromEntries(state, securityDescriptor);
