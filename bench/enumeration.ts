@@ -46,8 +46,7 @@ export async function enumerationRows(starts = 100, answers = 30): Promise<Row[]
         );
         answerTimes.get(kind)?.push(response.ms);
         if (kind !== 'blocked') {
-          await stack.store.clearFailures(name);
-          await stack.store.deleteBlock(name);
+          await stack.store.clearBlockAndFailures(name);
         }
       }
     }

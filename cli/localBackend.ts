@@ -13,7 +13,7 @@ import { sealedParamsOpener } from '../functions/adapters/sealing.js';
 import { DynamoStore } from '../functions/adapters/store.js';
 import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
 import { loadConfig } from '../functions/core/config.js';
-import { deliverOutboxItem } from '../functions/core/notifier.js';
+import { deliverWrittenOutboxItem } from '../functions/core/notifier.js';
 import type { Outbox } from '../functions/core/ports.js';
 import { offsetClock } from '../local/clock.js';
 import { localClientOptions } from '../local/dynalite.js';
@@ -120,7 +120,7 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Ba
     return {
       async enqueue(message) {
         // As the local stack does: the notifier runs on the item as soon as it is written.
-        await deliverOutboxItem(await storeOutbox.write(message), ports);
+        await deliverWrittenOutboxItem(await storeOutbox.write(message), ports);
       },
     };
   };

@@ -241,10 +241,9 @@ function localOutbox(
   keys: NotifierKeys,
 ): Outbox & { settled(): Promise<void>; drained(): Promise<void> } {
   const storeOutbox = new StoreOutbox(store, keys.publicKey, clock);
-  const ports: NotifierPorts = {
+  const ports: Omit<NotifierPorts, 'transports'> = {
     store,
     clock,
-    transports: { email: transport, sms: transport },
     context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
     openSealed: sealedParamsOpener(keys.privateKey),
   };
@@ -268,16 +267,14 @@ function localOutbox(
           handedOver = resolve;
         }),
       );
-      const announcing = (channel: MessageTransport): MessageTransport => ({
+      // Both channels write to the outbox file; the wrapper tells the response the message is there.
+      const announcing: MessageTransport = {
         send: async (rendered, sent) => {
-          await channel.send(rendered, sent);
+          await transport.send(rendered, sent);
           handedOver();
         },
-      });
-      const delivery = deliverWrittenOutboxItem(item, {
-        ...ports,
-        transports: { email: announcing(transport), sms: announcing(transport) },
-      })
+      };
+      const delivery = deliverWrittenOutboxItem(item, { ...ports, transports: { email: announcing, sms: announcing } })
         .then(
           () =>
             logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),

@@ -21,9 +21,9 @@
  * index by time, and request functions never call them.
  *
  * Every change is one conditional write on one item (dynalite has no transactions); only unconditional deletes that
- * belong together (a subject's failures, and its block on a fresh start) go in one batch request. TTL deletion is late (and never
- * happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with `now`
- * instead of trusting that an expired item is gone.
+ * belong together (a subject's failures, and its block on a fresh start) go in one batch request. TTL deletion is late
+ * (and never happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with
+ * `now` instead of trusting that an expired item is gone.
  */
 import { randomBytes } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -784,14 +784,6 @@ export class DynamoStore implements Store {
     if (!item) return null;
     const block = parseItem(blockItem, item, 'block');
     return block.until <= now ? null : block;
-  }
-
-  async deleteBlock(subject: string): Promise<void> {
-    try {
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: itemKeys.block(subject) }));
-    } catch (error) {
-      throw storeError('deleteBlock', error);
-    }
   }
 
   async recordAudit(event: AuditEvent, retentionDays: number): Promise<void> {

@@ -23,22 +23,11 @@ export class UndeliverableOutboxItemError extends Error {
 }
 
 /**
- * Sends a pending item and marks it sent. Returns 'skipped' for an item that is gone or no longer pending (a
- * redelivered stream record). A transport error propagates and leaves the item pending, so the Lambda's retries and
- * dead-letter queue see it. An item that can never be delivered is marked failed, then UndeliverableOutboxItemError is
- * thrown so the failure shows in the function's errors; a retry then finds it settled and skips it.
- */
-export async function deliverOutboxItem(item: OutboxItem, ports: NotifierPorts): Promise<'sent' | 'skipped'> {
-  if (item.status !== 'pending') return 'skipped';
-  // The stream's image may be stale (a redelivered record of an item already sent): the table decides.
-  const current = await ports.store.getOutboxItem(item.id);
-  if (current?.status !== 'pending') return 'skipped';
-  return deliverCurrent(current, ports);
-}
-
-/**
- * deliverOutboxItem for an item its caller has just written (the local notifier runs on items as it queues them): the
- * write is the table's current state, so there is nothing to read first. The mark is still conditional on pending.
+ * Sends a pending item its caller has just written and marks it sent (the local notifier and the admin CLI run on
+ * items as they queue them): the write is the table's current state, so there is nothing to read first; the mark is
+ * still conditional on pending. Returns 'skipped' for an item that is not pending. A transport error propagates and
+ * leaves the item pending. An item that can never be delivered is marked failed, then UndeliverableOutboxItemError is
+ * thrown so the failure shows; a later delivery by id finds it settled and skips it.
  */
 export async function deliverWrittenOutboxItem(item: OutboxItem, ports: NotifierPorts): Promise<'sent' | 'skipped'> {
   if (item.status !== 'pending') return 'skipped';
@@ -46,8 +35,9 @@ export async function deliverWrittenOutboxItem(item: OutboxItem, ports: Notifier
 }
 
 /**
- * deliverOutboxItem for an item known by its id only (the deployed notifier reads the stream record's key): one read
- * of the table decides. Returns the item as read (null when it is gone), for the log line.
+ * The same for an item known by its id only (the deployed notifier reads the stream record's key, and a redelivered
+ * record names an item already sent): one read of the table decides. A transport error leaves the item pending, so
+ * the Lambda's retries and dead-letter queue see it. Returns the item as read (null when it is gone), for the log line.
  */
 export async function deliverOutboxItemById(
   id: string,

@@ -249,7 +249,6 @@ export interface Store {
   putBlock(block: Block): Promise<void>;
   /** The subject's block, or null when there is none or its `until` has passed (TTL deletion lags). */
   getBlock(subject: string, now: number): Promise<Block | null>;
-  deleteBlock(subject: string): Promise<void>;
   /** A fresh start (a new enrollment, the helpdesk's unblock): the block and both failure counts go together. */
   clearBlockAndFailures(subject: string): Promise<void>;
 

@@ -1,7 +1,7 @@
 /** POST /api/enroll through the local server (DESIGN §3, §4 Password proofs, Enrollment). */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DirectoryKind } from '../support/demoDirectory.js';
-import { DEMO, enrollBody, startTestStack, type TestStack } from './harness.js';
+import { DEMO, enrollBody, GENEROUS_ACTION_LIMITS, startTestStack, type TestStack } from './harness.js';
 import { durableItems, scanTable } from './tableScan.js';
 
 export function describeEnrollApi(directory: DirectoryKind) {
@@ -10,12 +10,7 @@ export function describeEnrollApi(directory: DirectoryKind) {
 
   // Generous per-user and per-failure limits here: the limits themselves are tested in enroll-limits.test.ts.
   const config = {
-    rateLimits: {
-      perUser: { limit: 1000, windowSeconds: 3600 },
-      perAddress: { limit: 10_000, windowSeconds: 300 },
-      failedPasswordsPerUser: { limit: 1000, windowSeconds: 1800 },
-      failedPasswordsPerAddress: { limit: 10_000, windowSeconds: 3600 },
-    },
+    rateLimits: GENEROUS_ACTION_LIMITS,
   };
 
   beforeAll(async () => {

@@ -224,6 +224,18 @@ async function prepareSambaIvan(stack: TestStack) {
 /** The demo users of DESIGN §7. */
 export const DEMO = DEMO_PASSWORDS;
 
+/** A demo user's directory mail, and as the API shows it masked. */
+export const demoMail = (user: string) => `${user}@corp.example.test`;
+export const maskedDemoMail = (user: string) => `${user.charAt(0)}•••@corp.example.test`;
+
+/** The per-action and failed-password limits out of the way, for suites that are not about them. */
+export const GENEROUS_ACTION_LIMITS = {
+  perUser: { limit: 1000, windowSeconds: 3600 },
+  perAddress: { limit: 10_000, windowSeconds: 300 },
+  failedPasswordsPerUser: { limit: 1000, windowSeconds: 1800 },
+  failedPasswordsPerAddress: { limit: 10_000, windowSeconds: 3600 },
+};
+
 export const GOOD_ANSWERS = [
   { questionId: '', answer: 'Rex the dog' },
   { questionId: '', answer: 'Springfield Elementary' },

@@ -13,23 +13,21 @@ import type { DirectorySeed } from '../../local/memoryDirectory.js';
 import type { DirectoryKind } from '../support/demoDirectory.js';
 import type { DemoUser } from '../support/demoUsers.js';
 import { loadSambaEnv, type SambaEnv, setPsoMinimumAgeDays } from '../support/sambaDemo.js';
-import { type ApiResponse, DEMO, startTestStack, type TestStackOptions } from './harness.js';
+import {
+  type ApiResponse,
+  DEMO,
+  demoMail,
+  GENEROUS_ACTION_LIMITS,
+  maskedDemoMail,
+  startTestStack,
+  type TestStackOptions,
+} from './harness.js';
 import { expectRetryAfter, ResetClient, secretsIn, sleep, unknownToken } from './resetClient.js';
 
 const LOCKOUT = 0x10;
 const PASSWORD_EXPIRED = 0x800000;
-const MAIL = (user: string) => `${user}@corp.example.test`;
-const MASKED = (user: string) => `${user.charAt(0)}•••@corp.example.test`;
-
 /** Limits out of the way where a test is not about them. */
-const GENEROUS = {
-  perUser: { limit: 1000, windowSeconds: 3600 },
-  perAddress: { limit: 10_000, windowSeconds: 300 },
-  failedPasswordsPerUser: { limit: 1000, windowSeconds: 1800 },
-  failedPasswordsPerAddress: { limit: 10_000, windowSeconds: 3600 },
-  smsPerUserPerDay: 1000,
-  smsPerAddressPerDay: 1000,
-};
+const GENEROUS = { ...GENEROUS_ACTION_LIMITS, smsPerUserPerDay: 1000, smsPerAddressPerDay: 1000 };
 
 /**
  * The documented differences (notes/samba-ad-dc.md) that the password routes can show, as the directory contract's
@@ -149,8 +147,8 @@ export function describePasswordApi(directory: DirectoryKind) {
     /** start → the right answer → the e-mail code → verified; returns the flow token. */
     const verifiedReset = (user: DemoUser, purpose: 'reset' | 'unlock' = 'reset') =>
       api.verifiedFlow(user, purpose, user === 'ivan' ? api.ivanKey() : api.goodKey(), {
-        destination: MASKED(user),
-        to: MAIL(user),
+        destination: maskedDemoMail(user),
+        to: demoMail(user),
       });
     /** The port calls of a password write, and any call that was given one of these passwords. */
     const writes = () => calls.filter((c) => c.method === 'resetPassword' || c.method === 'changePassword');
@@ -325,7 +323,7 @@ export function describePasswordApi(directory: DirectoryKind) {
       expect(told).toHaveLength(1);
       expect(told[0]).toMatchObject({
         channel: 'email',
-        to: MAIL('ivan'),
+        to: demoMail('ivan'),
         subject: expect.stringMatching(/password/i),
       });
       expect(told[0]?.code).toBeUndefined();
@@ -349,7 +347,7 @@ export function describePasswordApi(directory: DirectoryKind) {
       const told = (await t.stack.outboxLines()).slice(before);
       // The e-mail to the directory mail; a reset is also texted to the directory mobile (DESIGN §4 Notifications).
       expect(told.map((line) => `${line.channel} ${line.to}`).sort()).toEqual([
-        `email ${MAIL('alice')}`,
+        `email ${demoMail('alice')}`,
         'sms +15550100001',
       ]);
       expect(told.find((line) => line.channel === 'email')?.subject).toMatch(/password/i);
@@ -376,7 +374,7 @@ export function describePasswordApi(directory: DirectoryKind) {
       expect(told).toHaveLength(1);
       expect(told[0]).toMatchObject({
         channel: 'email',
-        to: MAIL('alice'),
+        to: demoMail('alice'),
         subject: expect.stringMatching(/password/i),
       });
       expect(told[0]?.code).toBeUndefined();
@@ -611,7 +609,7 @@ export function describePasswordApi(directory: DirectoryKind) {
     it('the minimum age never blocks a reset (her policy shows it); a change right after the reset is TOO_RECENT', async () => {
       const { flowId, challenge } = await t.api.started('paula', 'reset');
       const codeStep = await t.api.passQuestions(flowId, challenge, t.api.goodKey());
-      const code = await t.api.sendAndRead(flowId, codeStep, MASKED('paula'), MAIL('paula'));
+      const code = await t.api.sendAndRead(flowId, codeStep, maskedDemoMail('paula'), demoMail('paula'));
       const verified = await t.api.answer(flowId, code);
       expect(verified.body.challenge).toMatchObject({
         type: 'verified',

@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../functions/core/config.js';
 import type { Flow } from '../../functions/core/store.js';
 import { hashToken, newToken } from '../../functions/core/tokens.js';
-import { type ApiResponse, DEMO, startTestStack, type TestStack } from './harness.js';
+import {
+  type ApiResponse,
+  DEMO,
+  demoMail,
+  GENEROUS_ACTION_LIMITS,
+  maskedDemoMail,
+  startTestStack,
+  type TestStack,
+} from './harness.js';
 import { expectRetryAfter, type Purpose, ResetClient, secretsIn } from './resetClient.js';
 import { scanTable } from './tableScan.js';
 
@@ -19,16 +27,8 @@ const WARNING = 'sms daily volume at 80 %';
 const ALICE_MOBILE = '+15550100001';
 const JUDY_MOBILE = '+15550100010';
 const BOB_PHONE = '+4915112345678';
-const MAIL = (user: string) => `${user}@corp.example.test`;
-const MASKED = (user: string) => `${user.charAt(0)}•••@corp.example.test`;
 
-/** The per-action limits out of the way, and resends allowed at once: these tests are about the SMS caps. */
-const GENEROUS = {
-  perUser: { limit: 1000, windowSeconds: 3600 },
-  perAddress: { limit: 10_000, windowSeconds: 300 },
-  failedPasswordsPerUser: { limit: 1000, windowSeconds: 1800 },
-  failedPasswordsPerAddress: { limit: 10_000, windowSeconds: 3600 },
-};
+/** Resends allowed at once: these tests are about the SMS caps (the per-action limits are GENEROUS_ACTION_LIMITS). */
 const FREE_SENDS = { resendSeconds: 0, maxSends: 10 };
 
 type Channel = { id: string; channel: 'email' | 'sms'; destination: string };
@@ -157,7 +157,7 @@ describe('SMS codes (directory contacts on, every country)', () => {
   let api: ResetClient;
 
   beforeAll(async () => {
-    ({ stack, api } = await open({ rateLimits: GENEROUS }));
+    ({ stack, api } = await open({ rateLimits: GENEROUS_ACTION_LIMITS }));
     await api.enroll('alice');
   });
 
@@ -168,7 +168,7 @@ describe('SMS codes (directory contacts on, every country)', () => {
   it('alice resets with a code texted to her directory mobile', async () => {
     const { flowId, channels } = await codeStep(api, 'alice', 'reset');
     expect(channels).toEqual([
-      { id: expect.any(String), channel: 'email', destination: MASKED('alice') },
+      { id: expect.any(String), channel: 'email', destination: maskedDemoMail('alice') },
       { id: expect.any(String), channel: 'sms', destination: '•••0001' },
     ]);
     expect(new Set(channels.map((c) => c.id)).size).toBe(2);
@@ -191,7 +191,7 @@ describe('SMS codes (directory contacts on, every country)', () => {
       body: expect.stringContaining('Your password self-service code is'),
       code: expect.stringMatching(/^\d{6}$/),
     });
-    expect(await api.codeCount(MAIL('alice'))).toBe(0);
+    expect(await api.codeCount(demoMail('alice'))).toBe(0);
 
     const verified = await api.answer(flowId, await api.lastCode(ALICE_MOBILE));
     expect(verified.status, verified.text).toBe(200);
@@ -213,7 +213,7 @@ describe('SMS codes (directory contacts on, every country)', () => {
 
     const told = (await stack.outboxLines()).slice(before);
     expect(told.map((l) => [l.channel, l.to])).toEqual([
-      ['email', MAIL('alice')],
+      ['email', demoMail('alice')],
       ['sms', ALICE_MOBILE],
     ]);
     expect(told[1]?.body).toContain('Your account was unlocked through self-service');
@@ -225,12 +225,14 @@ describe('SMS codes (directory contacts on, every country)', () => {
     expect(enrolled.body.pendingContacts).toEqual([{ id: expect.any(String), channel: 'sms', destination: '•••5678' }]);
 
     const pending = await codeStep(api, 'bob');
-    expect(pending.channels).toEqual([{ id: expect.any(String), channel: 'email', destination: MASKED('bob') }]);
+    expect(pending.channels).toEqual([
+      { id: expect.any(String), channel: 'email', destination: maskedDemoMail('bob') },
+    ]);
 
     await markPhoneVerified(stack, 'bob', BOB_PHONE);
     const { flowId, channels } = await codeStep(api, 'bob');
     expect(channels).toEqual([
-      { id: expect.any(String), channel: 'email', destination: MASKED('bob') },
+      { id: expect.any(String), channel: 'email', destination: maskedDemoMail('bob') },
       { id: expect.any(String), channel: 'sms', destination: '•••5678' },
     ]);
     const sent = await api.sendCode(flowId, channelTo(channels, '•••5678'));
@@ -246,7 +248,7 @@ describe('SMS codes (directory contacts on, every country)', () => {
     await markPhoneVerified(stack, 'judy', JUDY_MOBILE);
     const { channels } = await codeStep(api, 'judy');
     expect(channels.map((c) => [c.channel, c.destination])).toEqual([
-      ['email', MASKED('judy')],
+      ['email', maskedDemoMail('judy')],
       ['sms', '•••0010'],
     ]);
   });
@@ -263,7 +265,7 @@ describe('codes.smsCountryCodes ["+49"]', () => {
   let api: ResetClient;
 
   beforeAll(async () => {
-    ({ stack, api } = await open({ rateLimits: GENEROUS, codes: { smsCountryCodes: ['+49'] } }));
+    ({ stack, api } = await open({ rateLimits: GENEROUS_ACTION_LIMITS, codes: { smsCountryCodes: ['+49'] } }));
   });
 
   afterAll(async () => {
@@ -273,14 +275,16 @@ describe('codes.smsCountryCodes ["+49"]', () => {
   it('alice’s +1 mobile is not offered, nor texted after an unlock; bob’s +49 phone is', async () => {
     await api.enroll('alice');
     const alice = await codeStep(api, 'alice', 'unlock');
-    expect(alice.channels).toEqual([{ id: expect.any(String), channel: 'email', destination: MASKED('alice') }]);
+    expect(alice.channels).toEqual([
+      { id: expect.any(String), channel: 'email', destination: maskedDemoMail('alice') },
+    ]);
 
     await stack.demo.lockOut('alice');
     const code = await api.sendAndRead(
       alice.flowId,
       { type: 'code', channels: alice.channels },
-      MASKED('alice'),
-      MAIL('alice'),
+      maskedDemoMail('alice'),
+      demoMail('alice'),
     );
     expect((await api.answer(alice.flowId, code)).body.challenge.type).toBe('verified');
     expect((await api.unlock(alice.flowId)).body).toEqual({ unlocked: true });
@@ -288,7 +292,7 @@ describe('codes.smsCountryCodes ["+49"]', () => {
     await api.enroll('bob', { phone: BOB_PHONE });
     await markPhoneVerified(stack, 'bob', BOB_PHONE);
     const bob = await codeStep(api, 'bob');
-    expect(bob.channels.map((c) => c.destination)).toEqual([MASKED('bob'), '•••5678']);
+    expect(bob.channels.map((c) => c.destination)).toEqual([maskedDemoMail('bob'), '•••5678']);
     expect((await api.sendCode(bob.flowId, channelTo(bob.channels, '•••5678'))).status).toBe(202);
 
     // Nothing ever went to a number outside the list.
@@ -303,7 +307,10 @@ describe('SMS per user per day (smsPerUserPerDay 2)', () => {
   let api: ResetClient;
 
   beforeAll(async () => {
-    ({ stack, api } = await open({ rateLimits: { ...GENEROUS, smsPerUserPerDay: 2 }, codes: FREE_SENDS }));
+    ({ stack, api } = await open({
+      rateLimits: { ...GENEROUS_ACTION_LIMITS, smsPerUserPerDay: 2 },
+      codes: FREE_SENDS,
+    }));
     for (const user of ['alice', 'judy'] as const) await api.enroll(user);
   });
 
@@ -318,7 +325,7 @@ describe('SMS per user per day (smsPerUserPerDay 2)', () => {
     expectCapped(stack, await api.sendCode(first.flowId, sms));
     expect(await api.codeCount(ALICE_MOBILE)).toBe(2);
     // The refusal used none of the flow's sends: e-mail still goes, and the last SMS code still works.
-    expect((await api.sendCode(first.flowId, channelTo(first.channels, MASKED('alice')))).status).toBe(202);
+    expect((await api.sendCode(first.flowId, channelTo(first.channels, maskedDemoMail('alice')))).status).toBe(202);
 
     const second = await codeStep(api, 'alice');
     expectCapped(stack, await api.sendCode(second.flowId, channelTo(second.channels, '•••0001')));
@@ -332,7 +339,7 @@ describe('SMS per user per day (smsPerUserPerDay 2)', () => {
     const unlockJudy = async () => {
       await stack.demo.lockOut('judy');
       const { flowId, channels } = await codeStep(api, 'judy', 'unlock');
-      const code = await api.sendAndRead(flowId, { type: 'code', channels }, MASKED('judy'), MAIL('judy'));
+      const code = await api.sendAndRead(flowId, { type: 'code', channels }, maskedDemoMail('judy'), demoMail('judy'));
       expect((await api.answer(flowId, code)).body.challenge.type).toBe('verified');
       const before = (await stack.outboxLines()).length;
       const unlocked = await api.unlock(flowId);
@@ -344,14 +351,14 @@ describe('SMS per user per day (smsPerUserPerDay 2)', () => {
 
     // judy's code above was her first SMS of the day; the notice is her second.
     expect((await unlockJudy()).told).toEqual([
-      ['email', MAIL('judy')],
+      ['email', demoMail('judy')],
       ['sms', JUDY_MOBILE],
     ]);
     const reset = await codeStep(api, 'judy');
     expectCapped(stack, await api.sendCode(reset.flowId, channelTo(reset.channels, '•••0010')));
 
     const atCap = await unlockJudy();
-    expect(atCap.told).toEqual([['email', MAIL('judy')]]);
+    expect(atCap.told).toEqual([['email', demoMail('judy')]]);
     const events = await stack.store.listAudit('judy');
     expect(events.find((e) => e.event === 'sms-notice')).toMatchObject({
       outcome: 'RATE_LIMITED',
@@ -384,7 +391,10 @@ describe('SMS per address per day (smsPerAddressPerDay 3)', () => {
   let api: ResetClient;
 
   beforeAll(async () => {
-    ({ stack, api } = await open({ rateLimits: { ...GENEROUS, smsPerAddressPerDay: 3 }, codes: FREE_SENDS }));
+    ({ stack, api } = await open({
+      rateLimits: { ...GENEROUS_ACTION_LIMITS, smsPerAddressPerDay: 3 },
+      codes: FREE_SENDS,
+    }));
     for (const user of ['alice', 'judy'] as const) await api.enroll(user);
   });
 
@@ -420,7 +430,7 @@ describe('SMS in total per day (smsPerDay 5), with the 80 % warning', () => {
   let config: Config;
 
   beforeAll(async () => {
-    ({ stack, api } = await open({ rateLimits: { ...GENEROUS, smsPerDay: 5 }, codes: FREE_SENDS }));
+    ({ stack, api } = await open({ rateLimits: { ...GENEROUS_ACTION_LIMITS, smsPerDay: 5 }, codes: FREE_SENDS }));
     config = stack.config;
   });
 
@@ -449,8 +459,8 @@ describe('SMS in total per day (smsPerDay 5), with the 80 % warning', () => {
     const code = await api.sendAndRead(
       alice.flowId,
       { type: 'code', channels: alice.channels },
-      MASKED('alice'),
-      MAIL('alice'),
+      maskedDemoMail('alice'),
+      demoMail('alice'),
     );
     expect((await api.answer(alice.flowId, code)).body.challenge.type).toBe('verified');
     expect((await api.unlock(alice.flowId)).body).toEqual({ unlocked: true });
@@ -470,7 +480,7 @@ describe('SMS in total per day under 20 parallel sends (smsPerDay 5)', () => {
   let api: ResetClient;
 
   beforeAll(async () => {
-    ({ stack, api } = await open({ rateLimits: { ...GENEROUS, smsPerDay: 5 }, codes: FREE_SENDS }));
+    ({ stack, api } = await open({ rateLimits: { ...GENEROUS_ACTION_LIMITS, smsPerDay: 5 }, codes: FREE_SENDS }));
   });
 
   afterAll(async () => {

@@ -211,8 +211,7 @@ describe('status', () => {
 
 describe('unblock', () => {
   beforeEach(async () => {
-    await stack.store.deleteBlock('ivan');
-    await stack.store.clearFailures('ivan');
+    await stack.store.clearBlockAndFailures('ivan');
   });
 
   it('asks first; "no" (or no answer) changes nothing and writes no audit event (exit 4)', async () => {

@@ -459,14 +459,6 @@ describe('blocks', () => {
     expect(await store.failureCount(other, 'code', now)).toBe(1);
     await store.clearBlockAndFailures(`user-${randomUUID()}`);
   });
-
-  it('deletes a block, and deleting none is not an error', async () => {
-    const subject = `user-${randomUUID()}`;
-    await store.putBlock({ subject, until: now + 1000, reason: 'answer' });
-    await store.deleteBlock(subject);
-    expect(await store.getBlock(subject, now)).toBeNull();
-    await store.deleteBlock(subject);
-  });
 });
 
 describe('audit', () => {

@@ -16,7 +16,7 @@ import { SnsSender } from '../../functions/adapters/snsSender.js';
 import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
 import { StoreOutbox } from '../../functions/adapters/storeOutbox.js';
 import {
-  deliverOutboxItem,
+  deliverOutboxItemById,
   deliverWrittenOutboxItem,
   type NotifierPorts,
   UndeliverableOutboxItemError,
@@ -111,11 +111,11 @@ async function pending(overrides: Partial<OutboxItem> = {}): Promise<OutboxItem>
   return item;
 }
 
-describe('deliverOutboxItem', () => {
+describe('deliverWrittenOutboxItem, and by id where the table decides', () => {
   it('renders, sends through the channel’s transport and marks the item sent', async () => {
     const { email, sms, ports } = setup();
     const item = await pending();
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
     expect(email.sent).toHaveLength(1);
     expect(sms.sent).toHaveLength(0);
     expect(email.sent[0]?.message).toMatchObject({
@@ -130,7 +130,7 @@ describe('deliverOutboxItem', () => {
   it('sends SMS through the SMS transport', async () => {
     const { email, sms, ports } = setup();
     const item = await pending({ channel: 'sms', to: '+15550100001' });
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
     expect(sms.sent.map((s) => s.message.to)).toEqual(['+15550100001']);
     expect(email.sent).toHaveLength(0);
   });
@@ -138,17 +138,17 @@ describe('deliverOutboxItem', () => {
   it('skips an item that is not pending, and a redelivery of one already sent', async () => {
     const { email, ports } = setup();
     const item = await pending();
-    expect(await deliverOutboxItem({ ...item, status: 'sent' }, ports)).toBe('skipped');
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
-    // The stream delivers the same (pending) image again: the table says it was sent.
-    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+    expect(await deliverWrittenOutboxItem({ ...item, status: 'sent' }, ports)).toBe('skipped');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
+    // The stream names the item again: the table says it was sent.
+    expect((await deliverOutboxItemById(item.id, ports)).outcome).toBe('skipped');
     expect(email.sent).toHaveLength(1);
   });
 
   it('skips an item the table does not hold', async () => {
     const { email, ports } = setup();
     const item: OutboxItem = { ...(await pending()), id: randomUUID() };
-    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+    expect((await deliverOutboxItemById(item.id, ports)).outcome).toBe('skipped');
     expect(email.sent).toHaveLength(0);
   });
 
@@ -156,17 +156,17 @@ describe('deliverOutboxItem', () => {
     const { email, ports } = setup();
     const item = await pending();
     email.failWith = new Error('SES throttled');
-    await expect(deliverOutboxItem(item, ports)).rejects.toThrow('SES throttled');
+    await expect(deliverWrittenOutboxItem(item, ports)).rejects.toThrow('SES throttled');
     expect((await store.getOutboxItem(item.id))?.status).toBe('pending');
     email.failWith = undefined;
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
     expect(email.sent).toHaveLength(1);
   });
 
   it('fails loudly without a transport for the channel and keeps the item pending', async () => {
     const { ports } = setup({ sms: undefined });
     const item = await pending({ channel: 'sms', to: '+15550100001' });
-    await expect(deliverOutboxItem(item, ports)).rejects.toThrow(/no transport for channel sms/);
+    await expect(deliverWrittenOutboxItem(item, ports)).rejects.toThrow(/no transport for channel sms/);
     expect((await store.getOutboxItem(item.id))?.status).toBe('pending');
   });
 
@@ -174,11 +174,11 @@ describe('deliverOutboxItem', () => {
     for (const to of ['alice@corp.example.test\r\nBcc: x@evil.example', 'alice@corp.example.test\n']) {
       const { email, ports } = setup();
       const item = await pending({ to });
-      await expect(deliverOutboxItem(item, ports)).rejects.toBeInstanceOf(UndeliverableOutboxItemError);
+      await expect(deliverWrittenOutboxItem(item, ports)).rejects.toBeInstanceOf(UndeliverableOutboxItemError);
       expect(email.sent).toHaveLength(0);
       expect((await store.getOutboxItem(item.id))?.status).toBe('failed');
       // A retry of the same record finds it settled.
-      expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+      expect((await deliverOutboxItemById(item.id, ports)).outcome).toBe('skipped');
     }
   });
 
@@ -186,9 +186,9 @@ describe('deliverOutboxItem', () => {
     const { email, ports } = setup();
     // The store refuses readable params for a template it cannot vouch for; a sealed one gets as far as rendering.
     const unknown = await pendingSealed({ template: 'no-such-template' });
-    await expect(deliverOutboxItem(unknown, ports)).rejects.toThrow(/unknown notification template/);
+    await expect(deliverWrittenOutboxItem(unknown, ports)).rejects.toThrow(/unknown notification template/);
     const extra = await pending({ params: { displayName: 'A', at: '2026-03-01T09:05:00Z', code: '123456' } });
-    await expect(deliverOutboxItem(extra, ports)).rejects.toThrow(/does not take the parameter/);
+    await expect(deliverWrittenOutboxItem(extra, ports)).rejects.toThrow(/does not take the parameter/);
     expect(email.sent).toHaveLength(0);
     expect((await store.getOutboxItem(unknown.id))?.status).toBe('failed');
     expect((await store.getOutboxItem(extra.id))?.status).toBe('failed');
@@ -222,21 +222,21 @@ describe('deliverOutboxItem', () => {
       params: { displayName: 'Bob Baker', at: '2026-03-01T09:05:00Z', contact: 'b•••@example.com' },
       language: 'fr',
     });
-    // The local stack and the stream both hand the notifier the item as written; here it is read back by its id.
+    // The local stack hands the notifier the item as written; here it is read back by its id.
     const ids = await findPendingIdsFor('bob@corp.example.test');
     expect(ids).toHaveLength(1);
     const queued = await store.getOutboxItem(ids[0] ?? '');
     expect(queued).toMatchObject({ status: 'pending', createdAt: NOW, language: 'fr', template: 'contact-added' });
-    expect(await deliverOutboxItem(queued as OutboxItem, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(queued as OutboxItem, ports)).toBe('sent');
     expect(email.sent[0]?.message.subject).toBe('Un contact a été ajouté à votre libre-service mot de passe');
   });
 });
 
-describe('deliverOutboxItem with sealed params', () => {
+describe('delivering sealed params', () => {
   it('opens a sealed item, hands the transport the opened item, and leaves neither params nor seal behind', async () => {
     const { email, ports } = setup();
     const item = await pendingSealed();
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
     expect(email.sent).toHaveLength(1);
     const [sent] = email.sent;
     expect(sent?.message.subject).toBe('Your verification code');
@@ -262,7 +262,7 @@ describe('deliverOutboxItem with sealed params', () => {
       language: 'de',
     });
     expect(item.params).toEqual({});
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
     expect(sms.sent[0]?.message.body).toContain('Ihr Code für die Kennwort-Selbstbedienung: 493817');
   });
 
@@ -279,8 +279,8 @@ describe('deliverOutboxItem with sealed params', () => {
     for (const overrides of cases) {
       const { email, ports } = setup();
       const item = await pendingSealed(overrides);
-      await expect(deliverOutboxItem(item, ports)).rejects.toThrow(UndeliverableOutboxItemError);
-      await expect(deliverOutboxItem(item, ports)).resolves.toBe('skipped');
+      await expect(deliverWrittenOutboxItem(item, ports)).rejects.toThrow(UndeliverableOutboxItemError);
+      expect((await deliverOutboxItemById(item.id, ports)).outcome).toBe('skipped');
       expect(email.sent).toHaveLength(0);
       expect((await store.getOutboxItem(item.id))?.status).toBe('failed');
       expect(await rawItem(item.id)).not.toHaveProperty('sealed');
@@ -294,11 +294,11 @@ describe('deliverOutboxItem with sealed params', () => {
       return openParams(sealed, KEYS.privateKey, itemId);
     });
     const item = await pendingSealed();
-    await expect(deliverOutboxItem(item, ports)).rejects.toThrow('AccessDeniedException');
+    await expect(deliverWrittenOutboxItem(item, ports)).rejects.toThrow('AccessDeniedException');
     expect((await store.getOutboxItem(item.id))?.status).toBe('pending');
     expect(email.sent).toHaveLength(0);
     available = true;
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
     expect(email.sent).toHaveLength(1);
   });
 
@@ -306,7 +306,7 @@ describe('deliverOutboxItem with sealed params', () => {
     const { email, ports } = setup({}, async () => {
       throw new Error('the key was asked for');
     });
-    expect(await deliverOutboxItem(await pending(), ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(await pending(), ports)).toBe('sent');
     expect(email.sent).toHaveLength(1);
   });
 
@@ -319,7 +319,7 @@ describe('deliverOutboxItem with sealed params', () => {
       template: 'verification-code',
       params: CODE_PARAMS,
     });
-    await expect(deliverOutboxItem(clear, ports)).rejects.toThrow(/verification-code must be sealed/);
+    await expect(deliverWrittenOutboxItem(clear, ports)).rejects.toThrow(/verification-code must be sealed/);
     const bothId = randomUUID();
     const both = await putRaw({
       id: bothId,
@@ -329,7 +329,7 @@ describe('deliverOutboxItem with sealed params', () => {
       params: { minutes: '10' },
       sealed: sealParams(CODE_PARAMS, KEYS.publicKey, bothId),
     });
-    await expect(deliverOutboxItem(both, ports)).rejects.toThrow(/both readable and sealed/);
+    await expect(deliverWrittenOutboxItem(both, ports)).rejects.toThrow(/both readable and sealed/);
     expect(email.sent).toHaveLength(0);
     expect((await store.getOutboxItem(clear.id))?.status).toBe('failed');
     expect((await store.getOutboxItem(both.id))?.status).toBe('failed');
@@ -339,7 +339,7 @@ describe('deliverOutboxItem with sealed params', () => {
     const { email, ports } = setup();
     const id = randomUUID();
     const item = await pendingSealed({ id, sealed: sealParams({ ...CODE_PARAMS, password: 'x' }, KEYS.publicKey, id) });
-    await expect(deliverOutboxItem(item, ports)).rejects.toThrow(/does not take the parameter "password"/);
+    await expect(deliverWrittenOutboxItem(item, ports)).rejects.toThrow(/does not take the parameter "password"/);
     expect(email.sent).toHaveLength(0);
   });
 });
@@ -435,17 +435,17 @@ describe('SMS through SnsSender (idempotent on the item)', () => {
       .resolves({ MessageId: 'm-1' });
     const item = await queuedCode();
 
-    await expect(deliverOutboxItem(item, ports)).rejects.toThrow('Rate exceeded');
+    await expect(deliverWrittenOutboxItem(item, ports)).rejects.toThrow('Rate exceeded');
     const afterFailure = await store.getOutboxItem(item.id);
     expect(afterFailure?.status).toBe('pending');
     // Still sealed: the retry has what it needs, and nothing readable was left behind.
     expect(afterFailure?.sealed).toBeDefined();
     expect(afterFailure?.params).toEqual({});
 
-    expect(await deliverOutboxItem(item, ports)).toBe('sent');
+    expect(await deliverWrittenOutboxItem(item, ports)).toBe('sent');
     // The stream redelivers the same pending image, and the Lambda retries the batch: the table says it was sent.
-    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
-    expect(await deliverOutboxItem(item, ports)).toBe('skipped');
+    expect((await deliverOutboxItemById(item.id, ports)).outcome).toBe('skipped');
+    expect((await deliverOutboxItemById(item.id, ports)).outcome).toBe('skipped');
 
     const publishes = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
     // Two attempts, one of which SNS took: the code went out exactly once.
@@ -467,7 +467,7 @@ describe('SMS through SnsSender (idempotent on the item)', () => {
   it('an SMS item never goes to the e-mail transport, and a missing SMS transport keeps it pending', async () => {
     const { email, ports } = setup({ sms: undefined });
     const item = await queuedCode();
-    await expect(deliverOutboxItem(item, ports)).rejects.toThrow(/no transport for channel sms/);
+    await expect(deliverWrittenOutboxItem(item, ports)).rejects.toThrow(/no transport for channel sms/);
     expect(email.sent).toHaveLength(0);
     expect(sns.calls()).toHaveLength(0);
     expect((await store.getOutboxItem(item.id))?.status).toBe('pending');

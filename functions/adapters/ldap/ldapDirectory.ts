@@ -407,8 +407,8 @@ export class LdapDirectory implements Directory {
    * A client that owns exactly one socket. ldapts reconnects a closed client by itself on the next operation,
    * without binding: on the service connection that would run the next search anonymously. Refusing a second
    * socket turns that into a dropped-connection error, which withServiceConnection answers with a fresh, bound one.
+   * `connected`: a socket connectForUserBind made ready, which ldapts takes as it is (open, TLS verified).
    */
-  /** `connected`: a socket connectForUserBind made ready, which ldapts takes as it is (open, TLS verified). */
   private newClient(controller: Controller, connected?: tls.TLSSocket): Client {
     let used = false;
     const createSecureConnection = ((port: number, host: string, options: tls.ConnectionOptions) => {
@@ -534,8 +534,7 @@ class LdapSession implements DirectorySession {
     if (!filter) return null;
     return this.directory.withServiceConnection(this.pinned, async (client) => {
       // Every base is searched, so a name held by two accounts is caught rather than answered with whichever
-      // base came first.
-      // The DACL comes with the search (it needs no base scope), so the read that follows is one request.
+      // base came first. The DACL comes with the search (it needs no base scope), so one read follows.
       const found = ['objectGUID', SECURITY_DESCRIPTOR_ATTRIBUTE];
       const entries: Entry[] = [];
       for (const base of this.directory.searchBases) {
@@ -778,8 +777,7 @@ class LdapSession implements DirectorySession {
     }
   }
 
-  /** The account's state and tokenGroups in one base read, its DACL in a second one beside it. */
-  /** `securityDescriptor`: the search's entry, which carries the DACL. */
+  /** The account's state and tokenGroups in one base read; its DACL from `securityDescriptor`, the search's entry. */
   private async readAccount(
     client: Client,
     dn: string,
@@ -850,7 +848,7 @@ function withoutNagle(socket: tls.TLSSocket): tls.TLSSocket {
 }
 
 /** Host and port of an ldaps:// URL, read as ldapts reads them (brackets off an IPv6 literal, 636 by default). */
-export function ldapsEndpoint(url: string): { host: string; port: number } {
+function ldapsEndpoint(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   return { host: host || 'localhost', port: parsed.port ? Number(parsed.port) : 636 };
