@@ -74,9 +74,13 @@ function untilWindowEnds(stack: TestStack): number {
   return DAY - (Math.floor(stack.clock.now() / 1000) % DAY);
 }
 
+/**
+ * The server counted its seconds before the response reached the test, so a second boundary may lie between the two
+ * readings: its figure may be one more than ours (CI saw 72652 against 72651).
+ */
 function expectCapped(stack: TestStack, response: ApiResponse) {
   const seconds = untilWindowEnds(stack);
-  expectRetryAfter(response, 'RATE_LIMITED', seconds - 30, seconds);
+  expectRetryAfter(response, 'RATE_LIMITED', seconds - 30, seconds + 1);
 }
 
 function tally(responses: ApiResponse[]): Record<string, number> {
