@@ -23,7 +23,7 @@ import { type Config, ConfigError, parseConfig } from '../functions/core/config.
 import type { Directory } from '../functions/core/directory.js';
 import type { Logger } from '../functions/core/log.js';
 import { deliverWrittenOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
-import type { AnswerHasher, MessageTransport, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
+import type { AnswerHasher, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { Store } from '../functions/core/store.js';
 import { createEnrollHandler } from '../functions/enroll.js';
@@ -239,7 +239,7 @@ function localOutbox(
   config: Config,
   logger: Logger,
   keys: NotifierKeys,
-): Outbox & { settled(): Promise<void>; drained(): Promise<void> } {
+): Outbox & { drained(): Promise<void> } {
   const storeOutbox = new StoreOutbox(store, keys.publicKey, clock);
   const ports: Omit<NotifierPorts, 'transports'> = {
     store,
@@ -247,49 +247,28 @@ function localOutbox(
     context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
     openSealed: sealedParamsOpener(keys.privateKey),
   };
-  // Deliveries run beside the request that queued them, as the deployed notifier does. The server answers once each
-  // message is in outbox.jsonl, or its delivery failed (DESIGN §7), so a test that reads the file after a response finds
-  // every message there; the item's mark in the table follows on its own, as it does after a deployed send, and
-  // close() waits for it.
-  const handingOver = new Set<Promise<void>>();
+  // Deliveries run beside the request that queued them, as the deployed notifier does, and the server answers once
+  // each one has ended, its mark in the table included (DESIGN §7: before the response returns): a test that reads the
+  // file after a response finds every message there, and no request's delivery runs on into the next request's time.
   const deliveries = new Set<Promise<void>>();
-  const track = (set: Set<Promise<void>>, promise: Promise<void>) => {
-    set.add(promise);
-    void promise.finally(() => set.delete(promise));
-  };
   return {
     async enqueue(message: OutboxMessage) {
       const item = await storeOutbox.write(message);
-      let handedOver!: () => void;
-      track(
-        handingOver,
-        new Promise<void>((resolve) => {
-          handedOver = resolve;
-        }),
+      const delivery = deliverWrittenOutboxItem(item, {
+        ...ports,
+        transports: { email: transport, sms: transport },
+      }).then(
+        () =>
+          logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),
+        (error: unknown) =>
+          logger.error('outbox item not delivered', {
+            outboxId: item.id,
+            errorName: (error as Error).name,
+            errorMessage: (error as Error).message,
+          }),
       );
-      // Both channels write to the outbox file; the wrapper tells the response the message is there.
-      const announcing: MessageTransport = {
-        send: async (rendered, sent) => {
-          await transport.send(rendered, sent);
-          handedOver();
-        },
-      };
-      const delivery = deliverWrittenOutboxItem(item, { ...ports, transports: { email: announcing, sms: announcing } })
-        .then(
-          () =>
-            logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),
-          (error: unknown) =>
-            logger.error('outbox item not delivered', {
-              outboxId: item.id,
-              errorName: (error as Error).name,
-              errorMessage: (error as Error).message,
-            }),
-        )
-        .finally(handedOver);
-      track(deliveries, delivery);
-    },
-    async settled() {
-      while (handingOver.size > 0) await Promise.all([...handingOver]);
+      deliveries.add(delivery);
+      void delivery.finally(() => deliveries.delete(delivery));
     },
     async drained() {
       while (deliveries.size > 0) await Promise.all([...deliveries]);
@@ -299,7 +278,7 @@ function localOutbox(
 
 /** Every response waits for the messages its request queued (DESIGN §7: delivered before the response returns). */
 function settleOutbox<Name extends string>(
-  outbox: { settled(): Promise<void> },
+  outbox: { drained(): Promise<void> },
   handlers: Record<Name, HttpHandler>,
 ): Record<Name, HttpHandler> {
   return Object.fromEntries(
@@ -307,7 +286,7 @@ function settleOutbox<Name extends string>(
       name,
       async (event: Parameters<HttpHandler>[0], context: Parameters<HttpHandler>[1]) => {
         const response = await handler(event, context);
-        await outbox.settled();
+        await outbox.drained();
         return response;
       },
     ]),

@@ -36,20 +36,28 @@ export async function changePassword(
   let subject = typed.limiterKey;
   const audit = auditor(ports, source);
   try {
-    const { account, session, policy, slotsGivenBack } = await provePassword(
-      { action: 'change', purpose: 'change', typed, password: input.oldPassword },
+    const proven = await provePassword(
+      {
+        action: 'change',
+        purpose: 'change',
+        typed,
+        password: input.oldPassword,
+        // The enrollment names the channels of the notice; it is read during the bind, not after the write.
+        beside: (account) => ports.store.getEnrollment(account.objectGuid),
+      },
       source,
       ports,
       (resolved) => {
         subject = resolved;
       },
     );
+    const { account, session, policy, slotsGivenBack } = proven;
     try {
-      // The enrollment (for the notice's channels) is read while the proof's slots go back, not after the write.
-      const [enrollment] = await Promise.all([ports.store.getEnrollment(account.objectGuid), slotsGivenBack]);
       const violations = checkNewPassword(input.newPassword, policy, account);
       if (violations.length > 0) throw new SsprError('PASSWORD_POLICY', { violations });
-
+      // A failed read stops the change before anything is written. The slots go back while the DC writes (awaited
+      // below, on every path).
+      const enrollment = (await proven.beside) ?? null;
       const outcome = await session.changePassword(account, input.oldPassword, input.newPassword);
       if (!outcome.ok) {
         await refusalOf(outcome, {
@@ -71,7 +79,8 @@ export async function changePassword(
       ]);
       return { passwordChanged: true };
     } finally {
-      await session.close();
+      // Awaited on every path (it never rejects), so nothing of the request runs on after it.
+      await Promise.all([session.close(), slotsGivenBack]);
     }
   } catch (error) {
     if (error instanceof SsprError && error.code !== 'INTERNAL') {

@@ -113,7 +113,7 @@ function validate(input: EnrollInput, config: Config) {
 }
 
 interface SaveSteps {
-  /** The password proof's slots going back (provePassword): awaited beside the hashes. */
+  /** The password proof's slots going back (provePassword; it never rejects): awaited beside the hashes. */
   slotsGivenBack: Promise<void>;
   /** The success audit event, written once the enrollment is stored. */
   recordSuccess: () => Promise<void>;
@@ -128,26 +128,22 @@ async function saveEnrollment(
 ): Promise<EnrollResult> {
   const { store, clock } = ports;
   const now = clock.now();
-  // The earlier enrollment is read, and the proof's slots go back, while the answers hash: none depends on another.
-  const [previous, answers] = await Promise.all([
-    store.getEnrollment(account.objectGuid),
+  // The answers hash while everything that does not need them is done: the earlier enrollment is read, the proof's
+  // slots go back, the old channels are told and the new contacts' codes go out (ContactsPrepared). Both are waited for even when one fails (an SMS
+  // cap reached, say), so no hash runs on after the response.
+  const [prepared, hashed] = await Promise.allSettled([
+    prepareContacts(account, input, source, ports, steps.slotsGivenBack, now),
     Promise.all(
       input.answers.map(async ({ questionId, answer }) => ({
         questionId,
         hash: await ports.hasher.hash(normalizeAnswer(answer)),
       })),
     ),
-    steps.slotsGivenBack,
   ]);
-
-  // An unchanged, already verified contact stays verified; anything new waits for its verification code.
-  const contactFor = (channel: ChannelKind, address: string | undefined): EnrolledContact[] => {
-    if (address === undefined) return [];
-    const kept = previous?.contacts.find((c) => c.channel === channel && sameAddress(channel, c.address, address));
-    if (kept?.verified) return [kept];
-    return [{ id: ports.newContactId(), channel, address, verified: false, addedAt: now }];
-  };
-  const contacts = [...contactFor('email', input.email), ...contactFor('sms', input.phone)];
+  if (prepared.status === 'rejected') throw prepared.reason;
+  if (hashed.status === 'rejected') throw hashed.reason;
+  const { previous, contacts, pending, verification } = prepared.value;
+  const answers = hashed.value;
 
   const enrollment: Enrollment = {
     objectGuid: account.objectGuid,
@@ -158,6 +154,54 @@ async function saveEnrollment(
     enrolledAt: previous?.enrolledAt ?? now,
     updatedAt: now,
   };
+  await store.putEnrollment(enrollment);
+  // The enrollment is stored: that is the success the audit records. A new enrollment is a fresh start: it lifts a
+  // self-service block and forgets earlier failures.
+  await Promise.all([store.clearBlockAndFailures(account.sAMAccountName.toLowerCase()), steps.recordSuccess()]);
+  return {
+    enrolled: true,
+    questionIds: answers.map((a) => a.questionId),
+    pendingContacts: pending.map((c) => ({
+      id: c.id,
+      channel: c.channel,
+      destination: maskDestination(c.channel, c.address),
+    })),
+    ...(verification ? { enrollmentToken: verification.token } : {}),
+  };
+}
+
+interface ContactsPrepared {
+  previous: Enrollment | null;
+  contacts: EnrolledContact[];
+  /** The contacts that wait for their verification code. */
+  pending: EnrolledContact[];
+  verification: Awaited<ReturnType<typeof contactVerification>> | null;
+}
+
+/**
+ * Everything of an enrollment that does not need the answers' hashes: the contacts (an unchanged, already verified one
+ * stays verified; anything new waits for its code), the SMS caps for a new phone, the notices to the old channels
+ * before the enrollment is replaced, and the new contacts' verification record and codes, inert until the enrollment
+ * naming those contacts is stored.
+ */
+async function prepareContacts(
+  account: DirectoryAccount,
+  input: EnrollInput,
+  source: RequestSource,
+  ports: EnrollPorts,
+  slotsGivenBack: Promise<void>,
+  now: number,
+): Promise<ContactsPrepared> {
+  const { store } = ports;
+  const [previous] = await Promise.all([store.getEnrollment(account.objectGuid), slotsGivenBack]);
+
+  const contactFor = (channel: ChannelKind, address: string | undefined): EnrolledContact[] => {
+    if (address === undefined) return [];
+    const kept = previous?.contacts.find((c) => c.channel === channel && sameAddress(channel, c.address, address));
+    if (kept?.verified) return [kept];
+    return [{ id: ports.newContactId(), channel, address, verified: false, addedAt: now }];
+  };
+  const contacts = [...contactFor('email', input.email), ...contactFor('sms', input.phone)];
 
   // A new phone's code is a text message: it counts in the SMS caps, checked before anything is sent or stored.
   const newPhone = contacts.some((c) => c.channel === 'sms' && !c.verified);
@@ -174,10 +218,10 @@ async function saveEnrollment(
   }
   const pending = contacts.filter((c) => !c.verified);
   const verification = pending.length > 0 ? await contactVerification(account, pending, source, ports) : null;
-  // Before the enrollment is replaced, its old channels hear about the change. The new contacts' verification record
-  // goes beside the notices: it is inert until the enrollment naming those contacts is stored, and its token is only
-  // in this response.
+  // The new contacts' codes go out with the notices: a code is of no use until the enrollment naming its contact is
+  // stored (POST /api/enroll/verify needs it, and the token is only in this response).
   await Promise.all([
+    ...(verification?.messages ?? []).map((message) => ports.outbox.enqueue(message)),
     ...[...recipients.values()].map((to) =>
       ports.outbox.enqueue({
         channel: 'email',
@@ -188,27 +232,9 @@ async function saveEnrollment(
       }),
     ),
     verification ? store.createContactVerification(verification.record) : undefined,
-  ]);
-  await store.putEnrollment(enrollment);
-  // The enrollment is stored: that is the success the audit records, and the new contacts' codes can go out. A new
-  // enrollment is a fresh start: it lifts a self-service block and forgets earlier failures. Independent items; the
-  // codes first, as their delivery follows their write.
-  await Promise.all([
-    ...(verification?.messages ?? []).map((message) => ports.outbox.enqueue(message)),
-    store.clearBlockAndFailures(account.sAMAccountName.toLowerCase()),
-    steps.recordSuccess(),
     newPhone ? watchSmsVolume(store, ports.logger, ports.config, now) : undefined,
   ]);
-  return {
-    enrolled: true,
-    questionIds: answers.map((a) => a.questionId),
-    pendingContacts: pending.map((c) => ({
-      id: c.id,
-      channel: c.channel,
-      destination: maskDestination(c.channel, c.address),
-    })),
-    ...(verification ? { enrollmentToken: verification.token } : {}),
-  };
+  return { previous, contacts, pending, verification };
 }
 
 /**

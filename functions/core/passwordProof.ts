@@ -28,6 +28,7 @@ import {
   type LimitedAction,
   userLimit,
 } from './limits.js';
+import type { Logger } from './log.js';
 import type { RequestSource } from './request.js';
 import type { Store } from './store.js';
 import type { ReducedUsername } from './username.js';
@@ -37,32 +38,44 @@ export interface ProofPorts {
   store: Store;
   clock: Clock;
   config: Config;
+  logger: Logger;
 }
 
-export interface ProofRequest {
+export interface ProofRequest<Beside = undefined> {
   action: Extract<LimitedAction, 'enroll' | 'change'>;
   /** Which account states may go on after the proof (enroll refuses all; change allows must-change and expired). */
   purpose: Purpose;
   typed: Extract<ReducedUsername, { ok: true }>;
   password: string;
+  /**
+   * Work the caller needs once the password is proven, started beside the bind of an account that passed every check
+   * before it (a read: it decides nothing, and nothing of it is told unless the proof succeeds). A failed proof waits
+   * for it, so nothing runs on after the request.
+   */
+  beside?: (account: DirectoryAccount) => Promise<Beside>;
 }
 
 /** The proven, eligible account and the session pinned to the DC that proved it; the caller closes the session. */
-export interface Proven {
+export interface Proven<Beside = undefined> {
   account: DirectoryAccount;
   session: DirectorySession;
   /** The account's own password policy (PSO or domain), read for the lockout check: a change applies it too. */
   policy: DirectoryPolicy;
-  /** The failed-proof slots going back; the caller awaits it before the request's outcome is final. */
+  /**
+   * The failed-proof slots going back; the caller awaits it before the request's outcome is final. It never rejects:
+   * a slot that could not go back is logged and stays taken until its window ends (the safe side).
+   */
   slotsGivenBack: Promise<void>;
+  /** ProofRequest.beside's result (undefined without it). */
+  beside: Promise<Beside | undefined>;
 }
 
-export async function provePassword(
-  request: ProofRequest,
+export async function provePassword<Beside = undefined>(
+  request: ProofRequest<Beside>,
   source: RequestSource,
   ports: ProofPorts,
   onResolved: (subject: string) => void,
-): Promise<Proven> {
+): Promise<Proven<Beside>> {
   const { config, store, clock } = ports;
   const { typed } = request;
   const now = clock.now();
@@ -83,6 +96,7 @@ export async function provePassword(
   );
 
   const session = await ports.directory.openSession({ verifiesPassword: true });
+  let beside: Promise<Beside | undefined> = Promise.resolve(undefined);
   try {
     const found = await session.findAccount(typed.lookup);
     const account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
@@ -113,13 +127,24 @@ export async function provePassword(
       });
     }
 
+    if (request.beside) {
+      beside = request.beside(account);
+      // Handled at once: a rejection during the bind is the caller's to see, not an unhandled one.
+      beside.catch(() => undefined);
+    }
     const bind = await session.verifyPassword(account, request.password);
     const bindReason = bind.ok ? null : reasonForBindFailure(bind.subCode);
     if (bindReason === 'BAD_CREDENTIALS' || bindReason === 'LOCKED') throw new SsprError('BAD_CREDENTIALS');
 
     // The password is proven: from here on the account's state may be told, and the guess was not a failure. The
     // slots go back while the caller goes on (enroll hashes its answers meanwhile); a refusal here waits for them.
-    const slotsGivenBack = giveBackAll(store, proofLimits, now);
+    const slotsGivenBack = giveBackAll(store, proofLimits, now).catch((error: unknown) => {
+      ports.logger.warn('failed-proof slots not given back', {
+        event: request.action,
+        subject,
+        errorName: (error as Error).name,
+      });
+    });
     const eligibility = checkEligibility(request.purpose, account, { nowMs: now, eligibility: config.eligibility });
     // A bind refused for a state the purpose allows (773 must-change, 532 expired, for a change) still proved it.
     const refusedReason = !eligibility.eligible
@@ -131,9 +156,9 @@ export async function provePassword(
       await slotsGivenBack;
       throw new SsprError('NOT_ELIGIBLE', { reason: refusedReason });
     }
-    return { account, session, policy, slotsGivenBack };
+    return { account, session, policy, slotsGivenBack, beside };
   } catch (error) {
-    await session.close();
+    await Promise.all([session.close(), beside.catch(() => undefined)]);
     throw error;
   }
 }

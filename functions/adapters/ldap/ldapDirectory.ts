@@ -183,8 +183,12 @@ export class LdapDirectory implements Directory {
       failedAt: 0,
       policyHints: null,
     }));
-    // Only the configured CA is trusted (ca replaces Node's bundled roots) and verification is never turned off.
-    this.tlsOptions = { ca: options.ca, rejectUnauthorized: true, minVersion: 'TLSv1.2' };
+    // Only the configured CA is trusted (ca replaces Node's bundled roots) and verification is never turned off. One
+    // context for every connection: building it parses the bundle (a quarter of a millisecond per user bind here).
+    this.tlsOptions = {
+      secureContext: tls.createSecureContext({ ca: options.ca, minVersion: 'TLSv1.2' }),
+      rejectUnauthorized: true,
+    };
   }
 
   stats(): LdapDirectoryStats {
