@@ -45,7 +45,11 @@ export async function setPassword(
   return actOnClaimed(ports, claimed, async () => {
     const session = await ports.directory.openSession();
     try {
-      const account = await session.findAccount({ by: 'objectGuid', value: objectGuid });
+      // The enrollment names the notice's channels: it is read beside the account, before anything is written.
+      const [account, enrollment] = await Promise.all([
+        session.findAccount({ by: 'objectGuid', value: objectGuid }),
+        store.getEnrollment(objectGuid),
+      ]);
       if (!account) {
         await writeFlow(ports, claimed, { step: 'failed' });
         throw new SsprError('FLOW_EXPIRED');
@@ -72,11 +76,14 @@ export async function setPassword(
 
       // The reset also unlocks: lockoutTime 0, whatever the lock state (it resets badPwdCount too).
       const wasLocked = isLockedOut(account);
-      await session.resetLockout(account);
-      await store.clearFailures(flow.subject);
-      await writeFlow(ports, claimed, { step: 'done' });
-      await audit(flow.subject, 'reset', 'success', wasLocked ? 'unlocked' : undefined);
-      await notify(ports, account, await store.getEnrollment(account.objectGuid), source, 'password-reset');
+      // With the fresh failure count beside it; once the account is unlocked the flow ends, and the outcome is recorded
+      // and told side by side.
+      await Promise.all([session.resetLockout(account), store.clearFailures(flow.subject)]);
+      await Promise.all([
+        writeFlow(ports, claimed, { step: 'done' }),
+        audit(flow.subject, 'reset', 'success', wasLocked ? 'unlocked' : undefined),
+        notify(ports, account, enrollment, source, 'password-reset'),
+      ]);
       return { passwordChanged: true, unlocked: wasLocked };
     } finally {
       await session.close();

@@ -168,9 +168,9 @@ export async function notify(
     ...extra,
   };
   const language = enrollment?.language ?? source.language;
-  for (const to of recipients.values()) {
-    await ports.outbox.enqueue({ channel: 'email', to, template, params, language });
-  }
+  await Promise.all(
+    [...recipients.values()].map((to) => ports.outbox.enqueue({ channel: 'email', to, template, params, language })),
+  );
 
   if (!SMS_NOTICES.includes(template)) return;
   const numbers = smsNumbers(account, enrollment, ports.config);

@@ -25,18 +25,24 @@ export async function unlockAccount(
     const session = await ports.directory.openSession();
     let unlocked = false;
     try {
-      const account = await session.findAccount({ by: 'objectGuid', value: objectGuid });
+      // The enrollment names the notice's channels: it is read beside the account, before anything is written.
+      const [account, enrollment] = await Promise.all([
+        session.findAccount({ by: 'objectGuid', value: objectGuid }),
+        ports.store.getEnrollment(objectGuid),
+      ]);
       if (!account) throw new SsprError('FLOW_EXPIRED');
-      if (isLockedOut(account)) {
-        await session.resetLockout(account);
-        unlocked = true;
-      }
-      await ports.store.clearFailures(flow.subject);
-      await writeFlow(ports, claimed, { step: 'done' });
-      await audit(flow.subject, 'unlock', unlocked ? 'unlocked' : 'not-locked');
-      if (unlocked) {
-        await notify(ports, account, await ports.store.getEnrollment(account.objectGuid), source, 'account-unlocked');
-      }
+      unlocked = isLockedOut(account);
+      // The unlock and the fresh failure count side by side; once the account is unlocked the flow ends, and the
+      // outcome is recorded and told side by side.
+      await Promise.all([
+        unlocked ? session.resetLockout(account) : undefined,
+        ports.store.clearFailures(flow.subject),
+      ]);
+      await Promise.all([
+        writeFlow(ports, claimed, { step: 'done' }),
+        audit(flow.subject, 'unlock', unlocked ? 'unlocked' : 'not-locked'),
+        unlocked ? notify(ports, account, enrollment, source, 'account-unlocked') : undefined,
+      ]);
     } finally {
       await session.close();
     }
