@@ -144,7 +144,7 @@ export class LdapDirectory implements Directory {
   readonly serviceAccountDn: string;
   private readonly controllers: Controller[];
   private readonly options: LdapDirectoryOptions;
-  private readonly tlsOptions: tls.ConnectionOptions;
+  private tlsContext: tls.SecureContext | undefined;
   private readonly counters: LdapDirectoryStats = {
     serviceConnectionsOpened: 0,
     userBinds: 0,
@@ -183,12 +183,17 @@ export class LdapDirectory implements Directory {
       failedAt: 0,
       policyHints: null,
     }));
-    // Only the configured CA is trusted (ca replaces Node's bundled roots) and verification is never turned off. One
-    // context for every connection: building it parses the bundle (a quarter of a millisecond per user bind here).
-    this.tlsOptions = {
-      secureContext: tls.createSecureContext({ ca: options.ca, minVersion: 'TLSv1.2' }),
-      rejectUnauthorized: true,
-    };
+  }
+
+  /**
+   * Only the configured CA is trusted (ca replaces Node's bundled roots) and verification is never turned off. One
+   * context for every connection (building one parses the bundle: a quarter of a millisecond per user bind here),
+   * made at the first connection: the first context of a process costs about 18 ms, which a function's start should
+   * not pay before it is asked anything.
+   */
+  private get tlsOptions(): tls.ConnectionOptions {
+    this.tlsContext ??= tls.createSecureContext({ ca: this.options.ca, minVersion: 'TLSv1.2' });
+    return { secureContext: this.tlsContext, rejectUnauthorized: true };
   }
 
   stats(): LdapDirectoryStats {
