@@ -392,27 +392,59 @@ describe.runIf(SAMBA_ENABLED)('Samba AD', () => {
       expect(relay.open).toBe(1);
     });
 
-    it('with verifiesPassword, starts the user connection at once, binds on it, and closes one left unused', async () => {
+    it('with verifiesPassword, binds on a connection started at once; after the bind the next proof’s waits', async () => {
       const d = directory({ urls: [relay.url] });
       const session = await d.openSession({ verifiesPassword: true });
       const alice = await find(session, 'alice');
       // The domain policy read beside the lookup is the one a proof applies; a PSO still wins where there is one.
       expect((await session.effectivePolicy(alice)).lockoutThreshold).toBe(5);
       expect((await session.effectivePolicy(await find(session, 'paula'))).lockoutThreshold).toBe(3);
-      expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
-      // The service connection and the early one: the bind opened nothing more.
       expect(relay.connections).toBe(2);
-      // A second proof in one session has no early connection left and opens its own.
-      expect(await session.verifyPassword(alice, 'Wrong!2026a')).toEqual({ ok: false, subCode: '52e' });
+      expect(await session.verifyPassword(alice, DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+      await settle();
+      // The service connection, the early one, and (once the bind was over) the one made ready for the next proof.
       expect(relay.connections).toBe(3);
+      // A second proof in one session has no early connection left and opens its own; one is already waiting.
+      expect(await session.verifyPassword(alice, 'Wrong!2026a')).toEqual({ ok: false, subCode: '52e' });
+      await settle();
+      expect(relay.connections).toBe(4);
       await session.close();
+
+      // The next proof binds on the waiting connection and leaves a new one waiting.
+      const next = await d.openSession({ verifiesPassword: true });
+      expect(await next.verifyPassword(await find(next, 'bob'), DEMO_PASSWORDS.bob)).toEqual({ ok: true });
+      await next.close();
+      await settle();
+      expect(relay.connections).toBe(5);
+      // A proof that ends before its bind leaves its connection, which carried nothing, waiting: nothing opened.
       const unused = await d.openSession({ verifiesPassword: true });
       await find(unused, 'bob');
       await unused.close();
-      expect(d.stats()).toEqual({ serviceConnectionsOpened: 1, userBinds: 2, userConnectionsStarted: 2 });
+      expect(d.stats()).toEqual({ serviceConnectionsOpened: 1, userBinds: 3, userConnectionsStarted: 3 });
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(relay.connections).toBe(4);
-      expect(relay.open).toBe(1);
+      expect(relay.connections).toBe(5);
+      // Every bind's connection was closed; the service connection and the waiting one are open.
+      expect(relay.open).toBe(2);
+      await d.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(relay.open).toBe(0);
+    });
+
+    it('a waiting user connection the network dropped is not used: the proof opens a fresh one', async () => {
+      const d = directory({ urls: [relay.url] });
+      const first = await d.openSession({ verifiesPassword: true });
+      expect(await first.verifyPassword(await find(first, 'alice'), DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      await first.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(relay.open).toBe(2);
+      relay.dropAll();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const session = await d.openSession({ verifiesPassword: true });
+      expect(await session.verifyPassword(await find(session, 'bob'), DEMO_PASSWORDS.bob)).toEqual({ ok: true });
+      await session.close();
+      // The service connection again, a fresh user connection for this bind, and the next proof's.
+      expect(d.stats()).toMatchObject({ serviceConnectionsOpened: 2, userBinds: 2, userConnectionsStarted: 4 });
     });
 
     it('with verifiesPassword, a user connection the DC refused fails the bind as unavailable', async () => {

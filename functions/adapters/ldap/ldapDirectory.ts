@@ -97,7 +97,24 @@ interface Controller {
   failedAt: number;
   /** The policy-hints OID its rootDSE lists (or null for none), read once; a failed read is not kept. */
   policyHints: Promise<string | null> | null;
+  /** A user connection made ready for the next password proof on this controller (see nextUserConnection). */
+  ready: UserConnection | null;
 }
+
+/** A verified TLS connection for exactly one user bind, and what is known of it without waiting for it. */
+interface UserConnection {
+  connection: Promise<tls.TLSSocket>;
+  /** Set once connected. */
+  socket: tls.TLSSocket | null;
+  failed: boolean;
+  startedAt: number;
+}
+
+/**
+ * A ready user connection older than this is not used: an idle connection may have been dropped on the way without a
+ * word (a firewall, a frozen function), and a bind on it would hang until the operation timeout.
+ */
+const READY_USER_CONNECTION_MAX_AGE_MS = 30_000;
 
 /** A DN as AD writes it: RDNs without surrounding spaces (escaped commas kept). */
 function normalizeDn(dn: string): string {
@@ -182,6 +199,7 @@ export class LdapDirectory implements Directory {
       opening: null,
       failedAt: 0,
       policyHints: null,
+      ready: null,
     }));
   }
 
@@ -213,7 +231,7 @@ export class LdapDirectory implements Directory {
         await this.serviceClient(controller);
         controller.failedAt = 0;
         const session = new LdapSession(this, controller);
-        if (options.verifiesPassword) session.prepareProof(this.connectForUserBind(controller));
+        if (options.verifiesPassword) session.prepareProof(this.nextUserConnection(controller));
         return session;
       } catch (error) {
         if (error instanceof DirectoryUnavailableError) {
@@ -246,11 +264,13 @@ export class LdapDirectory implements Directory {
     throw new DirectoryUnavailableError(`no domain controller answered: ${failures.join('; ')}`);
   }
 
-  /** Closes the service connections. Sessions opened before cannot be used afterwards. */
+  /** Closes the service connections (and ready user connections). Sessions opened before cannot be used afterwards. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(
       this.controllers.map(async (controller) => {
+        if (controller.ready) discard(controller.ready);
+        controller.ready = null;
         const client = controller.client ?? (await controller.opening?.catch(() => null)) ?? null;
         controller.client = null;
         if (client) await client.unbind().catch(() => undefined);
@@ -325,13 +345,27 @@ export class LdapDirectory implements Directory {
     controller: Controller,
     dn: string,
     password: string,
-    connection?: Promise<tls.TLSSocket>,
+    connection?: UserConnection,
   ): Promise<BindOutcome> {
     if (this.closed) throw new Error('directory used after close()');
+    // Each bind's connection is replaced once the bind is over (see nextUserConnection), whatever its outcome.
+    try {
+      return await this.bindOn(controller, dn, password, connection);
+    } finally {
+      if (connection) this.prepareNextUserConnection(controller);
+    }
+  }
+
+  private async bindOn(
+    controller: Controller,
+    dn: string,
+    password: string,
+    connection?: UserConnection,
+  ): Promise<BindOutcome> {
     let socket: tls.TLSSocket | undefined;
     if (connection) {
       try {
-        socket = await connection;
+        socket = await connection.connection;
       } catch (error) {
         throw this.translate(error, controller);
       }
@@ -359,12 +393,36 @@ export class LdapDirectory implements Directory {
   }
 
   /**
-   * @internal A verified TLS connection to the controller for one user bind, started when a session that will prove a
-   * password opens (after the request's limits admitted it), so the handshake runs while the account is looked up. It
-   * carries nothing but that bind; a session that does not bind destroys it. Rejections are handled here, so an
-   * unused failed connection is no unhandled rejection; the bind sees the failure.
+   * @internal The user connection for a session that will prove a password (it carries that one bind, then closes).
+   * The controller's ready one when it is fit: made after the previous bind there, so its handshake is long done.
+   * Otherwise a new one, started as the session opens (after the request's limits admitted it), so the handshake runs
+   * while the account is looked up. Either way a connection is only ever made for a bind that was admitted, one per
+   * bind, plus at most one waiting per controller.
    */
-  connectForUserBind(controller: Controller): Promise<tls.TLSSocket> {
+  nextUserConnection(controller: Controller): UserConnection {
+    const ready = controller.ready;
+    controller.ready = null;
+    if (ready && isFit(ready)) return ready;
+    if (ready) discard(ready);
+    return this.connectForUserBind(controller);
+  }
+
+  /** @internal A session's user connection that carried nothing is kept for the next proof when it is fit. */
+  keepUnusedUserConnection(controller: Controller, unused: UserConnection): void {
+    if (!this.closed && !controller.ready && isFit(unused)) controller.ready = unused;
+    else discard(unused);
+  }
+
+  private prepareNextUserConnection(controller: Controller): void {
+    if (this.closed || controller.ready) return;
+    controller.ready = this.connectForUserBind(controller);
+  }
+
+  /**
+   * A verified TLS connection to the controller for one user bind. Rejections are handled here, so an unused failed
+   * connection is no unhandled rejection; the bind sees the failure.
+   */
+  private connectForUserBind(controller: Controller): UserConnection {
     const { host, port } = ldapsEndpoint(controller.url);
     const connection = new Promise<tls.TLSSocket>((resolve, reject) => {
       const socket = withoutNagle(tls.connect(port, host, this.tlsOptions));
@@ -384,9 +442,17 @@ export class LdapDirectory implements Directory {
         resolve(socket);
       });
     });
-    connection.catch(() => undefined);
+    const started: UserConnection = { connection, socket: null, failed: false, startedAt: Date.now() };
+    connection.then(
+      (socket) => {
+        started.socket = socket;
+      },
+      () => {
+        started.failed = true;
+      },
+    );
     this.counters.userConnectionsStarted += 1;
-    return connection;
+    return started;
   }
 
   /** @internal */
@@ -515,8 +581,8 @@ class LdapSession implements DirectorySession {
   readonly controller: string;
   private closed = false;
 
-  /** connectForUserBind's, for this session's one verifyPassword (SessionOptions.verifiesPassword). */
-  private userConnection: Promise<tls.TLSSocket> | null = null;
+  /** nextUserConnection's, for this session's one verifyPassword (SessionOptions.verifiesPassword). */
+  private userConnection: UserConnection | null = null;
   /** The domain policy, read beside the account lookup when a proof follows (its badPwdCount guard needs a policy). */
   private domainPolicyRead: Promise<DirectoryPolicy> | null = null;
 
@@ -531,7 +597,7 @@ class LdapSession implements DirectorySession {
    * A password proof follows: its user connection and the domain policy (what most accounts fall under) are on their
    * way while the account is looked up. Failures reach the calls that use them; unused ones are dropped quietly.
    */
-  prepareProof(userConnection: Promise<tls.TLSSocket>): void {
+  prepareProof(userConnection: UserConnection): void {
     this.userConnection = userConnection;
     this.domainPolicyRead = this.domainPolicy();
     this.domainPolicyRead.catch(() => undefined);
@@ -690,14 +756,12 @@ class LdapSession implements DirectorySession {
   }
 
   async close(): Promise<void> {
-    // The service connection is the directory's and outlives the session; an unused user connection goes.
+    // The service connection is the directory's and outlives the session; an unused user connection, which carried
+    // nothing, waits for the next proof (or goes).
     this.closed = true;
     const unused = this.userConnection;
     this.userConnection = null;
-    unused?.then(
-      (socket) => socket.destroy(),
-      () => undefined,
-    );
+    if (unused) this.directory.keepUnusedUserConnection(this.pinned, unused);
   }
 
   private check(): void {
@@ -861,4 +925,18 @@ function ldapsEndpoint(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   return { host: host || 'localhost', port: parsed.port ? Number(parsed.port) : 636 };
+}
+
+/** Whether a user connection can still carry a bind: not failed, not too old, and (once connected) still open. */
+function isFit(ready: UserConnection): boolean {
+  if (ready.failed || Date.now() - ready.startedAt > READY_USER_CONNECTION_MAX_AGE_MS) return false;
+  return ready.socket === null || (!ready.socket.destroyed && ready.socket.writable);
+}
+
+/** Closes a user connection that will carry nothing, once it is connected (a failed one has nothing to close). */
+function discard(unused: UserConnection): void {
+  unused.connection.then(
+    (socket) => socket.destroy(),
+    () => undefined,
+  );
 }
