@@ -111,14 +111,18 @@ export async function connectionRows(samba: SambaEnv, requests = 100): Promise<R
       note:
         'One local stack on Samba AD through a TCP proxy (TLS verified end to end); 100 requests after one warm-up ' +
         'request: 30 starts of alice, 30 of unknown names, 20 config, 10 enroll (bob) and 10 change (alice), one at a ' +
-        'time. Counts from LdapDirectory.stats(); user binds include the warm-up’s none.',
+        'time. Counts from LdapDirectory.stats(); user binds include the warm-up’s none. Each user bind has a ' +
+        'connection of its own, made ready after the previous bind on that DC (at most one waits).',
     },
     {
       section: SECTION,
       name: 'reconnects after one dropped socket',
-      figure: `${reconnects} (the proxy dropped ${droppedSockets} open connection${droppedSockets === 1 ? '' : 's'} after request ${requests / 2})`,
+      figure:
+        `${reconnects} (the proxy dropped ${droppedSockets} open connection${droppedSockets === 1 ? '' : 's'} after ` +
+        `request ${requests / 2}: the service connection, and the user connection waiting for the next proof)`,
       budget: 'exactly 1',
-      pass: reconnects === 1 && droppedSockets === 1 && failed === 0,
+      // The waiting user connection is not reused once dropped: the next proof opens a fresh one, and no request fails.
+      pass: reconnects === 1 && (droppedSockets === 1 || droppedSockets === 2) && failed === 0,
       value: reconnects,
       unit: 'connections',
     },
