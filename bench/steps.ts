@@ -95,13 +95,7 @@ export async function stepRows(kind: 'memory' | 'samba', plan: StepPlan, samba: 
       for (let i = 0; i < Math.ceil(plan.enrolls * scale); i++) await enrollWithContact(stack, timed, i, alicePassword);
       await enrollBob(stack, timed, bobPassword);
       for (let i = 0; i < Math.ceil(plan.flows * scale); i++) {
-        bobPassword = await flow(
-          stack,
-          timed,
-          i % 3 === 2 ? 'unlock' : 'reset',
-          `${prefix}${i}`,
-          bobPassword,
-        );
+        bobPassword = await flow(stack, timed, i % 3 === 2 ? 'unlock' : 'reset', `${prefix}${i}`, bobPassword);
       }
       for (let i = 0; i < Math.ceil(plan.changes * scale); i++) {
         const next = freshPassword(`c${prefix}`, i);
