@@ -348,12 +348,11 @@ export class LdapDirectory implements Directory {
     connection?: UserConnection,
   ): Promise<BindOutcome> {
     if (this.closed) throw new Error('directory used after close()');
-    // Each bind's connection is replaced once the bind is over (see nextUserConnection), whatever its outcome.
-    try {
-      return await this.bindOn(controller, dn, password, connection);
-    } finally {
-      if (connection) this.prepareNextUserConnection(controller);
-    }
+    const outcome = await this.bindOn(controller, dn, password, connection);
+    // Once the DC has answered a proof's bind, the next proof's connection is started (see nextUserConnection); not
+    // after a failure, so a DC that does not answer gets no more connections than it gets proofs.
+    if (connection) this.prepareNextUserConnection(controller);
+    return outcome;
   }
 
   private async bindOn(
