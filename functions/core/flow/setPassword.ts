@@ -74,10 +74,10 @@ export async function setPassword(
         }).catch((error: SsprError) => refuse(error));
       }
 
-      // The reset also unlocks: lockoutTime 0, whatever the lock state (it resets badPwdCount too).
+      // The reset also unlocks: lockoutTime 0, whatever the lock state (it resets badPwdCount too), while the failure
+      // count starts afresh. Once the account is unlocked the flow ends, and the outcome is recorded and told, side by
+      // side.
       const wasLocked = isLockedOut(account);
-      // With the fresh failure count beside it; once the account is unlocked the flow ends, and the outcome is recorded
-      // and told side by side.
       await Promise.all([session.resetLockout(account), store.clearFailures(flow.subject)]);
       await Promise.all([
         writeFlow(ports, claimed, { step: 'done' }),
