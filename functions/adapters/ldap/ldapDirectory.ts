@@ -395,8 +395,8 @@ export class LdapDirectory implements Directory {
    * @internal The user connection for a session that will prove a password (it carries that one bind, then closes).
    * The controller's ready one when it is fit: made after the previous bind there, so its handshake is long done.
    * Otherwise a new one, started as the session opens (after the request's limits admitted it), so the handshake runs
-   * while the account is looked up. Either way a connection is only ever made for a bind that was admitted, one per
-   * bind, plus at most one waiting per controller.
+   * while the account is looked up. Either way connections follow proofs the limits admitted and binds the DC
+   * answered: one per bind, plus at most one waiting per controller.
    */
   nextUserConnection(controller: Controller): UserConnection {
     const ready = controller.ready;
