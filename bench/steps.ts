@@ -26,14 +26,6 @@ export interface StepPlan {
 export const MEMORY_PLAN: StepPlan = { reads: 200, enrolls: 30, flows: 90, changes: 60 };
 export const SAMBA_PLAN: StepPlan = { reads: 100, enrolls: 20, flows: 45, changes: 30 };
 
-/**
- * The unrecorded warm-up, as a share of the plan: the whole plan once, so the JIT has compiled each step's own path as
- * on an instance in service (one function per route: a warm one has run its own path many times). Measured: a cold
- * local stack's first 20 enrolls ran at p50 28 ms, the next 60 at 21 ms; on Samba, changes 1–30 at about 21 ms,
- * 31–60 at 16, 61–100 at 15. A quarter of the plan (8 Samba changes) measured the first regime.
- */
-const WARM_UP_SCALE = 1;
-
 interface Sample {
   ms: number;
   hashMs: number;
@@ -86,18 +78,18 @@ export async function stepRows(kind: 'memory' | 'samba', plan: StepPlan, samba: 
   try {
     let bobPassword: string = DEMO.bob;
     let alicePassword: string = DEMO.alice;
-    const run = async (scale: number, tag: 'warm-up' | 'recorded') => {
+    const run = async (tag: 'warm-up' | 'recorded') => {
       const prefix = tag === 'warm-up' ? 'w' : '';
-      for (let i = 0; i < Math.ceil(plan.reads * scale); i++) {
+      for (let i = 0; i < plan.reads; i++) {
         await timed('GET /api/health', () => stack.get('/api/health'), 200);
         await timed('GET /api/config', () => stack.get('/api/config'), 200);
       }
-      for (let i = 0; i < Math.ceil(plan.enrolls * scale); i++) await enrollWithContact(stack, timed, i, alicePassword);
+      for (let i = 0; i < plan.enrolls; i++) await enrollWithContact(stack, timed, i, alicePassword);
       await enrollBob(stack, timed, bobPassword);
-      for (let i = 0; i < Math.ceil(plan.flows * scale); i++) {
+      for (let i = 0; i < plan.flows; i++) {
         bobPassword = await flow(stack, timed, i % 3 === 2 ? 'unlock' : 'reset', `${prefix}${i}`, bobPassword);
       }
-      for (let i = 0; i < Math.ceil(plan.changes * scale); i++) {
+      for (let i = 0; i < plan.changes; i++) {
         const next = freshPassword(`c${prefix}`, i);
         await timed(
           'POST /api/change',
@@ -107,10 +99,13 @@ export async function stepRows(kind: 'memory' | 'samba', plan: StepPlan, samba: 
         alicePassword = next;
       }
     };
-    // The warm-up (JIT, connections, caches), not recorded; then the recorded run.
-    await run(WARM_UP_SCALE, 'warm-up');
+    // The whole plan runs once unrecorded (JIT, connections, caches) as on an instance in service: one function per
+    // route, and a warm one has run its own path many times. Measured: a cold stack's first 20 enrolls ran at p50 28 ms,
+    // the next 60 at 21; on Samba, changes 1–30 at about 21 ms, 31–60 at 16, 61–100 at 15, so a quarter of the plan as
+    // warm-up (8 Samba changes) measured the first regime.
+    await run('warm-up');
     recording = true;
-    await run(1, 'recorded');
+    await run('recorded');
   } finally {
     await stack.close();
     if (samba) await applySambaDemoStates(samba);
@@ -136,7 +131,7 @@ export async function stepRows(kind: 'memory' | 'samba', plan: StepPlan, samba: 
       unit: 'ms (p99, excl. hash and DC password write)',
       note:
         `Sequential requests through the local stack's HTTP server (${where}, dynalite), timed by the client, after ` +
-        `an unrecorded warm-up of ${WARM_UP_SCALE * 100} % of the plan; ` +
+        'an unrecorded run of the whole plan first; ' +
         'the answer hash is timed inside the request by wrapping the hasher port (the wall time during which a hash ' +
         'ran, so enroll’s three parallel hashes count once) and subtracted from each sample; likewise the domain ' +
         'controller’s own time on a password write (resetPassword / changePassword, timed by wrapping the directory ' +

@@ -79,8 +79,9 @@ export async function changePassword(
       ]);
       return { passwordChanged: true };
     } finally {
-      // Awaited on every path (it never rejects), so nothing of the request runs on after it.
-      await Promise.all([session.close(), slotsGivenBack]);
+      // Awaited on every path (the slots never reject; a refused new password leaves the read unawaited above), so
+      // nothing of the request runs on after it.
+      await Promise.all([session.close(), slotsGivenBack, proven.beside.catch(() => undefined)]);
     }
   } catch (error) {
     if (error instanceof SsprError && error.code !== 'INTERNAL') {

@@ -129,8 +129,8 @@ async function saveEnrollment(
   const { store, clock } = ports;
   const now = clock.now();
   // The answers hash while everything that does not need them is done: the earlier enrollment is read, the proof's
-  // slots go back, the old channels are told and the new contacts' codes go out (ContactsPrepared). Both are waited for even when one fails (an SMS
-  // cap reached, say), so no hash runs on after the response.
+  // slots go back, the old channels are told and the new contacts' codes go out (ContactsPrepared). Both are waited
+  // for even when one fails (an SMS cap reached, say), so no hash runs on after the response.
   const [prepared, hashed] = await Promise.allSettled([
     prepareContacts(account, input, source, ports, steps.slotsGivenBack, now),
     Promise.all(

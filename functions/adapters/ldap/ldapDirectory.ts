@@ -911,8 +911,9 @@ async function readBase(
 }
 
 /**
- * LDAP is one small request, then wait for the answer: with Nagle's algorithm a request written on a connection that sat
- * idle after its handshake waited for the DC's delayed ACK (measured on Samba: a user bind took 45 ms instead of 3).
+ * LDAP is one small request, then wait for the answer: with Nagle's algorithm a request written on a connection that
+ * sat idle after its handshake waited for the DC's delayed ACK (measured on Samba: a user bind took 45 ms instead of
+ * 3).
  */
 function withoutNagle(socket: tls.TLSSocket): tls.TLSSocket {
   socket.setNoDelay(true);
