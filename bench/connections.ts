@@ -7,10 +7,10 @@
 import type { LdapDirectory } from '../functions/adapters/ldap/ldapDirectory.js';
 import type { SambaEnv } from '../test/support/sambaDemo.js';
 import { applySambaDemoStates } from '../test/support/sambaDemo.js';
+import { startTcpProxy } from '../test/support/tcpProxy.js';
 import { answersFor, expectStatus, startBenchStack, type Timed } from './api.js';
 import { BENCH_ANSWERS, DEMO, freshPassword, OPEN_LIMITS_CONFIG } from './common.js';
 import type { Row } from './report.js';
-import { startTcpProxy } from './tcpProxy.js';
 
 const SECTION = '5 Connection reuse (Samba AD)';
 

@@ -58,6 +58,11 @@ export interface LocalStackOptions {
   /** Overrides as an object, or SSPR_CONFIG's JSON string. */
   config?: unknown;
   clockOffsetSeconds?: number;
+  /**
+   * Tests only: the stack's clock, instead of the system clock shifted by clockOffsetSeconds (e.g. one a test moves
+   * across a rate-limit window boundary while requests are in flight).
+   */
+  clock?: Clock;
   /** Where log lines go (default: stdout). Tests capture them to scan for secrets. */
   log?: (line: string) => void;
   /** A real AD (SSPR_LDAP_*) instead of the in-memory stand-in. */
@@ -121,7 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await mkdir(dataDir, { recursive: true });
   const sink = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const logger = createLogger(sink);
-  const clock = offsetClock(options.clockOffsetSeconds ?? 0);
+  const clock = options.clock ?? offsetClock(options.clockOffsetSeconds ?? 0);
 
   const dynalite = await startDynalite({ path: join(dataDir, 'dynalite') });
   const closers: (() => Promise<void>)[] = [() => dynalite.close()];

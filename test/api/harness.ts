@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../functions/core/clock.js';
 import { parseConfig } from '../../functions/core/config.js';
 import { QUESTION_CATALOG } from '../../functions/core/questions.js';
 import { offsetClock } from '../../local/clock.js';
@@ -24,6 +25,7 @@ import {
   sambaDemoDirectory,
 } from '../support/demoDirectory.js';
 import { DEMO_PASSWORDS } from '../support/demoUsers.js';
+import { type DirectoryLatencyOptions, withDirectoryLatency } from '../support/directoryLatency.js';
 import { loadSambaEnv, type SambaEnv } from '../support/sambaDemo.js';
 
 export interface TestStack extends LocalStack {
@@ -68,6 +70,13 @@ export interface TestStackOptions {
    * stand-in's public constructor. Its state is kept in the data directory beside the stack's own.
    */
   memorySeed?: (seed: DirectorySeed) => DirectorySeed;
+  /**
+   * The handlers' directory answers as a DC over a VPN does: every call waits (test/support/directoryLatency.ts),
+   * after any wrapPorts.directory. `demo` and `directory` stay undelayed.
+   */
+  directoryLatency?: DirectoryLatencyOptions;
+  /** The stack's clock, instead of the system clock shifted by clockOffsetSeconds (a test may move it). */
+  clock?: Clock;
 }
 
 /** Samba suites run only with SSPR_TEST_AD; then a missing Samba is a failure, never a skip. */
@@ -80,17 +89,25 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const logs: string[] = [];
   const samba = options.directory === 'samba' ? requireSambaEnv() : undefined;
   const seeded = !samba && options.memorySeed ? await seededMemoryDirectory(options, dataDir) : undefined;
-  const wrapPorts: LocalStackOptions['wrapPorts'] = seeded
+  const seededPorts: LocalStackOptions['wrapPorts'] = seeded
     ? {
         ...options.wrapPorts,
         directory: () => options.wrapPorts?.directory?.(seeded) ?? seeded,
       }
     : options.wrapPorts;
+  const latency = options.directoryLatency;
+  const wrapPorts: LocalStackOptions['wrapPorts'] = latency
+    ? {
+        ...seededPorts,
+        directory: (directory) => withDirectoryLatency(seededPorts?.directory?.(directory) ?? directory, latency),
+      }
+    : seededPorts;
   const started = await startLocalStack({
     dataDir,
     port: 0,
     config: options.config ?? {},
     clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
+    ...(options.clock ? { clock: options.clock } : {}),
     log: (line) => logs.push(line),
     ...(wrapPorts ? { wrapPorts } : {}),
     ...(samba
@@ -160,7 +177,7 @@ async function seededMemoryDirectory(options: TestStackOptions, dataDir: string)
   const seed = JSON.parse(await readFile(SEED_FILE, 'utf8')) as DirectorySeed;
   return new MemoryDirectory({
     seed: options.memorySeed?.(seed) ?? seed,
-    clock: offsetClock(options.clockOffsetSeconds ?? 0),
+    clock: options.clock ?? offsetClock(options.clockOffsetSeconds ?? 0),
     searchBases: parseConfig(options.config ?? {}).domain.searchBases,
     persistPath: join(dataDir, 'directory.seeded.json'),
   });
