@@ -3,6 +3,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { DirectoryAccount } from '../functions/core/directory.js';
 import { isHiddenAccount } from '../functions/core/eligibility.js';
+import { eligibilityGroups } from '../functions/core/groups.js';
 import { lookUpUser, type Operator, unblockSubject, unenrollAccount } from '../functions/core/helpdesk.js';
 import { reduceUsername } from '../functions/core/username.js';
 import type { ParsedOptions } from './args.js';
@@ -40,7 +41,8 @@ async function findUser(context: CommandContext, typed: string) {
   const session = await access.directory.openSession();
   try {
     const lookup = await lookUpUser(session, access.directory.serviceAccountDn, backend.config, typed);
-    if (lookup.found) return lookup;
+    // The directory stays open until the CLI ends: status reads the eligibility groups from it.
+    if (lookup.found) return { ...lookup, directory: access.directory };
     if (lookup.subject === null) {
       const d = backend.config.domain;
       throw new CliError(
@@ -71,12 +73,14 @@ export async function statusCommand(context: CommandContext, user: string): Prom
     backend.store.failureCount(lookup.subject, 'answer', now),
     backend.store.failureCount(lookup.subject, 'code', now),
   ]);
+  const groups = await eligibilityGroups(lookup.directory, backend.config.eligibility, { nowMs: now });
   const report = buildStatus({
     account: lookup.account,
     enrollment,
     block,
     failures: { answer, code },
     config: backend.config,
+    groups,
     now,
   });
   io.stdout(context.options.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
@@ -255,7 +259,9 @@ export async function reportEnrollmentCommand(context: CommandContext): Promise<
   } finally {
     scanning.done();
   }
-  const report = enrollmentReport(accounts, enrollments, backend.config, backend.clock.now());
+  const now = backend.clock.now();
+  const groups = await eligibilityGroups(access.directory, backend.config.eligibility, { nowMs: now });
+  const report = enrollmentReport(accounts, enrollments, groups, now);
   io.stdout(renderEnrollmentReport(report, format(options)));
 }
 

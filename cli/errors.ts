@@ -1,6 +1,7 @@
 /** Exit codes scripts can rely on (docs/helpdesk.md), and the translation of failures into sentences an operator can act on. */
 import { ConfigError } from '../functions/core/config.js';
 import { DirectoryUnavailableError } from '../functions/core/directory.js';
+import { UnresolvableGroupError } from '../functions/core/groups.js';
 
 export const EXIT = {
   /** Done (also: nothing to do, e.g. unblocking a user who was not blocked). */
@@ -60,6 +61,8 @@ export interface ErrorContext {
 export function explain(error: unknown, context: ErrorContext = {}): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof ConfigError) return new CliError(error.message, EXIT.UNAVAILABLE);
+  // A configured group DN that resolves to nothing is an invalid config too, found only once the directory is asked.
+  if (error instanceof UnresolvableGroupError) return new CliError(error.message, EXIT.UNAVAILABLE);
   if (error instanceof DirectoryUnavailableError) {
     return new CliError(`no domain controller answered: ${error.message}`, EXIT.UNAVAILABLE);
   }

@@ -1,7 +1,6 @@
 /** The audit trail and the reports, as pure functions over what the store and the directory returned. */
-import type { Config } from '../functions/core/config.js';
 import type { DirectoryAccount } from '../functions/core/directory.js';
-import { checkEligibility } from '../functions/core/eligibility.js';
+import { checkEligibility, type EligibilityGroups } from '../functions/core/eligibility.js';
 import type { IneligibilityReason } from '../functions/core/errors.js';
 import type { AuditEvent, Enrollment } from '../functions/core/store.js';
 import { csv, formatDay, formatTime, jsonLines, table } from './format.js';
@@ -113,7 +112,7 @@ export interface EnrollmentTotals {
 export function enrollmentReport(
   accounts: DirectoryAccount[],
   enrollments: Enrollment[],
-  config: Config,
+  groups: EligibilityGroups,
   now: number,
 ): { rows: EnrollmentRow[]; totals: EnrollmentTotals } {
   const byGuid = new Map(enrollments.map((e) => [e.objectGuid.toLowerCase(), e]));
@@ -123,7 +122,7 @@ export function enrollmentReport(
       const guid = account.objectGuid.toLowerCase();
       seen.add(guid);
       const enrollment = byGuid.get(guid) ?? null;
-      const eligibility = checkEligibility('start', account, { nowMs: now, eligibility: config.eligibility });
+      const eligibility = checkEligibility('start', account, { nowMs: now, groups });
       return {
         user: account.sAMAccountName,
         displayName: account.displayName ?? '',

@@ -6,7 +6,7 @@
 import type { Config } from '../functions/core/config.js';
 import { directoryPhone, isSmsAllowed, isValidEmail } from '../functions/core/contacts.js';
 import type { DirectoryAccount } from '../functions/core/directory.js';
-import { checkEligibility, isLockedOut, type Purpose } from '../functions/core/eligibility.js';
+import { checkEligibility, type EligibilityGroups, isLockedOut, type Purpose } from '../functions/core/eligibility.js';
 import type { IneligibilityReason } from '../functions/core/errors.js';
 import { smsEnabled } from '../functions/core/limits.js';
 import { maskDestination } from '../functions/core/masking.js';
@@ -19,6 +19,8 @@ export interface StatusInput {
   block: Block | null;
   failures: { answer: number; code: number };
   config: Config;
+  /** The configured eligibility groups, resolved (core/groups.ts). */
+  groups: EligibilityGroups;
   now: number;
 }
 
@@ -77,10 +79,10 @@ export function codeDestinations(account: DirectoryAccount, enrollment: Enrollme
 }
 
 export function buildStatus(input: StatusInput): StatusReport {
-  const { account, enrollment, block, failures, config, now } = input;
+  const { account, enrollment, block, failures, config, groups, now } = input;
   const eligibility = Object.fromEntries(
     PURPOSES.map(([name, purpose]) => {
-      const result = checkEligibility(purpose, account, { nowMs: now, eligibility: config.eligibility });
+      const result = checkEligibility(purpose, account, { nowMs: now, groups });
       return [name, result.eligible ? null : result.reason];
     }),
   ) as StatusReport['eligibility'];

@@ -875,6 +875,15 @@ export class MemoryDirectory implements Directory {
     return { ...pso.policy };
   }
 
+  /**
+   * @internal A group's SID by its DN, compared as AD compares DNs; null for a DN no group holds (an account's
+   * included) and for a string that is no DN (it equals no group's DN), as AD answers a base read of it.
+   */
+  groupSidByDn(dn: string): string | null {
+    const wanted = normalizeDn(dn);
+    return [...this.groupsByName.values()].find((g) => normalizeDn(g.dn) === wanted)?.sid ?? null;
+  }
+
   // -- internals ----------------------------------------------------------------------------------------------
 
   private record(sam: string): AccountRecord {
@@ -1166,6 +1175,11 @@ class MemorySession implements DirectorySession {
   async effectivePolicy(account: DirectoryAccount): Promise<DirectoryPolicy> {
     this.check();
     return this.directory.effectivePolicy(account);
+  }
+
+  async groupSid(dn: string): Promise<string | null> {
+    this.check();
+    return this.directory.groupSidByDn(dn);
   }
 
   async close(): Promise<void> {

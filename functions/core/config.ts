@@ -20,10 +20,31 @@ const rateWindow = z.strictObject({
 
 const contactSetting = z.enum(['optional', 'required', 'off']);
 
-/** A SID (S-1-…) or a distinguished name. */
+/** attr=value RDNs separated by commas, values with backslash escapes (`CN=Smith\, J`), spaces around separators. */
+const DN_SHAPE = /^\s*[A-Za-z][\w-]*\s*=(?:[^,\\]|\\.)+(?:,\s*[A-Za-z][\w-]*\s*=(?:[^,\\]|\\.)+)*$/;
+/** A group's DN ends in its domain's DC= components; one that does not is a typo (a bare CN=…), not a group. */
+const ENDS_IN_DOMAIN = /(?:^|,)\s*DC\s*=(?:[^,\\]|\\.)+$/i;
+
+/**
+ * A group: a SID (S-1-…), or its distinguished name, which is resolved to its SID through the directory at first use
+ * (core/groups.ts). Only the shape is checked here; a DN that names no group refuses every request until fixed.
+ */
 const groupRef = z.string().check(
-  z.refine((v) => /^S-1-\d+(-\d+)+$/.test(v) || /^[A-Za-z]+=.+/.test(v), {
-    message: 'must be a SID (S-1-5-…) or a distinguished name (CN=…,DC=…)',
+  z.superRefine((v, ctx) => {
+    if (/^S-1-\d+(-\d+)+$/.test(v)) return;
+    if (!DN_SHAPE.test(v)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: "must be a group's SID (S-1-5-…) or its distinguished name (CN=…,OU=…,DC=…)",
+        input: v,
+      });
+    } else if (!ENDS_IN_DOMAIN.test(v)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: "must be a group's full distinguished name, ending in its domain's DC= parts (CN=…,OU=…,DC=…)",
+        input: v,
+      });
+    }
   }),
 );
 

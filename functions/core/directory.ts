@@ -121,6 +121,12 @@ export interface DirectorySession {
   domainPolicy(): Promise<DirectoryPolicy>;
   /** The PSO named by msDS-ResultantPSO, else the domain policy. Throws when the PSO cannot be read. */
   effectivePolicy(account: DirectoryAccount): Promise<DirectoryPolicy>;
+  /**
+   * The string SID (objectSid) of the group with this DN, from a base-scope read; DNs compare as LDAP compares them
+   * (case-insensitive, spaces around separators ignored). null when nothing is there, it is no group, or the DN is
+   * not a DN: configured eligibility groups given by DN are resolved with it (core/groups.ts).
+   */
+  groupSid(dn: string): Promise<string | null>;
   close(): Promise<void>;
 }
 

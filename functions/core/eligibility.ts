@@ -2,7 +2,6 @@
  * Which accounts may use self-service, and for what (DESIGN §4 Eligibility). Pure: the account comes in as read from
  * a domain controller, the time and the configuration as arguments.
  */
-import type { Config } from './config.js';
 import { type BindSubCode, type DirectoryAccount, SAM_USER_ACCOUNT, UAC } from './directory.js';
 import type { IneligibilityReason } from './errors.js';
 
@@ -48,8 +47,13 @@ const BUILTIN_USERS_SID = 'S-1-5-32-545';
 
 const SID_PATTERN = /^S-1-\d+(-\d+)+$/i;
 
+/** Whether a configured group reference is a SID (otherwise it is a DN, resolved by core/groups.ts). */
+export function isSid(ref: string): boolean {
+  return SID_PATTERN.test(ref.trim());
+}
+
 /** SIDs are compared upper-cased: the "S" prefix is the only letter and some tools print it in lower case. */
-function canonicalSid(sid: string): string {
+export function canonicalSid(sid: string): string {
   return sid.trim().toUpperCase();
 }
 
@@ -79,40 +83,29 @@ export function tokenGroupsReadable(account: DirectoryAccount): boolean {
   return groups.has(`${domainSidOf(account)}-${DOMAIN_USERS_RID}`) && groups.has(BUILTIN_USERS_SID);
 }
 
-/** Looks up a group's SID by its DN (case-insensitive, as LDAP compares DNs); undefined when there is none. */
-export type GroupResolver = (dn: string) => string | undefined;
-
-/** The SID a configured group reference stands for, or undefined when a DN cannot be resolved. */
-function groupSid(ref: string, resolveGroup: GroupResolver | undefined): string | undefined {
-  if (SID_PATTERN.test(ref.trim())) return canonicalSid(ref);
-  const resolved = resolveGroup?.(ref);
-  return resolved === undefined ? undefined : canonicalSid(resolved);
+/**
+ * eligibility.denyGroups and allowGroups as SIDs in canonical form, as tokenGroups holds them. Only core/groups.ts
+ * makes one: it resolves the groups given by DN, and refuses to make one while any of them is unresolved, so a group
+ * here is never a DN that silently matched no one.
+ */
+export interface EligibilityGroups {
+  /** Added to the protected set. */
+  deny: ReadonlySet<string>;
+  /** null: no allow list. Otherwise only members of one of these groups may use self-service. */
+  allow: ReadonlySet<string> | null;
 }
 
-function isProtected(
-  account: DirectoryAccount,
-  eligibility: Config['eligibility'],
-  resolveGroup: GroupResolver | undefined,
-): boolean {
+function isProtected(account: DirectoryAccount, eligibilityGroups: EligibilityGroups): boolean {
   if (account.adminCount === 1) return true;
   if (!tokenGroupsReadable(account)) return true;
   const groups = tokenGroupSet(account);
   const domainSid = domainSidOf(account);
   if (PROTECTED_DOMAIN_RIDS.some((rid) => groups.has(`${domainSid}-${rid}`))) return true;
   if (PROTECTED_BUILTIN_SIDS.some((sid) => groups.has(sid))) return true;
-  // Group refs given as DNs can only be compared once resolved to a SID, since tokenGroups holds SIDs. A DN that does
-  // not resolve matches no one: in denyGroups it keeps nobody out, in allowGroups it lets nobody in.
-  for (const ref of eligibility.denyGroups) {
-    const sid = groupSid(ref, resolveGroup);
-    if (sid !== undefined && groups.has(sid)) return true;
-  }
-  if (eligibility.allowGroups.length > 0) {
-    const allowed = eligibility.allowGroups.some((ref) => {
-      const sid = groupSid(ref, resolveGroup);
-      return sid !== undefined && groups.has(sid);
-    });
-    if (!allowed) return true;
-  }
+  const member = (sid: string) => groups.has(canonicalSid(sid));
+  if ([...eligibilityGroups.deny].some(member)) return true;
+  const { allow } = eligibilityGroups;
+  if (allow !== null && ![...allow].some(member)) return true;
   return false;
 }
 
@@ -177,8 +170,8 @@ export function purposeAllows(purpose: Purpose, reason: IneligibilityReason): bo
 
 export interface EligibilityContext {
   nowMs: number;
-  eligibility: Config['eligibility'];
-  resolveGroup?: GroupResolver;
+  /** The configured deny and allow groups, resolved (core/groups.ts eligibilityGroups). */
+  groups: EligibilityGroups;
 }
 
 export type EligibilityResult = { eligible: true } | { eligible: false; reason: IneligibilityReason };
@@ -190,7 +183,7 @@ export function checkEligibility(
 ): EligibilityResult {
   // In this order: the first failing reason is the one reported.
   const checks: [IneligibilityReason, () => boolean][] = [
-    ['PROTECTED_ACCOUNT', () => isProtected(account, context.eligibility, context.resolveGroup)],
+    ['PROTECTED_ACCOUNT', () => isProtected(account, context.groups)],
     ['DISABLED', () => isDisabled(account)],
     ['EXPIRED', () => accountExpired(account.accountExpires, context.nowMs)],
     ['LOGON_HOURS', () => !logonAllowedAt(account.logonHours, context.nowMs)],

@@ -17,6 +17,7 @@ import {
   reasonForBindFailure,
 } from './eligibility.js';
 import { SsprError } from './errors.js';
+import { eligibilityGroups } from './groups.js';
 import {
   addressLimit,
   admitAll,
@@ -145,7 +146,14 @@ export async function provePassword<Beside = undefined>(
         errorName: (error as Error).name,
       });
     });
-    const eligibility = checkEligibility(request.purpose, account, { nowMs: now, eligibility: config.eligibility });
+    const eligibility = checkEligibility(request.purpose, account, {
+      nowMs: now,
+      groups: await eligibilityGroups(ports.directory, config.eligibility, {
+        nowMs: now,
+        logger: ports.logger,
+        session,
+      }),
+    });
     // A bind refused for a state the purpose allows (773 must-change, 532 expired, for a change) still proved it.
     const refusedReason = !eligibility.eligible
       ? eligibility.reason

@@ -99,6 +99,7 @@ function recordingDirectory(calls: PortCall[]) {
     resetLockout: (account) => track('resetLockout', [], () => inner.resetLockout(account)),
     domainPolicy: () => track('domainPolicy', [], () => inner.domainPolicy()),
     effectivePolicy: (account) => track('effectivePolicy', [], () => inner.effectivePolicy(account)),
+    groupSid: (dn) => track('groupSid', [], () => inner.groupSid(dn)),
     close: () => track('close', [], () => inner.close()),
   });
   return (directory: Directory): Directory => ({

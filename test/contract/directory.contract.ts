@@ -388,6 +388,52 @@ export function describeDirectoryContract(name: string, makeFixture: () => Promi
       });
     });
 
+    describe('groupSid', () => {
+      const BASE = 'DC=corp,DC=example,DC=test';
+
+      it("reads a group's objectSid by its DN: domain groups and builtin ones", async () => {
+        const domainSid = domainSidOf(await user('alice'));
+        expect(await session.groupSid(`CN=Domain Users,CN=Users,${BASE}`)).toBe(`${domainSid}-513`);
+        expect(await session.groupSid(`CN=Domain Admins,CN=Users,${BASE}`)).toBe(`${domainSid}-512`);
+        expect(await session.groupSid(`CN=Administrators,CN=Builtin,${BASE}`)).toBe('S-1-5-32-544');
+      });
+
+      it('compares DNs as LDAP does: any case, spaces around the separators', async () => {
+        const domainSid = domainSidOf(await user('alice'));
+        expect(await session.groupSid('cn=DOMAIN USERS,cn=users,dc=CORP,dc=Example,dc=test')).toBe(`${domainSid}-513`);
+        expect(await session.groupSid(' CN = Domain Users , CN=Users,  DC=corp,DC=example,DC=test ')).toBe(
+          `${domainSid}-513`,
+        );
+      });
+
+      it('returns null for a DN that is no group: a user, an OU, a container', async () => {
+        expect(await session.groupSid((await user('alice')).dn)).toBeNull();
+        expect(await session.groupSid(PEOPLE)).toBeNull();
+        expect(await session.groupSid(`CN=Users,${BASE}`)).toBeNull();
+      });
+
+      it('returns null for a DN nothing holds, in this domain or under a head it does not have', async () => {
+        expect(await session.groupSid(`CN=No Such Group,CN=Users,${BASE}`)).toBeNull();
+        expect(await session.groupSid(`CN=Domain Users,OU=Nowhere,${BASE}`)).toBeNull();
+        expect(await session.groupSid('CN=Domain Users,CN=Users,DC=elsewhere,DC=test')).toBeNull();
+      });
+
+      it('returns null for strings that are no DN, and never reads filter syntax or extended DN forms', async () => {
+        for (const value of [
+          'Domain Users',
+          '',
+          '*',
+          `CN=*,CN=Users,${BASE}`,
+          `CN=Domain Users)(objectClass=*),CN=Users,${BASE}`,
+          '<SID=S-1-5-32-544>',
+          `<GUID=${(await user('alice')).objectGuid}>`,
+          'S-1-5-32-544',
+        ]) {
+          expect(await session.groupSid(value), value).toBeNull();
+        }
+      });
+    });
+
     describe('verifyPassword', () => {
       beforeEach(async () => {
         await fixture.resetDemoStates();

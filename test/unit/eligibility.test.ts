@@ -6,7 +6,6 @@ import {
   cannotChangePassword,
   checkEligibility,
   filetimeToMs,
-  type GroupResolver,
   isHiddenAccount,
   isLockedOut,
   logonAllowedAt,
@@ -18,6 +17,7 @@ import {
   tokenGroupsReadable,
 } from '../../functions/core/eligibility.js';
 import type { IneligibilityReason } from '../../functions/core/errors.js';
+import { dnKey, eligibilityGroupsFrom, UnresolvableGroupError } from '../../functions/core/groups.js';
 
 const DOMAIN_SID = 'S-1-5-21-1004336348-1177238915-682003330';
 const DOMAIN_USERS = `${DOMAIN_SID}-513`;
@@ -59,13 +59,15 @@ function account(overrides: Partial<DirectoryAccount> = {}): DirectoryAccount {
 
 const noRestrictions: Config['eligibility'] = { denyGroups: [], allowGroups: [] };
 
+/** `resolved`: what the directory answered for each configured DN (core/groups.ts resolves them so). */
 function check(
   purpose: Purpose,
   a: DirectoryAccount,
   eligibility: Config['eligibility'] = noRestrictions,
-  resolveGroup?: GroupResolver,
+  resolved: Record<string, string> = {},
 ): IneligibilityReason | 'eligible' {
-  const result = checkEligibility(purpose, a, { nowMs: NOW, eligibility, resolveGroup });
+  const sidsByDn = new Map(Object.entries(resolved).map(([dn, sid]) => [dnKey(dn), sid]));
+  const result = checkEligibility(purpose, a, { nowMs: NOW, groups: eligibilityGroupsFrom(eligibility, sidsByDn) });
   return result.eligible ? 'eligible' : result.reason;
 }
 
@@ -214,7 +216,7 @@ describe('protected accounts', () => {
   describe('denyGroups', () => {
     const helpdesk = `${DOMAIN_SID}-1301`;
     const helpdeskDn = 'CN=Helpdesk,OU=Groups,DC=corp,DC=example,DC=test';
-    const resolver: GroupResolver = (dn) => (dn.toLowerCase() === helpdeskDn.toLowerCase() ? helpdesk : undefined);
+    const resolver = { [helpdeskDn]: helpdesk };
     const member = account({ tokenGroups: [DOMAIN_USERS, BUILTIN_USERS, helpdesk] });
 
     it('refuses members of a group given by SID', () => {
@@ -222,23 +224,30 @@ describe('protected accounts', () => {
       expect(check('enroll', account(), { denyGroups: [helpdesk], allowGroups: [] })).toBe('eligible');
     });
 
-    it('refuses members of a group given by DN, through the resolver, in any case', () => {
-      const deny = { denyGroups: [helpdeskDn.toUpperCase()], allowGroups: [] };
-      expect(check('change', member, deny, resolver)).toBe('PROTECTED_ACCOUNT');
-      expect(check('change', account(), deny, resolver)).toBe('eligible');
+    it('refuses members of a group given by DN once resolved, in any case and spacing', () => {
+      for (const dn of [helpdeskDn, helpdeskDn.toUpperCase(), 'cn=helpdesk , ou=Groups,DC=corp,DC=example,DC=test']) {
+        const deny = { denyGroups: [dn], allowGroups: [] };
+        expect(check('change', member, deny, resolver)).toBe('PROTECTED_ACCOUNT');
+        expect(check('change', account(), deny, resolver)).toBe('eligible');
+      }
     });
 
-    it('matches nobody with a DN that cannot be resolved', () => {
+    it('compares SIDs in any case', () => {
+      const deny = { denyGroups: [helpdesk.toLowerCase()], allowGroups: [] };
+      expect(check('enroll', member, deny)).toBe('PROTECTED_ACCOUNT');
+    });
+
+    it('never reads a DN that cannot be resolved as an empty group: no groups, so no check at all', () => {
       const deny = { denyGroups: ['CN=Gone,OU=Groups,DC=corp,DC=example,DC=test'], allowGroups: [] };
-      expect(check('enroll', member, deny, resolver)).toBe('eligible');
-      expect(check('enroll', member, { denyGroups: [helpdeskDn], allowGroups: [] })).toBe('eligible');
+      expect(() => check('enroll', member, deny, resolver)).toThrow(UnresolvableGroupError);
+      expect(() => check('enroll', member, { denyGroups: [helpdeskDn], allowGroups: [] })).toThrow(/CN=Helpdesk/);
     });
   });
 
   describe('allowGroups', () => {
     const pilot = `${DOMAIN_SID}-1401`;
     const pilotDn = 'CN=SSPR Pilot,OU=Groups,DC=corp,DC=example,DC=test';
-    const resolver: GroupResolver = (dn) => (dn.toLowerCase() === pilotDn.toLowerCase() ? pilot : undefined);
+    const resolver = { [pilotDn]: pilot };
     const member = account({ tokenGroups: [DOMAIN_USERS, BUILTIN_USERS, pilot] });
 
     it('lets everyone through when empty', () => {
@@ -262,10 +271,15 @@ describe('protected accounts', () => {
       expect(check('enroll', member, allow)).toBe('eligible');
     });
 
-    it('grants nobody with a DN that cannot be resolved', () => {
-      const allow = { denyGroups: [], allowGroups: [pilotDn] };
-      expect(check('enroll', member, allow)).toBe('PROTECTED_ACCOUNT');
-      expect(check('enroll', member, allow, () => undefined)).toBe('PROTECTED_ACCOUNT');
+    it('makes no groups with a DN that cannot be resolved, beside one that can', () => {
+      const allow = { denyGroups: [], allowGroups: [pilot, pilotDn] };
+      expect(() => check('enroll', member, allow)).toThrow(UnresolvableGroupError);
+    });
+
+    it('admits members of a group given by DN beside one given by SID', () => {
+      const allow = { denyGroups: [], allowGroups: [`${DOMAIN_SID}-1999`, pilotDn] };
+      expect(check('enroll', member, allow, resolver)).toBe('eligible');
+      expect(check('enroll', account(), allow, resolver)).toBe('PROTECTED_ACCOUNT');
     });
 
     it('keeps protected accounts out even when they are members', () => {

@@ -229,3 +229,18 @@ export function psoPolicyFromEntry(entry: Entry): DirectoryPolicy {
     lockoutObservationSeconds: intervalToSeconds(read.integer8('msDS-LockoutObservationWindow')),
   };
 }
+
+/** What a group's base read asks for: objectClass tells a group from any other object at that DN. */
+export const GROUP_ATTRIBUTES = ['objectClass', 'objectSid'] as const;
+
+/**
+ * The group's string SID, or null when the entry is no group (a user, an OU, a container). A group whose objectSid
+ * reads empty is an error, not "no group": the service account lacks a read right, and ops must hear about that.
+ */
+export function groupSidFromEntry(entry: Entry): string | null {
+  const read = new EntryReader(entry, `group ${entry.dn}`);
+  const classes = entry.objectClass ?? entry.objectclass ?? [];
+  const names = (Array.isArray(classes) ? classes : [classes]).map((c) => String(c).toLowerCase());
+  if (!names.includes('group')) return null;
+  return sidToString(read.buffer('objectSid'));
+}

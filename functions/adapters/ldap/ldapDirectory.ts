@@ -8,7 +8,16 @@
  * sees it. TLS is always verified against the configured CA. No password is ever logged.
  */
 import * as tls from 'node:tls';
-import { Attribute, Change, Client, type Control, type Entry, NoSuchObjectError, ResultCodeError } from 'ldapts';
+import {
+  Attribute,
+  Change,
+  Client,
+  type Control,
+  type Entry,
+  InvalidDNSyntaxError,
+  NoSuchObjectError,
+  ResultCodeError,
+} from 'ldapts';
 import {
   type AccountLookup,
   type BindOutcome,
@@ -29,6 +38,8 @@ import {
   DOMAIN_POLICY_ATTRIBUTES,
   domainPolicyFromEntry,
   explicitBuffers,
+  GROUP_ATTRIBUTES,
+  groupSidFromEntry,
   PSO_ATTRIBUTES,
   psoPolicyFromEntry,
   SECURITY_DESCRIPTOR_ATTRIBUTE,
@@ -85,6 +96,9 @@ export class DirectoryTlsError extends Error {
 
 /** After the service bind was refused, how long this instance answers without binding again. */
 export const SERVICE_BIND_RETRY_MS = 60_000;
+
+/** LDAP result code 10: the base lies in a naming context this DC does not hold. */
+const REFERRAL = 10;
 
 /** A DC that failed is tried after the others for this long, so a dead first DC does not cost every request. */
 const FAILED_CONTROLLER_BACKOFF_MS = 30_000;
@@ -752,6 +766,23 @@ class LdapSession implements DirectorySession {
       );
     }
     return psoPolicyFromEntry(entry);
+  }
+
+  async groupSid(dn: string): Promise<string | null> {
+    this.check();
+    // Only a plain DN is read: AD would also take `<SID=…>` or `<GUID=…>` as a base, which no configured DN means.
+    const trimmed = dn.trim();
+    if (!DN_SHAPE.test(trimmed)) return null;
+    const entry = await this.directory
+      .withServiceConnection(this.pinned, (client) => readBase(client, normalizeDn(trimmed), GROUP_ATTRIBUTES))
+      .catch((error: unknown) => {
+        // The DC's word that the string is no DN, or (10, a referral from Windows AD) that it lies outside this
+        // domain: either way this DC holds no group there, like a DN that is not there.
+        if (error instanceof InvalidDNSyntaxError) return undefined;
+        if (error instanceof ResultCodeError && error.code === REFERRAL) return undefined;
+        throw error;
+      });
+    return entry ? groupSidFromEntry(entry) : null;
   }
 
   async close(): Promise<void> {

@@ -7,8 +7,9 @@ import type { Config } from '../config.js';
 import { isValidEmail } from '../contacts.js';
 import { decoyObjectGuid, decoyQuestionIds, shuffled } from '../decoys.js';
 import type { DirectoryAccount } from '../directory.js';
-import { checkEligibility, isHiddenAccount } from '../eligibility.js';
+import { checkEligibility, type EligibilityGroups, isHiddenAccount } from '../eligibility.js';
 import { type IneligibilityReason, SsprError, validationError } from '../errors.js';
+import { eligibilityGroups } from '../groups.js';
 import { addressLimit, admitAll, type Limit, userLimit } from '../limits.js';
 import { QUESTION_CATALOG } from '../questions.js';
 import { auditor, type RequestSource } from '../request.js';
@@ -71,7 +72,9 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, subject));
   const block = await store.getBlock(subject, now);
   const channels = account && enrollment ? codeChannels(account, enrollment, config, ports.newChannelId) : [];
-  const refusal = refusalFor(account, enrollment, block?.until ?? null, channels, now, config);
+  // The groups are resolved on every path, account or not, so a configuration error refuses every name alike.
+  const groups = await eligibilityGroups(ports.directory, config.eligibility, { nowMs: now, logger: ports.logger });
+  const refusal = refusalFor(account, enrollment, block?.until ?? null, channels, now, config, groups);
 
   if (refusal && config.revealAccountState) {
     await audit(subject, 'start', refusal.code, 'reason' in refusal ? refusal.reason : undefined);
@@ -143,9 +146,10 @@ function refusalFor(
   channels: FlowChannel[],
   now: number,
   config: Config,
+  groups: EligibilityGroups,
 ): Refusal | null {
   if (!account) return { code: 'NOT_ENROLLED' };
-  const eligibility = checkEligibility('start', account, { nowMs: now, eligibility: config.eligibility });
+  const eligibility = checkEligibility('start', account, { nowMs: now, groups });
   if (!eligibility.eligible) return { code: 'NOT_ELIGIBLE', reason: eligibility.reason };
   if (!enrollment) return { code: 'NOT_ENROLLED' };
   if (blockedUntil !== null) return { code: 'BLOCKED', retryAfterSeconds: Math.ceil((blockedUntil - now) / 1000) };
