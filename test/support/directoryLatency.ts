@@ -24,8 +24,11 @@ export interface DirectoryLatencyOptions {
    * gives each way its own delay.
    */
   latency: Delay | DirectoryLatency;
-  /** Told of every call as it starts, before the delay ('openSession' or the session method's name). */
-  onCall?: (method: string) => void;
+  /**
+   * Told of every call as it starts, before the delay ('openSession' or the session method's name, and the arguments);
+   * a function it returns is called once the answer (or the error) is back, after the delay.
+   */
+  onCall?: (method: string, args: readonly unknown[]) => undefined | (() => void);
   /** How a delay is waited (tests of the wrapper replace it, to see the order without timing anything). */
   sleep?: (ms: number) => Promise<void>;
   /** For drawing from a range (default Math.random). */
@@ -54,18 +57,17 @@ export function withDirectoryLatency(directory: Directory, options: DirectoryLat
     if (ms > 0) await sleep(ms);
   };
   // Every port method returns a promise (a DC is remote), so the delayed call may too.
-  const delayed =
-    <T>(method: string, call: () => Promise<T> | T) =>
-    async (): Promise<T> => {
-      options.onCall?.(method);
-      await wait(ways.before);
-      try {
-        return await call();
-      } finally {
-        // A refusal or an error comes back over the same network as an answer.
-        await wait(ways.after);
-      }
-    };
+  const delayed = async <T>(method: string, args: unknown[], call: () => Promise<T> | T): Promise<T> => {
+    const answered = options.onCall?.(method, args);
+    await wait(ways.before);
+    try {
+      return await call();
+    } finally {
+      // A refusal or an error comes back over the same network as an answer.
+      await wait(ways.after);
+      answered?.();
+    }
+  };
 
   const wrapSession = (session: DirectorySession): DirectorySession =>
     new Proxy(session, {
@@ -74,7 +76,7 @@ export function withDirectoryLatency(directory: Directory, options: DirectoryLat
         const value = Reflect.get(target, property, target);
         if (typeof value !== 'function') return value;
         const name = String(property);
-        return (...args: unknown[]) => delayed(name, () => Reflect.apply(value, target, args))();
+        return (...args: unknown[]) => delayed(name, args, () => Reflect.apply(value, target, args));
       },
     });
 
@@ -85,10 +87,10 @@ export function withDirectoryLatency(directory: Directory, options: DirectoryLat
       const name = String(property);
       if (property === 'openSession') {
         return (...args: unknown[]) =>
-          delayed(name, async () => wrapSession(await Reflect.apply(value, target, args)))();
+          delayed(name, args, async () => wrapSession(await Reflect.apply(value, target, args)));
       }
       // A method the port gains later (not a session) is a DC call too.
-      return (...args: unknown[]) => delayed(name, () => Reflect.apply(value, target, args))();
+      return (...args: unknown[]) => delayed(name, args, () => Reflect.apply(value, target, args));
     },
   });
 }

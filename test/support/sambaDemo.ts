@@ -878,6 +878,22 @@ export async function setPsoMinimumAgeDays(env: SambaEnv, days: number): Promise
   });
 }
 
+/**
+ * The lockout observation window of the demo PSO (paula's) or of the domain (everyone else's), in seconds, so a test
+ * can see a bad password count AD has forgiven without waiting 30 minutes; applySambaDemoStates puts both back as
+ * DESIGN §7 has them.
+ */
+export async function setLockoutObservationSeconds(env: SambaEnv, scope: 'pso' | 'domain', seconds: number) {
+  const window = interval(BigInt(seconds) * 10_000_000n);
+  await asAdmin(env, async (client) => {
+    if (scope === 'pso') {
+      await client.modify(demoDomain(env).pso, [replace('msDS-LockoutObservationWindow', [window])]);
+    } else {
+      await client.modify(env.SSPR_LDAP_BASE_DN, [replace('lockOutObservationWindow', [window])]);
+    }
+  });
+}
+
 /** lockoutTime 0: unlocks and clears badPwdCount. */
 export async function unlock(env: SambaEnv, sam: string): Promise<void> {
   await asAdmin(env, async (client) => {

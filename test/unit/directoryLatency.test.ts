@@ -47,7 +47,10 @@ function recorded(latency: Parameters<typeof withDirectoryLatency>[1]['latency']
   const inner = fakeDirectory(events);
   const directory = withDirectoryLatency(inner as unknown as Directory, {
     latency,
-    onCall: (method) => calls.push(method),
+    onCall: (method, args) => {
+      calls.push(`${method}(${args.length})`);
+      return () => calls.push(`${method} answered`);
+    },
     sleep: async (ms) => {
       events.push(`sleep ${ms}`);
     },
@@ -74,16 +77,25 @@ describe('withDirectoryLatency', () => {
       'close',
       'sleep 11',
     ]);
-    expect(calls).toEqual(['openSession', 'findAccount', 'close']);
+    expect(calls).toEqual([
+      'openSession(1)',
+      'openSession answered',
+      'findAccount(1)',
+      'findAccount answered',
+      'close(0)',
+      'close answered',
+    ]);
   });
 
   it('a refusal comes back after the delay too, as the same error', async () => {
-    const { events, directory } = recorded({ before: 3, after: 4 });
+    const { events, calls, directory } = recorded({ before: 3, after: 4 });
     const session = await directory.openSession();
     events.length = 0;
     const account = {} as Parameters<DirectorySession['verifyPassword']>[0];
     await expect(session.verifyPassword(account, 'x')).rejects.toThrow('dc refused');
     expect(events).toEqual(['sleep 3', 'verifyPassword', 'sleep 4']);
+    // A call that failed is answered too (an in-flight count goes back down).
+    expect(calls.slice(-2)).toEqual(['verifyPassword(2)', 'verifyPassword answered']);
   });
 
   it('delays a method the port does not name (one another change adds) and keeps getters and private fields', async () => {
