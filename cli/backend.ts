@@ -46,5 +46,7 @@ export interface Backend {
   store: Store;
   directory(): Promise<DirectoryAccess>;
   outbox(): Promise<Outbox>;
+  /** The decoy key: names that resolve to no account are kept under its keyed hash (core/subjects.ts). */
+  decoyKey(): Promise<Buffer>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { DirectoryAccount } from '../functions/core/directory.js';
 import { isHiddenAccount } from '../functions/core/eligibility.js';
 import { eligibilityGroups } from '../functions/core/groups.js';
 import { lookUpUser, type Operator, unblockSubject, unenrollAccount } from '../functions/core/helpdesk.js';
+import { accountSubject, unresolvedSubject } from '../functions/core/subjects.js';
 import { reduceUsername } from '../functions/core/username.js';
 import type { ParsedOptions } from './args.js';
 import type { Backend } from './backend.js';
@@ -43,7 +44,7 @@ async function findUser(context: CommandContext, typed: string) {
     const lookup = await lookUpUser(session, access.directory.serviceAccountDn, backend.config, typed);
     // The directory stays open until the CLI ends: status reads the eligibility groups from it.
     if (lookup.found) return { ...lookup, directory: access.directory };
-    if (lookup.subject === null) {
+    if (lookup.name === null) {
       const d = backend.config.domain;
       throw new CliError(
         `"${printable(typed)}" is not a username of this domain (forms: alice, ${d.netbiosName}\\alice, alice@${d.upnSuffixes[0] ?? ''})`,
@@ -186,22 +187,21 @@ export async function unenrollCommand(context: CommandContext, user: string): Pr
 }
 
 /**
- * The subject a name's audit events are kept under. A plain or NETBIOS\ name needs no directory; a UPN is resolved
- * (events of a resolved name are under its sAMAccountName), and kept under the UPN itself when it does not resolve.
+ * The subject a name's audit events are kept under: its account's sAMAccountName when it resolves, else the keyed hash
+ * the request functions keep it under (core/subjects.ts), so a made-up name's trail is found without keeping it.
  */
 async function auditSubject(context: CommandContext, typed: string): Promise<string> {
   const reduced = reduceUsername(typed, context.backend.config.domain);
   if (!reduced.ok) {
     throw new CliError(`"${printable(typed)}" is not a username of this domain`, EXIT.NOT_FOUND);
   }
-  if (reduced.lookup.by !== 'userPrincipalName') return reduced.limiterKey;
   const access = await context.backend.directory();
   const session = await access.directory.openSession();
   try {
     const account = await session.findAccount(reduced.lookup);
     return account && !isHiddenAccount(account, access.directory.serviceAccountDn)
-      ? account.sAMAccountName.toLowerCase()
-      : reduced.limiterKey;
+      ? accountSubject(account)
+      : unresolvedSubject(await context.backend.decoyKey(), reduced.name);
   } finally {
     await session.close();
   }

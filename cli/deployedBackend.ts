@@ -11,6 +11,7 @@ import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sd
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../functions/adapters/dynamoClient.js';
 import { LdapDirectory } from '../functions/adapters/ldap/ldapDirectory.js';
+import { decodeSecretKey } from '../functions/adapters/secretsManager.js';
 import { DynamoStore } from '../functions/adapters/store.js';
 import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
 import { systemClock } from '../functions/core/clock.js';
@@ -176,6 +177,17 @@ export async function openDeployedBackend(options: DeployedBackendOptions): Prom
     store,
     directory,
     outbox: async () => outbox,
+    decoyKey: async () => {
+      const secrets = new SecretsManagerClient({ region });
+      try {
+        const secret = await secrets.send(new GetSecretValueCommand({ SecretId: outputs.DecoyKeySecretArn }));
+        return decodeSecretKey(secret.SecretString ?? '', 'decoy key');
+      } catch (error) {
+        throw explain(error);
+      } finally {
+        secrets.destroy();
+      }
+    },
     close: async () => {
       for (const close of closers) await close().catch(() => undefined);
     },

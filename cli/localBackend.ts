@@ -138,6 +138,7 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Ba
       outbox ??= openOutbox();
       return outbox;
     },
+    decoyKey: () => new LocalSecrets(dataDir).decoyKey(),
     close: async () => {
       for (const close of closers) await close().catch(() => undefined);
     },

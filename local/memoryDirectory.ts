@@ -10,6 +10,7 @@ import * as z from 'zod';
 import type { Clock } from '../functions/core/clock.js';
 import {
   type AccountLookup,
+  type BadPasswords,
   type BindOutcome,
   type BindSubCode,
   type Directory,
@@ -861,6 +862,13 @@ export class MemoryDirectory implements Directory {
     return { ...this.domainPolicyValue };
   }
 
+  /** @internal badPwdCount and badPasswordTime as stored now; null when the account is gone. */
+  badPasswords(objectGuid: string): BadPasswords | null {
+    const guid = objectGuid.toLowerCase();
+    const record = [...this.accounts.values()].find((a) => a.objectGuid === guid);
+    return record ? { badPwdCount: record.badPwdCount, badPasswordTime: record.badPasswordTime } : null;
+  }
+
   /** @internal The PSO the account names, read as the service account would: unreadable or missing → throw. */
   effectivePolicy(account: DirectoryAccount): DirectoryPolicy {
     if (account.resultantPso === null) return this.domainPolicy();
@@ -1090,6 +1098,7 @@ export class MemoryDirectory implements Directory {
       accountExpires: record.accountExpires,
       pwdLastSet: record.pwdLastSet,
       badPwdCount: record.badPwdCount,
+      badPasswordTime: record.badPasswordTime,
       adminCount: record.adminCount,
       logonHours: record.logonHours ? new Uint8Array(record.logonHours) : null,
       userWorkstations: record.userWorkstations,
@@ -1141,6 +1150,16 @@ class MemorySession implements DirectorySession {
   async verifyPassword(account: DirectoryAccount, password: string): Promise<BindOutcome> {
     this.check();
     return this.directory.bind(account.dn, password);
+  }
+
+  async readBadPasswords(account: DirectoryAccount | null): Promise<BadPasswords | null> {
+    this.check();
+    return account ? this.directory.badPasswords(account.objectGuid) : null;
+  }
+
+  async bindNobody(_password: string): Promise<void> {
+    // A name the stand-in does not hold: nothing to count, as on AD.
+    this.check();
   }
 
   async resetPassword(account: DirectoryAccount, newPassword: string): Promise<PasswordWriteOutcome> {

@@ -8,6 +8,7 @@
  *   open flow     OPENFLOW#<subject>                   OPENFLOW                         flow expiry
  *   failures      FAILURES#<subject>                   answer | code                    window end
  *   block         BLOCK#<subject>                      BLOCK                            until
+ *   lease         LEASE#<name>                         LEASE                            until
  *   audit event   AUDIT#<subject>                      <at ISO>#<requestId>#<random>     at + retention
  *   outbox item   OUTBOX#<id>                          OUTBOX                           createdAt + 1 day
  *
@@ -45,11 +46,14 @@ import { LANGUAGES } from '../core/language.js';
 import { isSealedTemplate } from '../core/notifications.js';
 import type {
   Admission,
+  AnswerHash,
   AuditEvent,
   Block,
   ContactVerification,
   Enrollment,
   FailureKind,
+  FailureReservation,
+  FailureWindow,
   Flow,
   FlowStep,
   OutboxItem,
@@ -108,6 +112,7 @@ export const itemKeys = {
   openFlow: (subject: string): ItemKey => ({ pk: `OPENFLOW#${subject}`, sk: 'OPENFLOW' }),
   failures: (subject: string, kind: FailureKind): ItemKey => ({ pk: `FAILURES#${subject}`, sk: kind }),
   block: (subject: string): ItemKey => ({ pk: `BLOCK#${subject}`, sk: 'BLOCK' }),
+  lease: (name: string): ItemKey => ({ pk: `LEASE#${name}`, sk: 'LEASE' }),
   auditPartition: (subject: string): string => `${AUDIT_PREFIX}${subject}`,
   contactVerification: (tokenHash: string): ItemKey => ({ pk: `CONTACTVERIFY#${tokenHash}`, sk: 'CONTACTVERIFY' }),
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
@@ -268,6 +273,20 @@ function windowPosition(counter: string, window: RateWindow, now: number): Windo
   const windowMs = window.windowSeconds * 1000;
   const windowStart = Math.floor(now / windowMs) * windowMs;
   return { key: itemKeys.rate(counter, window.windowSeconds, windowStart), windowEnd: windowStart + windowMs };
+}
+
+/** An answer hash as stored: explicit copies so nothing but the port's fields reaches the table. */
+function answerHashRecord(hash: AnswerHash): Record<string, unknown> {
+  return {
+    algorithm: hash.algorithm,
+    N: hash.N,
+    r: hash.r,
+    p: hash.p,
+    keyLength: hash.keyLength,
+    salt: hash.salt,
+    hash: hash.hash,
+    normalization: hash.normalization,
+  };
 }
 
 /** The flow as an item: explicit copies so nothing but the port's fields reaches the table. */
@@ -482,6 +501,43 @@ export class DynamoStore implements Store {
     return windowEnd <= now ? 0 : Math.max(0, count);
   }
 
+  async takeLease(name: string, holder: string, until: number, now: number): Promise<boolean> {
+    if (!Number.isFinite(until)) throw new Error('DynamoStore: lease until must be finite');
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...itemKeys.lease(name), entity: 'lease', holder, until, [TTL_ATTRIBUTE]: epochSeconds(until) },
+          ConditionExpression: 'attribute_not_exists(#until) OR #until <= :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('takeLease', error);
+    }
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: itemKeys.lease(name),
+          ConditionExpression: '#holder = :holder',
+          ExpressionAttributeNames: { '#holder': 'holder' },
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      // Gone, or another holder's now: either way not ours to end.
+      if (isConditionFailed(error)) return;
+      throw storeError('releaseLease', error);
+    }
+  }
+
   async createFlow(flow: Flow): Promise<void> {
     try {
       await this.db.send(
@@ -559,6 +615,15 @@ export class DynamoStore implements Store {
     } catch (error) {
       if (isConditionFailed(error)) return false;
       throw storeError('updateFlow', error);
+    }
+  }
+
+  async endOpenFlows(subject: string): Promise<void> {
+    try {
+      // getFlow answers only for the flow the pointer names: without it, none of the subject's flows is live.
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: itemKeys.openFlow(subject) }));
+    } catch (error) {
+      throw storeError('endOpenFlows', error);
     }
   }
 
@@ -640,6 +705,42 @@ export class DynamoStore implements Store {
     }
   }
 
+  async replaceAnswerHash(
+    objectGuid: string,
+    questionId: string,
+    previous: AnswerHash,
+    next: AnswerHash,
+  ): Promise<boolean> {
+    const enrollment = await this.getEnrollment(objectGuid);
+    const index = enrollment?.answers.findIndex((a) => a.questionId === questionId) ?? -1;
+    if (index < 0) return false;
+    try {
+      // The condition pins the answer read above by its position, question and salt and hash: a re-enrollment in
+      // between (new salts) makes this write fail instead of putting an old answer back.
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(objectGuid),
+          UpdateExpression: `SET answers[${index}].#hash = :next`,
+          ConditionExpression:
+            `answers[${index}].questionId = :questionId AND answers[${index}].#hash.salt = :salt ` +
+            `AND answers[${index}].#hash.#hash = :previous`,
+          ExpressionAttributeNames: { '#hash': 'hash' },
+          ExpressionAttributeValues: {
+            ':next': answerHashRecord(next),
+            ':questionId': questionId,
+            ':salt': previous.salt,
+            ':previous': previous.hash,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('replaceAnswerHash', error);
+    }
+  }
+
   async recordFailure(subject: string, kind: FailureKind, windowSeconds: number, now: number): Promise<number> {
     if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
       throw new Error(`DynamoStore: windowSeconds must be positive (got ${windowSeconds})`);
@@ -695,6 +796,94 @@ export class DynamoStore implements Store {
       }
     }
     throw new Error(`DynamoStore.recordFailure: no window could be opened or counted in ${FAILURE_ROUNDS} rounds`);
+  }
+
+  async reserveFailure(
+    subject: string,
+    kind: FailureKind,
+    window: FailureWindow,
+    now: number,
+  ): Promise<FailureReservation> {
+    if (!Number.isFinite(window.windowSeconds) || window.windowSeconds <= 0) {
+      throw new Error(`DynamoStore: windowSeconds must be positive (got ${window.windowSeconds})`);
+    }
+    if (!Number.isFinite(now)) throw new Error('DynamoStore: now must be a finite number of milliseconds');
+    // Nothing is counted during a block: a failure then would outlive the block in a window of its own.
+    const block = await this.getBlock(subject, now);
+    if (block) return { reserved: false, blockedUntil: block.until };
+    const full: FailureReservation = { reserved: false, blockedUntil: null };
+    if (window.limit < 1) return full;
+    const key = itemKeys.failures(subject, kind);
+    const windowEnd = now + window.windowSeconds * 1000;
+    for (let round = 0; round < FAILURE_ROUNDS; round++) {
+      try {
+        const result = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'ADD #count :one',
+            // Also false for a missing item or an ended window; the window's end stays where its first failure put it.
+            ConditionExpression: '#windowEnd > :now AND #count < :limit',
+            ExpressionAttributeNames: { '#count': 'count', '#windowEnd': 'windowEnd' },
+            ExpressionAttributeValues: { ':one': 1, ':now': now, ':limit': window.limit },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return { reserved: true, count: parseItem(failureCountItem, result.Attributes, 'failures').count };
+      } catch (error) {
+        if (!isConditionFailed(error)) throw storeError('reserveFailure', error);
+      }
+      // Refused: either the window is full, or there is no open window (then it is opened below).
+      if ((await this.failureCount(subject, kind, now)) >= window.limit) return full;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET #count = :one, #windowEnd = :windowEnd, #expiresAt = :expiresAt, #entity = :entity',
+            // As in recordFailure: of all parallel callers that find no open window, one opens it and the others go
+            // back to the increment.
+            ConditionExpression: 'attribute_not_exists(pk) OR #windowEnd <= :now',
+            ExpressionAttributeNames: {
+              '#count': 'count',
+              '#windowEnd': 'windowEnd',
+              '#expiresAt': TTL_ATTRIBUTE,
+              '#entity': 'entity',
+            },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':now': now,
+              ':windowEnd': windowEnd,
+              ':expiresAt': epochSeconds(windowEnd),
+              ':entity': 'failures',
+            },
+          }),
+        );
+        return { reserved: true, count: 1 };
+      } catch (error) {
+        if (!isConditionFailed(error)) throw storeError('reserveFailure', error);
+      }
+    }
+    throw new Error(`DynamoStore.reserveFailure: no window could be opened or counted in ${FAILURE_ROUNDS} rounds`);
+  }
+
+  async giveBackFailure(subject: string, kind: FailureKind, now: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.failures(subject, kind),
+          UpdateExpression: 'ADD #count :minusOne',
+          // Also false for a missing item, so a give-back never creates a window; one that ended is left alone.
+          ConditionExpression: '#count > :zero AND #windowEnd > :now',
+          ExpressionAttributeNames: { '#count': 'count', '#windowEnd': 'windowEnd' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0, ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return;
+      throw storeError('giveBackFailure', error);
+    }
   }
 
   async failureCount(subject: string, kind: FailureKind, now: number): Promise<number> {
@@ -768,6 +957,33 @@ export class DynamoStore implements Store {
       );
     } catch (error) {
       throw storeError('putBlock', error);
+    }
+  }
+
+  async putNewBlock(block: Block, now: number): Promise<boolean> {
+    if (!Number.isFinite(block.until)) throw new Error('DynamoStore: block until must be finite');
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...itemKeys.block(block.subject),
+            entity: 'block',
+            subject: block.subject,
+            until: block.until,
+            reason: block.reason,
+            [TTL_ATTRIBUTE]: epochSeconds(block.until),
+          },
+          // A live block stays as it is (TTL deletion lags: the stored until decides).
+          ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('putNewBlock', error);
     }
   }
 

@@ -33,7 +33,8 @@ export async function changePassword(
   if (newProblem) fields.newPassword = newProblem;
   if (!typed.ok || Object.keys(fields).length > 0) throw validationError(fields);
 
-  let subject = typed.limiterKey;
+  // Named by provePassword before it can refuse anything (only a failed secret read comes earlier: not audited).
+  let subject: string | null = null;
   const audit = auditor(ports, source);
   try {
     const proven = await provePassword(
@@ -52,6 +53,7 @@ export async function changePassword(
       },
     );
     const { account, session, policy, slotsGivenBack } = proven;
+    const accountSubject = subject ?? account.sAMAccountName.toLowerCase();
     try {
       const violations = checkNewPassword(input.newPassword, policy, account);
       if (violations.length > 0) throw new SsprError('PASSWORD_POLICY', { violations });
@@ -66,7 +68,7 @@ export async function changePassword(
           historyEnforced: true,
           minAgeSeconds: policy.minAgeSeconds,
           now: clock.now(),
-          subject,
+          subject: accountSubject,
           requestId: source.requestId,
           audit,
           logger: ports.logger,
@@ -74,7 +76,7 @@ export async function changePassword(
       }
       // The outcome is recorded and told side by side: neither depends on the other.
       await Promise.all([
-        audit(subject, 'change', 'success'),
+        audit(accountSubject, 'change', 'success'),
         notify(ports, account, enrollment, source, 'password-changed'),
       ]);
       return { passwordChanged: true };
@@ -84,7 +86,7 @@ export async function changePassword(
       await Promise.all([session.close(), slotsGivenBack, proven.beside.catch(() => undefined)]);
     }
   } catch (error) {
-    if (error instanceof SsprError && error.code !== 'INTERNAL') {
+    if (error instanceof SsprError && error.code !== 'INTERNAL' && subject !== null) {
       await audit(subject, 'change', error.code, error.details.reason ?? error.details.violations?.join(','));
     }
     throw error;

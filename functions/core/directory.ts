@@ -41,7 +41,10 @@ export interface DirectoryAccount {
   accountExpires: bigint;
   /** FILETIME; 0 means must change at next logon. */
   pwdLastSet: bigint;
+  /** Bad passwords this DC counted (badPwdCount is not replicated: each DC keeps its own). */
   badPwdCount: number;
+  /** FILETIME of the last bad password this DC counted; 0 when none. A count older than the observation window is 0. */
+  badPasswordTime: bigint;
   /** 0 when absent. */
   adminCount: number;
   /** 21 bytes, bit = weekdayUTC*24 + hourUTC, least significant bit first; null when absent (always allowed). */
@@ -53,6 +56,13 @@ export interface DirectoryAccount {
   changePasswordDeniedTo: string[];
   /** DN of msDS-ResultantPSO, or null when the domain policy applies. */
   resultantPso: string | null;
+}
+
+/** What a DC counts of an account's bad passwords. */
+export interface BadPasswords {
+  badPwdCount: number;
+  /** FILETIME; 0 when none. */
+  badPasswordTime: bigint;
 }
 
 /** A password policy as the directory enforces it, durations in seconds (0 = none / never). */
@@ -102,6 +112,18 @@ export interface DirectorySession {
   findAccount(lookup: AccountLookup): Promise<DirectoryAccount | null>;
   /** Binds as the user on a short-lived connection of its own, never the service connection. */
   verifyPassword(account: DirectoryAccount, password: string): Promise<BindOutcome>;
+  /**
+   * badPwdCount and badPasswordTime as this DC holds them now (a fresh base read of the two), for the lockout guard
+   * right before a bind. `null` reads a name that does not exist instead, so a path without an account makes the same
+   * round trip; it answers null.
+   */
+  readBadPasswords(account: DirectoryAccount | null): Promise<BadPasswords | null>;
+  /**
+   * Binds a name that does not exist, on a user connection as verifyPassword does: the directory work of a wrong
+   * password, with no account touched (no badPwdCount anywhere moves). For paths that must not bind the account (it
+   * does not exist, is locked, or the lockout guard refused) but must not be told apart by their time.
+   */
+  bindNobody(password: string): Promise<void>;
   /**
    * Administrative reset: `unicodePwd` replaced (UTF-16LE of the quoted password) over the service connection, with the
    * password-policy-hints control (1.2.840.113556.1.4.2239, else .2066) when this DC's rootDSE lists it, so history

@@ -48,10 +48,13 @@ export interface EnrollResult {
 
 export async function enroll(input: EnrollInput, source: RequestSource, ports: EnrollPorts): Promise<EnrollResult> {
   const typed = validate(input, ports.config);
-  let subject = typed.limiterKey;
+  // Named by provePassword before it can refuse anything (only a failed secret read comes earlier: not audited).
+  let subject: string | null = null;
 
   const record = auditor(ports, source);
-  const audit = (outcome: string, reason?: string) => record(subject, 'enroll', outcome, reason);
+  const audit = async (outcome: string, reason?: string) => {
+    if (subject !== null) await record(subject, 'enroll', outcome, reason);
+  };
 
   try {
     const { account, session, slotsGivenBack } = await provePassword(

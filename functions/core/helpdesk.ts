@@ -67,10 +67,10 @@ export function recordOperatorAudit(
 export type UserLookup =
   /** The account, as the request functions resolve it; subject = its sAMAccountName lower-cased. */
   | { found: true; subject: string; account: DirectoryAccount }
-  /** No such account (or one self-service never shows): subject = the reduced typed name, as limits key it. */
-  | { found: false; subject: string }
+  /** No such account (or one self-service never shows): `name` is the form-independent name (username.ts). */
+  | { found: false; name: string }
   /** Not a name in any of the accepted forms. */
-  | { found: false; subject: null };
+  | { found: false; name: null };
 
 /**
  * Resolves a name the way start and enroll do (DESIGN §3 Usernames), so the subject matches the one their counters,
@@ -83,9 +83,9 @@ export async function lookUpUser(
   typed: string,
 ): Promise<UserLookup> {
   const reduced = reduceUsername(typed, config.domain);
-  if (!reduced.ok) return { found: false, subject: null };
+  if (!reduced.ok) return { found: false, name: null };
   const account = await session.findAccount(reduced.lookup);
-  if (!account || isHiddenAccount(account, serviceAccountDn)) return { found: false, subject: reduced.limiterKey };
+  if (!account || isHiddenAccount(account, serviceAccountDn)) return { found: false, name: reduced.name };
   return { found: true, subject: account.sAMAccountName.toLowerCase(), account };
 }
 

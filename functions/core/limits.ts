@@ -2,6 +2,7 @@
  * Rate limits and failed-proof limits (DESIGN §3 pinned details, §4 Rate limits) as named counters in fixed windows.
  * Each action has its own bucket per user and per address.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Config } from './config.js';
 import { SsprError } from './errors.js';
 import type { Logger } from './log.js';
@@ -14,11 +15,44 @@ export interface Limit {
   window: RateWindow;
 }
 
-export function addressLimit(action: LimitedAction, address: string, config: Config): Limit {
-  return { counter: `${action}:address:${address}`, window: config.rateLimits.perAddress };
+/**
+ * What a per-address limit counts (DESIGN §4 Rate limits): an IPv4 address as it is, an IPv6 address per /64, since one
+ * client (a home, a phone) is routinely handed a whole /64 and could otherwise step through 2^64 addresses. An
+ * IPv4-mapped IPv6 address is its IPv4 address. Anything else (no address known) is counted as given.
+ */
+export function addressKey(address: string): string {
+  const plain = address.trim().toLowerCase();
+  const mapped = plain.startsWith('::ffff:') ? plain.slice(7) : plain;
+  if (isIPv4(mapped)) return mapped;
+  // A zone (fe80::1%eth0) names an interface of the receiving host, not another client.
+  const withoutZone = plain.split('%')[0] ?? plain;
+  if (!isIPv6(withoutZone)) return plain;
+  return `${ipv6Groups(withoutZone).slice(0, 4).join(':')}::/64`;
 }
 
-/** Per user: the resolved sAMAccountName when the name resolves, else the reduced typed name (DESIGN §3). */
+/** The eight 16-bit groups of a valid IPv6 address, without leading zeros (an embedded IPv4 tail as two groups). */
+function ipv6Groups(address: string): string[] {
+  let text = address;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : new Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => Number.parseInt(group, 16).toString(16));
+}
+
+export function addressLimit(action: LimitedAction, address: string, config: Config): Limit {
+  return { counter: `${action}:address:${addressKey(address)}`, window: config.rateLimits.perAddress };
+}
+
+/**
+ * Per user: `userKey` is the name's key (subjects.ts nameKey: the same for every form of a name, hashed so no typed
+ * name is kept in clear), or a flow's subject on the steps after start.
+ */
 export function userLimit(action: LimitedAction, userKey: string, config: Config): Limit {
   return { counter: `${action}:user:${userKey}`, window: config.rateLimits.perUser };
 }
@@ -31,8 +65,25 @@ export function failedPasswordLimitForUser(userKey: string, config: Config): Lim
   return { counter: `failed-password:user:${userKey}`, window: config.rateLimits.failedPasswordsPerUser };
 }
 
+/**
+ * Names with a failed password proof from one address (rateLimits.failedPasswordsPerAddress): a spray of many names
+ * from one address is slowed, while one name's failures (limited per user anyway) never refuse the other people behind
+ * that address, such as an office's NAT. A name counts once per window, on its first failure from the address (see
+ * failedPasswordNameAtAddress).
+ */
 export function failedPasswordLimitForAddress(address: string, config: Config): Limit {
-  return { counter: `failed-password:address:${address}`, window: config.rateLimits.failedPasswordsPerAddress };
+  return {
+    counter: `failed-password:address:${addressKey(address)}`,
+    window: config.rateLimits.failedPasswordsPerAddress,
+  };
+}
+
+/** Whether a name already has a failed proof from this address in the window: a latch of one, in the same window. */
+export function failedPasswordNameAtAddress(address: string, nameKey: string, config: Config): Limit {
+  return {
+    counter: `failed-password:address-name:${addressKey(address)}:${nameKey}`,
+    window: { limit: 1, windowSeconds: config.rateLimits.failedPasswordsPerAddress.windowSeconds },
+  };
 }
 
 /** SMS caps count per day (DESIGN §4 Rate limits, §6 rateLimits.sms*PerDay): fixed windows of a UTC day. */
@@ -55,7 +106,7 @@ export function smsLimits(userKey: string, address: string, config: Config): Lim
   const day = (limit: number): RateWindow => ({ limit, windowSeconds: SMS_WINDOW_SECONDS });
   return [
     { counter: `sms:user:${userKey}`, window: day(config.rateLimits.smsPerUserPerDay) },
-    { counter: `sms:address:${address}`, window: day(config.rateLimits.smsPerAddressPerDay) },
+    { counter: `sms:address:${addressKey(address)}`, window: day(config.rateLimits.smsPerAddressPerDay) },
     smsTotalLimit(config),
   ];
 }

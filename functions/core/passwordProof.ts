@@ -1,13 +1,16 @@
 /**
  * Password proofs for enroll and change (DESIGN §4): they never lock anyone out of Windows and never tell whether a
- * name exists. In this order: (1) failed proofs per name and per address, reserved before any directory call;
- * (2) a locked account answered like a wrong password, without a bind; (3) no bind when the DC already counts
- * threshold − 2 bad passwords; (4) a bind as the user on a connection of its own. The account's state is told only
- * once the password is proven.
+ * name exists. In this order: (1) failed proofs per name and per address, reserved before any directory call, beside
+ * the name's bind lease (lockoutGuard.ts: one password bind per account in flight); (2) a locked account answered like
+ * a wrong password, without a bind; (3) no bind when the DC's count, read as AD reads it, leaves no room for a wrong
+ * one; (4) a bind as the user on a connection of its own. Every path that does not bind the account binds a name
+ * that does not exist instead, so unknown, locked, guarded and wrong cost the same directory work. The account's state
+ * is told only once the password is proven.
  */
+import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { Directory, DirectoryAccount, DirectoryPolicy, DirectorySession } from './directory.js';
+import type { BadPasswords, Directory, DirectoryAccount, DirectoryPolicy, DirectorySession } from './directory.js';
 import {
   checkEligibility,
   isHiddenAccount,
@@ -19,19 +22,20 @@ import {
 import { SsprError } from './errors.js';
 import { eligibilityGroups } from './groups.js';
 import {
-  addressLimit,
   admitAll,
-  admitTogether,
-  failedPasswordLimitForAddress,
   failedPasswordLimitForUser,
   giveBackAll,
   type Limit,
   type LimitedAction,
   userLimit,
 } from './limits.js';
+import { badPasswordsNow, bindLeaseMs, bindLeaseName, mayBind } from './lockoutGuard.js';
 import type { Logger } from './log.js';
+import type { Secrets } from './ports.js';
+import { admitProof } from './proofLimits.js';
 import type { RequestSource } from './request.js';
 import type { Store } from './store.js';
+import { accountSubject, nameKey, unresolvedSubject } from './subjects.js';
 import type { ReducedUsername } from './username.js';
 
 export interface ProofPorts {
@@ -40,6 +44,7 @@ export interface ProofPorts {
   clock: Clock;
   config: Config;
   logger: Logger;
+  secrets: Pick<Secrets, 'decoyKey'>;
 }
 
 export interface ProofRequest<Beside = undefined> {
@@ -63,8 +68,9 @@ export interface Proven<Beside = undefined> {
   /** The account's own password policy (PSO or domain), read for the lockout check: a change applies it too. */
   policy: DirectoryPolicy;
   /**
-   * The failed-proof slots going back; the caller awaits it before the request's outcome is final. It never rejects:
-   * a slot that could not go back is logged and stays taken until its window ends (the safe side).
+   * The failed-proof slots going back and the bind lease ending; the caller awaits it before the request's outcome is
+   * final. It never rejects: a slot that could not go back is logged and stays taken until its window ends, a lease
+   * that could not end runs out (the safe side both).
    */
   slotsGivenBack: Promise<void>;
   /** ProofRequest.beside's result (undefined without it). */
@@ -80,52 +86,76 @@ export async function provePassword<Beside = undefined>(
   const { config, store, clock } = ports;
   const { typed } = request;
   const now = clock.now();
+  const decoyKey = await ports.secrets.decoyKey();
+  const typedKey = nameKey(decoyKey, typed.name);
+  // Until the directory says otherwise the name is one that resolves to nothing: a refusal before the lookup is
+  // audited under its keyed hash, never under what was typed.
+  onResolved(unresolvedSubject(decoyKey, typed.name));
 
-  // The failed-proof slots are reserved before the bind and given back once the password is proven, so parallel
-  // guesses never exceed the limit; the request itself counts per address and per user. All four are taken side by
-  // side, the per-user ones on the name as typed: for the usual forms (alice, CORP\alice) that is the account's own
-  // name, and a form that resolves to another name moves its counts there once the account is found.
-  const proofLimits: Limit[] = [
-    failedPasswordLimitForUser(typed.limiterKey, config),
-    failedPasswordLimitForAddress(source.address, config),
-  ];
-  const typedUserLimit = userLimit(request.action, typed.limiterKey, config);
-  await admitTogether(
-    store,
-    [addressLimit(request.action, source.address, config), typedUserLimit, ...proofLimits],
-    now,
-  );
+  // The limits and the name's bind lease side by side: the lease is held before the account is read, so the
+  // badPwdCount that read returns is the one the bind will add to (no other proof of this name binds meanwhile).
+  const leases = new BindLeases(store, `${source.requestId}:${randomUUID()}`, now + bindLeaseMs(config), now);
+  const [admission, typedLease] = await Promise.allSettled([
+    admitProof(store, request.action, typedKey, source.address, config, now),
+    leases.take(typedKey),
+  ]);
+  if (admission.status === 'rejected' || typedLease.status === 'rejected') {
+    await leases.endAll();
+    if (admission.status === 'fulfilled') await giveBackAll(store, admission.value.slots, now);
+    throw admission.status === 'rejected' ? admission.reason : (typedLease as PromiseRejectedResult).reason;
+  }
+  const proofSlots = admission.value.slots;
+  let leased = typedLease.value;
 
-  const session = await ports.directory.openSession({ verifiesPassword: true });
+  const session = await ports.directory.openSession({ verifiesPassword: true }).catch(async (error: unknown) => {
+    await leases.endAll();
+    throw error;
+  });
   let beside: Promise<Beside | undefined> = Promise.resolve(undefined);
   try {
     const found = await session.findAccount(typed.lookup);
     const account = found && !isHiddenAccount(found, ports.directory.serviceAccountDn) ? found : null;
-    const subject = account ? account.sAMAccountName.toLowerCase() : typed.limiterKey;
+    const subject = account ? accountSubject(account) : unresolvedSubject(decoyKey, typed.name);
     onResolved(subject);
-    if (subject !== typed.limiterKey) {
-      // Requests per user count on the resolved name, so every form of one account's name shares one bucket; the
-      // typed form's counts go back. Refused there, the failed-proof slots go back too: nothing was tried.
-      const resolvedLimits = [userLimit(request.action, subject, config), failedPasswordLimitForUser(subject, config)];
-      await Promise.all([
-        giveBackAll(store, [typedUserLimit], now),
+    // The badPwdCount to judge: the lookup's, read under the lease, unless the name moved to another lease below.
+    let badPasswords: Promise<BadPasswords | null> = Promise.resolve(account);
+    const accountKey = account ? nameKey(decoyKey, account.sAMAccountName) : typedKey;
+    if (accountKey !== typedKey && account) {
+      // A UPN whose prefix is not the sAMAccountName: the counts and the lease are the account's, under its own
+      // name's key. The typed key's request count goes back; refused there, the failed-proof slots go back too:
+      // nothing was tried. The count is read again once the account's lease is held.
+      const resolvedLimits = [
+        userLimit(request.action, accountKey, config),
+        failedPasswordLimitForUser(accountKey, config),
+      ];
+      const [, , accountLease] = await Promise.all([
+        giveBackAll(store, [admission.value.nameRequest], now),
         admitAll(store, resolvedLimits, now).catch(async (error: unknown) => {
-          await giveBackAll(store, proofLimits, now);
+          await giveBackAll(store, proofSlots, now);
           throw error;
         }),
+        leases.take(accountKey),
       ]);
-      proofLimits.push(resolvedLimits[1] as Limit);
+      proofSlots.push(resolvedLimits[1] as Limit);
+      leased = leased && accountLease;
+      badPasswords = session.readBadPasswords(account);
     }
-    if (!account) throw new SsprError('BAD_CREDENTIALS');
 
-    // A locked account is answered like a wrong password, without a bind that would tell AD about it.
-    if (isLockedOut(account)) throw new SsprError('BAD_CREDENTIALS');
-
-    const policy = await session.effectivePolicy(account);
-    if (policy.lockoutThreshold > 0 && account.badPwdCount >= policy.lockoutThreshold - 2) {
-      throw new SsprError('RATE_LIMITED', {
-        retryAfterSeconds: policy.lockoutObservationSeconds || config.rateLimits.failedPasswordsPerUser.windowSeconds,
-      });
+    const [policy, counted] = await Promise.all([
+      account ? session.effectivePolicy(account) : session.domainPolicy(),
+      badPasswords,
+    ]);
+    // A locked account is answered like a wrong password, without a bind that would tell AD about it; so is one whose
+    // count leaves no room for a wrong guess, and a name whose lease another proof holds.
+    const binds =
+      account !== null &&
+      leased &&
+      !isLockedOut(account) &&
+      counted !== null &&
+      mayBind(badPasswordsNow(counted, policy, now), policy);
+    if (!account || !binds) {
+      await session.bindNobody(request.password);
+      throw new SsprError('BAD_CREDENTIALS');
     }
 
     if (request.beside) {
@@ -138,14 +168,18 @@ export async function provePassword<Beside = undefined>(
     if (bindReason === 'BAD_CREDENTIALS' || bindReason === 'LOCKED') throw new SsprError('BAD_CREDENTIALS');
 
     // The password is proven: from here on the account's state may be told, and the guess was not a failure. The
-    // slots go back while the caller goes on (enroll hashes its answers meanwhile); a refusal here waits for them.
-    const slotsGivenBack = giveBackAll(store, proofLimits, now).catch((error: unknown) => {
-      ports.logger.warn('failed-proof slots not given back', {
-        event: request.action,
-        subject,
-        errorName: (error as Error).name,
-      });
-    });
+    // slots go back and the lease ends while the caller goes on (enroll hashes its answers meanwhile); a refusal here
+    // waits for them.
+    const slotsGivenBack = Promise.all([
+      giveBackAll(store, proofSlots, now).catch((error: unknown) => {
+        ports.logger.warn('failed-proof slots not given back', {
+          event: request.action,
+          subject,
+          errorName: (error as Error).name,
+        });
+      }),
+      leases.endAll(),
+    ]).then(() => undefined);
     const eligibility = checkEligibility(request.purpose, account, {
       nowMs: now,
       groups: await eligibilityGroups(ports.directory, config.eligibility, {
@@ -166,7 +200,34 @@ export async function provePassword<Beside = undefined>(
     }
     return { account, session, policy, slotsGivenBack, beside };
   } catch (error) {
-    await Promise.all([session.close(), beside.catch(() => undefined)]);
+    await Promise.all([session.close(), beside.catch(() => undefined), leases.endAll()]);
     throw error;
+  }
+}
+
+/**
+ * The bind leases one proof holds (one, or two when a UPN resolves to another name): each taken with one conditional
+ * write, all ended together. Ending never fails the request: a lease that could not end runs out on its own.
+ */
+class BindLeases {
+  private readonly taken: string[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly holder: string,
+    private readonly until: number,
+    private readonly now: number,
+  ) {}
+
+  async take(key: string): Promise<boolean> {
+    const name = bindLeaseName(key);
+    const taken = await this.store.takeLease(name, this.holder, this.until, this.now);
+    if (taken) this.taken.push(name);
+    return taken;
+  }
+
+  async endAll(): Promise<void> {
+    const names = this.taken.splice(0);
+    await Promise.all(names.map((name) => this.store.releaseLease(name, this.holder).catch(() => undefined)));
   }
 }

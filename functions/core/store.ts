@@ -170,6 +170,20 @@ export interface Block {
   reason: FailureKind;
 }
 
+/** How many failures of a kind a subject may have in one window, and how long a window lasts from its first failure. */
+export interface FailureWindow {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * A failure reserved before the check it guards (DESIGN §5), or why none was: the subject is blocked, or the window
+ * already holds `limit` failures (counted ones and reservations still being checked).
+ */
+export type FailureReservation =
+  | { reserved: true; count: number }
+  | { reserved: false; blockedUntil: number | null };
+
 /** The code sent to one pending contact of an enrollment, kept only as an HMAC. */
 export interface ContactCode {
   contactId: string;
@@ -218,6 +232,14 @@ export interface Store {
   /** How many events the window that holds `now` admitted so far (expired windows count 0). */
   count(counter: string, window: RateWindow, now: number): Promise<number>;
 
+  /**
+   * Takes the named lease for `holder` until `until` (ms) unless another holder's lease is still live (its stored
+   * `until` compared with `now`: TTL deletion lags); one conditional write. True when taken.
+   */
+  takeLease(name: string, holder: string, until: number, now: number): Promise<boolean>;
+  /** Ends the lease if `holder` still holds it: one that ran out and was taken by another stays theirs. */
+  releaseLease(name: string, holder: string): Promise<void>;
+
   /** Creates a flow (never overwrites) and makes it the subject's one open flow: a later start replaces it. */
   createFlow(flow: Flow): Promise<void>;
   /** The flow, or null when unknown, expired (compared with `now`) or no longer the subject's open flow. */
@@ -236,6 +258,12 @@ export interface Store {
    * enrollment or that contact is gone (a newer enrollment replaced it).
    */
   markContactVerified(objectGuid: string, contactId: string): Promise<boolean>;
+  /**
+   * Replaces the hash of one answer of the account's enrollment with `next` if it is still `previous` (one conditional
+   * write), so a re-enrollment that came in between is never overwritten; false when the enrollment or that hash is
+   * gone.
+   */
+  replaceAnswerHash(objectGuid: string, questionId: string, previous: AnswerHash, next: AnswerHash): Promise<boolean>;
 
   /**
    * Counts one failure of a kind for a subject in a window that starts at its first failure and lasts
@@ -247,6 +275,22 @@ export interface Store {
   /** Clears both failure counts of a subject (success, re-enrollment). */
   clearFailures(subject: string): Promise<void>;
   putBlock(block: Block): Promise<void>;
+  /**
+   * Reserves one failure of a kind for a subject before the answer or code it guards is checked: one conditional write
+   * that counts it in the window opened by the subject's first failure (`window.windowSeconds` long), unless the
+   * subject has a live block (nothing is counted during a block) or the window already holds `window.limit`. Parallel
+   * callers can never together hold more than the limit.
+   */
+  reserveFailure(subject: string, kind: FailureKind, window: FailureWindow, now: number): Promise<FailureReservation>;
+  /** Gives back a reservation whose check passed (never below zero, never into a window that has ended). */
+  giveBackFailure(subject: string, kind: FailureKind, now: number): Promise<void>;
+  /**
+   * Writes the block unless the subject has a live one (its stored `until` compared with `now`): one conditional write,
+   * so parallel blocking failures write one block and a live block is never extended. True when this call wrote it.
+   */
+  putNewBlock(block: Block, now: number): Promise<boolean>;
+  /** Ends the subject's open flow: no flow of the subject is live until its next start. */
+  endOpenFlows(subject: string): Promise<void>;
   /** The subject's block, or null when there is none or its `until` has passed (TTL deletion lags). */
   getBlock(subject: string, now: number): Promise<Block | null>;
   /** A fresh start (a new enrollment, the helpdesk's unblock): the block and both failure counts go together. */

@@ -5,7 +5,11 @@
 import type { AccountLookup } from './directory.js';
 import type { FieldProblem } from './errors.js';
 
-export type ReducedUsername = { ok: true; lookup: AccountLookup; limiterKey: string } | { ok: false };
+/**
+ * `name` is the form-independent name (subjects.ts): the sAMAccountName as typed for a plain or NETBIOS\ name, the part
+ * before the @ for a UPN, lower-cased; `alice`, `CORP\alice` and `alice@corp.example.test` share it, existing or not.
+ */
+export type ReducedUsername = { ok: true; lookup: AccountLookup; name: string } | { ok: false };
 
 export interface UsernameDomain {
   netbiosName: string;
@@ -53,7 +57,7 @@ function isValidUpnPrefix(prefix: string): boolean {
 
 function bySamAccountName(name: string): ReducedUsername {
   if (!isValidSamAccountName(name)) return { ok: false };
-  return { ok: true, lookup: { by: 'sAMAccountName', value: name }, limiterKey: name.toLowerCase() };
+  return { ok: true, lookup: { by: 'sAMAccountName', value: name }, name: name.toLowerCase() };
 }
 
 export function reduceUsername(input: string, domain: UsernameDomain): ReducedUsername {
@@ -75,7 +79,7 @@ export function reduceUsername(input: string, domain: UsernameDomain): ReducedUs
     if (!isValidUpnPrefix(prefix)) return { ok: false };
     // The prefix is kept as typed: it is not always the sAMAccountName, and AD matches UPNs case-insensitively anyway.
     const upn = `${prefix}@${suffix}`;
-    return { ok: true, lookup: { by: 'userPrincipalName', value: upn }, limiterKey: upn.toLowerCase() };
+    return { ok: true, lookup: { by: 'userPrincipalName', value: upn }, name: prefix.toLowerCase() };
   }
 
   return bySamAccountName(typed);

@@ -32,8 +32,10 @@ export function describeEnrollLimits(directory: DirectoryKind) {
       expect(refused.body.error.retryAfterSeconds).toBeLessThanOrEqual(1800);
       expect(refused.headers.get('retry-after')).toBe(String(refused.body.error.retryAfterSeconds));
 
+      // One bind per account in flight: parallel guesses that found the lease taken were refused without a bind.
       const bob = await stack.demo.account('bob');
-      expect(bob.badPwdCount).toBe(3);
+      expect(bob.badPwdCount).toBeGreaterThanOrEqual(1);
+      expect(bob.badPwdCount).toBeLessThanOrEqual(3);
       expect(bob.computedUserAccountControl & 0x10).toBe(0);
       expect(await stack.demo.verifyPassword('bob', DEMO.bob)).toEqual({ ok: true });
     });
@@ -45,7 +47,9 @@ export function describeEnrollLimits(directory: DirectoryKind) {
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 401)).toHaveLength(3);
       expect(statuses.filter((s) => s === 429)).toHaveLength(7);
-      expect((await stack.demo.account('judy')).badPwdCount).toBe(3);
+      const { badPwdCount } = await stack.demo.account('judy');
+      expect(badPwdCount).toBeGreaterThanOrEqual(1);
+      expect(badPwdCount).toBeLessThanOrEqual(3);
     });
 
     it('unknown names are limited the same way', async () => {
@@ -74,11 +78,14 @@ export function describeEnrollLimits(directory: DirectoryKind) {
   });
 
   describe('the badPwdCount guard', () => {
-    it('refuses a bind when the DC already counts threshold − 2 bad passwords', async () => {
+    it('refuses a bind when the DC already counts threshold − 2 bad passwords, as a wrong password', async () => {
       // paula's PSO locks after 3: one bad password elsewhere (e.g. at a Windows logon) leaves room for no guess here.
       expect(await stack.demo.verifyPassword('paula', 'Wrong!2026zz')).toEqual({ ok: false, subCode: '52e' });
       const response = await stack.post('/api/enroll', enrollBody(ids, 'paula', DEMO.paula));
-      expect(response.status).toBe(429);
+      // Nothing in the answer comes from the DC: the same 401 a wrong password gets, no retryAfterSeconds.
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ error: expect.objectContaining({ code: 'BAD_CREDENTIALS' }) });
+      expect(response.body.error.retryAfterSeconds).toBeUndefined();
       expect((await stack.demo.account('paula')).badPwdCount).toBe(1);
     });
   });

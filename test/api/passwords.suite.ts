@@ -89,6 +89,8 @@ function recordingDirectory(calls: PortCall[]) {
     findAccount: (lookup) => track('findAccount', [], () => inner.findAccount(lookup)),
     verifyPassword: (account, password) =>
       track('verifyPassword', [password], () => inner.verifyPassword(account, password)),
+    readBadPasswords: (account) => track('readBadPasswords', [], () => inner.readBadPasswords(account)),
+    bindNobody: (password) => track('bindNobody', [password], () => inner.bindNobody(password)),
     resetPassword: (account, password) =>
       track('resetPassword', [password], () => inner.resetPassword(account, password)),
     enforcesHistoryOnReset: () => track('enforcesHistoryOnReset', [], () => inner.enforcesHistoryOnReset()),
@@ -663,12 +665,16 @@ export function describePasswordApi(directory: DirectoryKind) {
       expect(await t.binds('bob', DEMO.bob)).toEqual({ ok: true });
     });
 
-    it('the badPwdCount guard: paula (locks after 3) with one bad password elsewhere → 429, without a bind', async () => {
+    it('the badPwdCount guard: paula (locks after 3) with one bad password elsewhere → 401 as a wrong password, without her bind', async () => {
       expect(await t.binds('paula', 'Wrong!2026zz')).toEqual({ ok: false, subCode: '52e' });
       const response = await t.change('paula', DEMO.paula, freshPassword(13));
-      expect(response.status, response.text).toBe(429);
-      expect(response.body.error.code).toBe('RATE_LIMITED');
-      expect(t.calls.map((c) => c.method)).not.toContain('verifyPassword');
+      expect(response.status, response.text).toBe(401);
+      expect(response.body.error.code).toBe('BAD_CREDENTIALS');
+      expect(response.body.error.retryAfterSeconds).toBeUndefined();
+      // The time of a bind is spent on a name that does not exist.
+      const methods = t.calls.map((c) => c.method);
+      expect(methods).not.toContain('verifyPassword');
+      expect(methods).toContain('bindNobody');
       expect(t.writes()).toEqual([]);
       expect((await t.stack.demo.account('paula')).badPwdCount).toBe(1);
     });

@@ -411,6 +411,42 @@ describe('failures', () => {
   });
 });
 
+describe('leases (one password bind per account in flight)', () => {
+  const now = 1_700_000_000_000;
+
+  it('lets exactly one of many parallel takers hold a lease', async () => {
+    const name = `password-bind:${randomUUID()}`;
+    const taken = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.takeLease(name, `holder-${i}`, now + 10_000, now)),
+    );
+    expect(taken.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('is free again once its holder ends it, and only its holder can', async () => {
+    const name = `password-bind:${randomUUID()}`;
+    expect(await store.takeLease(name, 'a', now + 10_000, now)).toBe(true);
+    await store.releaseLease(name, 'b');
+    expect(await store.takeLease(name, 'b', now + 10_000, now)).toBe(false);
+    await store.releaseLease(name, 'a');
+    expect(await store.takeLease(name, 'b', now + 10_000, now)).toBe(true);
+    // Ending one that is gone or someone else's is no error.
+    await store.releaseLease(name, 'a');
+    await store.releaseLease(`password-bind:${randomUUID()}`, 'a');
+  });
+
+  it('runs out at its until (compared with now: the item may still be there) and can then be taken', async () => {
+    const name = `password-bind:${randomUUID()}`;
+    expect(await store.takeLease(name, 'a', now + 1000, now)).toBe(true);
+    expect(await store.takeLease(name, 'b', now + 2000, now + 999)).toBe(false);
+    expect(await store.takeLease(name, 'b', now + 2000, now + 1000)).toBe(true);
+    // The first holder, late, cannot end the lease that is now b's.
+    await store.releaseLease(name, 'a');
+    expect(await store.takeLease(name, 'c', now + 3000, now + 1500)).toBe(false);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.lease(name) }));
+    expect(Item?.expiresAt).toBe((now + 2000) / 1000);
+  });
+});
+
 describe('blocks', () => {
   const now = 1_700_000_000_000;
 
@@ -458,6 +494,211 @@ describe('blocks', () => {
     expect(await store.failureCount(other, 'answer', now)).toBe(1);
     expect(await store.failureCount(other, 'code', now)).toBe(1);
     await store.clearBlockAndFailures(`user-${randomUUID()}`);
+  });
+});
+
+describe('failure reservations (reserved before the check, DESIGN §5)', () => {
+  const now = 1_700_000_000_000;
+  const window = { limit: 3, windowSeconds: 86_400 };
+
+  it('reserves up to the limit in a window opened by the first failure, then refuses without counting', async () => {
+    const subject = `user-${randomUUID()}`;
+    expect(await store.reserveFailure(subject, 'answer', window, now)).toEqual({ reserved: true, count: 1 });
+    expect(await store.reserveFailure(subject, 'answer', window, now + 1)).toEqual({ reserved: true, count: 2 });
+    expect(await store.reserveFailure(subject, 'answer', window, now + 2)).toEqual({ reserved: true, count: 3 });
+    expect(await store.reserveFailure(subject, 'answer', window, now + 3)).toEqual({
+      reserved: false,
+      blockedUntil: null,
+    });
+    expect(await store.failureCount(subject, 'answer', now + 3)).toBe(3);
+    // The other kind has its own window.
+    expect(await store.reserveFailure(subject, 'code', window, now)).toEqual({ reserved: true, count: 1 });
+    // Once the window has ended (the item is still there), a reservation opens a new one.
+    const ended = now + 86_400_000;
+    expect(await store.reserveFailure(subject, 'answer', window, ended)).toEqual({ reserved: true, count: 1 });
+  });
+
+  it('hands out exactly `limit` reservations to 20 parallel callers, also when they find an ended window', async () => {
+    for (const opened of [false, true]) {
+      const subject = `user-${randomUUID()}`;
+      if (opened) await store.recordFailure(subject, 'answer', 60, now - 120_000);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.reserveFailure(subject, 'answer', window, now)),
+      );
+      const counts = results.flatMap((r) => (r.reserved ? [r.count] : []));
+      expect(counts.sort()).toEqual([1, 2, 3]);
+      expect(results.filter((r) => !r.reserved)).toHaveLength(17);
+      expect(await store.failureCount(subject, 'answer', now)).toBe(3);
+    }
+  });
+
+  it('counts nothing during a live block and says until when; after the block it counts again', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.putBlock({ subject, until: now + 1000, reason: 'answer' });
+    expect(await store.reserveFailure(subject, 'answer', window, now)).toEqual({
+      reserved: false,
+      blockedUntil: now + 1000,
+    });
+    expect(await store.failureCount(subject, 'answer', now)).toBe(0);
+    expect(await store.reserveFailure(subject, 'answer', window, now + 1000)).toEqual({ reserved: true, count: 1 });
+  });
+
+  it('a limit of 0 reserves nothing', async () => {
+    const subject = `user-${randomUUID()}`;
+    expect(await store.reserveFailure(subject, 'code', { limit: 0, windowSeconds: 60 }, now)).toEqual({
+      reserved: false,
+      blockedUntil: null,
+    });
+    expect(await store.failureCount(subject, 'code', now)).toBe(0);
+  });
+
+  it('gives a reservation back, never below zero, never into an ended window, never creating one', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.reserveFailure(subject, 'answer', window, now);
+    await store.reserveFailure(subject, 'answer', window, now);
+    await store.giveBackFailure(subject, 'answer', now + 1);
+    expect(await store.failureCount(subject, 'answer', now + 1)).toBe(1);
+    await store.giveBackFailure(subject, 'answer', now + 1);
+    await store.giveBackFailure(subject, 'answer', now + 1);
+    expect(await store.failureCount(subject, 'answer', now + 1)).toBe(0);
+    // A full window has room again once one is given back.
+    for (let i = 0; i < 3; i++) await store.reserveFailure(subject, 'answer', window, now + 2);
+    await store.giveBackFailure(subject, 'answer', now + 3);
+    expect(await store.reserveFailure(subject, 'answer', window, now + 4)).toEqual({ reserved: true, count: 3 });
+    // Into an ended window: nothing changes.
+    await store.giveBackFailure(subject, 'answer', now + 86_400_000);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.failures(subject, 'answer') }));
+    expect(Item?.count).toBe(3);
+    const none = `user-${randomUUID()}`;
+    await store.giveBackFailure(none, 'code', now);
+    const missing = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.failures(none, 'code') }));
+    expect(missing.Item).toBeUndefined();
+  });
+});
+
+describe('new blocks (never extending a live one)', () => {
+  const now = 1_700_000_000_000;
+
+  it('writes a block only when none is live, so parallel blocking failures write one', async () => {
+    const subject = `user-${randomUUID()}`;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.putNewBlock({ subject, until: now + 86_400_000 + i, reason: 'answer' }, now + i),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const written = results.indexOf(true);
+    expect(await store.getBlock(subject, now)).toEqual({
+      subject,
+      until: now + 86_400_000 + written,
+      reason: 'answer',
+    });
+    // A later failure during the block leaves its until alone.
+    expect(await store.putNewBlock({ subject, until: now + 2 * 86_400_000, reason: 'code' }, now + 60_000)).toBe(false);
+    expect((await store.getBlock(subject, now + 60_000))?.until).toBe(now + 86_400_000 + written);
+  });
+
+  it('replaces a block whose until has passed although the item is still there', async () => {
+    const subject = `user-${randomUUID()}`;
+    await store.putBlock({ subject, until: now + 1000, reason: 'answer' });
+    expect(await store.putNewBlock({ subject, until: now + 5000, reason: 'code' }, now + 1000)).toBe(true);
+    expect(await store.getBlock(subject, now + 1000)).toEqual({ subject, until: now + 5000, reason: 'code' });
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.block(subject) }));
+    expect(Item?.expiresAt).toBe(now / 1000 + 5);
+  });
+});
+
+describe('ending a subject’s open flows', () => {
+  const created = 1_700_000_000_000;
+
+  it('leaves none of them live; the next start is live again; other subjects are untouched', async () => {
+    const subject = `user-${randomUUID()}`;
+    const other = `user-${randomUUID()}`;
+    const flowOf = (who: string): Flow => ({
+      tokenHash: randomBytes(32).toString('base64url'),
+      purpose: 'reset',
+      subject: who,
+      objectGuid: randomUUID(),
+      decoy: false,
+      language: 'en',
+      questionIds: ['q1', 'q2', 'q3'],
+      answered: 0,
+      correct: 0,
+      correctRequired: 1,
+      codeRequired: true,
+      channels: [],
+      step: 'question',
+      pending: null,
+      code: null,
+      codeTries: 0,
+      sends: 0,
+      lastSentAt: null,
+      passwordTries: 0,
+      createdAt: created,
+      expiresAt: created + 900_000,
+      version: 1,
+    });
+    const open = flowOf(subject);
+    const others = flowOf(other);
+    await store.createFlow(open);
+    await store.createFlow(others);
+    await store.endOpenFlows(subject);
+    expect(await store.getFlow(open.tokenHash, created + 1)).toBeNull();
+    expect(await store.getFlow(others.tokenHash, created + 1)).toEqual(others);
+    const next = flowOf(subject);
+    await store.createFlow(next);
+    expect(await store.getFlow(next.tokenHash, created + 1)).toEqual(next);
+    // Ending when nothing is open is not an error.
+    await store.endOpenFlows(`user-${randomUUID()}`);
+  });
+});
+
+describe('raising an answer hash (DESIGN §5 rehash)', () => {
+  const stronger = (hash: Enrollment['answers'][number]['hash']) => ({
+    ...hash,
+    N: 262_144,
+    salt: Buffer.alloc(16, 99).toString('base64'),
+    hash: Buffer.alloc(32, 98).toString('base64'),
+  });
+
+  it('replaces the one answer it names while it is still the hash that was verified', async () => {
+    const enrolled = enrollment();
+    await store.putEnrollment(enrolled);
+    const [first, second] = enrolled.answers;
+    if (!first || !second) throw new Error('enrollment() has three answers');
+    const next = stronger(second.hash);
+    expect(await store.replaceAnswerHash(enrolled.objectGuid, second.questionId, second.hash, next)).toBe(true);
+    const read = await store.getEnrollment(enrolled.objectGuid);
+    expect(read?.answers.map((a) => a.hash)).toEqual([first.hash, next, enrolled.answers[2]?.hash]);
+    // Everything else, updatedAt included, is as it was: a rehash is not a change the user made.
+    expect({ ...read, answers: [] }).toEqual({ ...enrolled, answers: [] });
+    // The old hash is no longer there to be replaced.
+    expect(await store.replaceAnswerHash(enrolled.objectGuid, second.questionId, second.hash, next)).toBe(false);
+  });
+
+  it('never overwrites a re-enrollment that came in between, and is false for no enrollment', async () => {
+    const enrolled = enrollment();
+    await store.putEnrollment(enrolled);
+    const verified = enrolled.answers[0];
+    if (!verified) throw new Error('enrollment() has three answers');
+    // Re-enrolled with the same question, a new salt and hash, since the answer was verified.
+    const again = enrollment({
+      objectGuid: enrolled.objectGuid,
+      answers: enrolled.answers.map((a) => ({
+        ...a,
+        hash: { ...a.hash, salt: Buffer.alloc(16, 7).toString('base64') },
+      })),
+      updatedAt: enrolled.updatedAt + 1,
+    });
+    await store.putEnrollment(again);
+    expect(
+      await store.replaceAnswerHash(enrolled.objectGuid, verified.questionId, verified.hash, stronger(verified.hash)),
+    ).toBe(false);
+    expect(await store.getEnrollment(enrolled.objectGuid)).toEqual(again);
+    expect(await store.replaceAnswerHash(randomUUID(), 'q1', verified.hash, stronger(verified.hash))).toBe(false);
+    expect(await store.replaceAnswerHash(enrolled.objectGuid, 'q9', verified.hash, stronger(verified.hash))).toBe(
+      false,
+    );
   });
 });
 

@@ -74,6 +74,7 @@ const alice: DirectoryAccount = {
   accountExpires: 0n,
   pwdLastSet: 134000000000000000n,
   badPwdCount: 0,
+  badPasswordTime: 0n,
   adminCount: 0,
   logonHours: null,
   userWorkstations: null,

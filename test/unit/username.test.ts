@@ -7,17 +7,26 @@ function reduce(input: string) {
   return reduceUsername(input, domain);
 }
 
-function sam(name: string, limiterKey = name.toLowerCase()) {
-  return { ok: true, lookup: { by: 'sAMAccountName', value: name }, limiterKey };
+function sam(name: string, key = name.toLowerCase()) {
+  return { ok: true, lookup: { by: 'sAMAccountName', value: name }, name: key };
 }
 
-function upn(value: string, limiterKey = value.toLowerCase()) {
-  return { ok: true, lookup: { by: 'userPrincipalName', value }, limiterKey };
+/** A UPN's form-independent name is its prefix: `alice@…` is `alice`, as `alice` and `CORP\alice` are. */
+function upn(value: string, key = value.slice(0, value.indexOf('@')).toLowerCase()) {
+  return { ok: true, lookup: { by: 'userPrincipalName', value }, name: key };
 }
 
 const refused = { ok: false };
 
 describe('reduceUsername', () => {
+  it('gives every form of one name the same form-independent name', () => {
+    const names = ['bob', 'CORP\\Bob', 'BOB@corp.example.test', 'bob@EXAMPLE.com'].map((typed) => {
+      const reduced = reduce(typed);
+      return reduced.ok ? reduced.name : null;
+    });
+    expect(names).toEqual(['bob', 'bob', 'bob', 'bob']);
+  });
+
   it('takes a plain name as the sAMAccountName', () => {
     expect(reduce('alice')).toEqual(sam('alice'));
     expect(reduce('Alice.Archer')).toEqual(sam('Alice.Archer', 'alice.archer'));
@@ -45,9 +54,7 @@ describe('reduceUsername', () => {
 
   it('looks name@configured-suffix up by userPrincipalName', () => {
     expect(reduce('alice@corp.example.test')).toEqual(upn('alice@corp.example.test'));
-    expect(reduce('Alice.Archer@CORP.Example.Test')).toEqual(
-      upn('Alice.Archer@corp.example.test', 'alice.archer@corp.example.test'),
-    );
+    expect(reduce('Alice.Archer@CORP.Example.Test')).toEqual(upn('Alice.Archer@corp.example.test', 'alice.archer'));
     expect(reduce('a.archer@example.com')).toEqual(upn('a.archer@example.com'));
     expect(reduce(' alice@corp.example.test ')).toEqual(upn('alice@corp.example.test'));
   });

@@ -4,7 +4,7 @@
  * not read is an error where reading it as "absent" would let an ineligible account through.
  */
 import type { Entry } from 'ldapts';
-import type { DirectoryAccount, DirectoryPolicy } from '../../core/directory.js';
+import type { BadPasswords, DirectoryAccount, DirectoryPolicy } from '../../core/directory.js';
 import { intervalToSeconds, parseInteger8 } from './filetime.js';
 import { guidToString } from './guid.js';
 import { changePasswordDeniedTo, parseSecurityDescriptor } from './securityDescriptor.js';
@@ -25,6 +25,7 @@ export const ACCOUNT_ATTRIBUTES = [
   'accountExpires',
   'pwdLastSet',
   'badPwdCount',
+  'badPasswordTime',
   'adminCount',
   'logonHours',
   'userWorkstations',
@@ -122,9 +123,14 @@ export class EntryReader {
   }
 
   integer8(name: string): bigint {
-    const value = this.optionalString(name);
+    const value = this.optionalInteger8(name);
     if (value === null) throw this.missing(name);
-    return parseInteger8(value);
+    return value;
+  }
+
+  optionalInteger8(name: string): bigint | null {
+    const value = this.optionalString(name);
+    return value === null ? null : parseInteger8(value);
   }
 
   boolean(name: string): boolean {
@@ -183,6 +189,7 @@ export function accountFromEntries(state: Entry, securityDescriptor: Entry | und
     accountExpires: read.integer8('accountExpires'),
     pwdLastSet: read.integer8('pwdLastSet'),
     badPwdCount: read.optionalInteger('badPwdCount') ?? 0,
+    badPasswordTime: read.optionalInteger8('badPasswordTime') ?? 0n,
     adminCount: read.optionalInteger('adminCount') ?? 0,
     logonHours: logonHours ? new Uint8Array(logonHours) : null,
     userWorkstations: read.optionalString('userWorkstations'),
@@ -191,6 +198,17 @@ export function accountFromEntries(state: Entry, securityDescriptor: Entry | und
     resultantPso: read.optionalString('msDS-ResultantPSO'),
   };
 }
+
+/** badPwdCount and badPasswordTime from a base read of the two (absent: never counted). */
+export function badPasswordsFromEntry(entry: Entry): BadPasswords {
+  const read = new EntryReader(entry, `bad passwords of ${entry.dn}`);
+  return {
+    badPwdCount: read.optionalInteger('badPwdCount') ?? 0,
+    badPasswordTime: read.optionalInteger8('badPasswordTime') ?? 0n,
+  };
+}
+
+export const BAD_PASSWORD_ATTRIBUTES = ['badPwdCount', 'badPasswordTime'] as const;
 
 export function domainPolicyFromEntry(entry: Entry): DirectoryPolicy {
   const read = new EntryReader(entry, `domain policy on ${entry.dn}`);

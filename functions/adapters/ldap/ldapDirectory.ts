@@ -7,6 +7,7 @@
  * never the service connection. A session is pinned to the first DC that answers, so a read right after a write
  * sees it. TLS is always verified against the configured CA. No password is ever logged.
  */
+import { randomBytes } from 'node:crypto';
 import * as tls from 'node:tls';
 import {
   Attribute,
@@ -20,6 +21,7 @@ import {
 } from 'ldapts';
 import {
   type AccountLookup,
+  type BadPasswords,
   type BindOutcome,
   type Directory,
   type DirectoryAccount,
@@ -35,6 +37,8 @@ import { bindFailureOf, isCertificateError, isDroppedConnection, isUnavailable }
 import {
   ACCOUNT_ATTRIBUTES,
   accountFromEntries,
+  BAD_PASSWORD_ATTRIBUTES,
+  badPasswordsFromEntry,
   DOMAIN_POLICY_ATTRIBUTES,
   domainPolicyFromEntry,
   explicitBuffers,
@@ -478,6 +482,17 @@ export class LdapDirectory implements Directory {
     return this.options.baseDn;
   }
 
+  /**
+   * @internal A DN no account holds (a random name under the domain head, new for each process), for the reads and
+   * binds that stand in for an account that does not exist: the DC answers them as it would for a real name.
+   */
+  get nobodyDn(): string {
+    this.nobody ??= `CN=sspr-nobody-${randomBytes(12).toString('hex')},${this.options.baseDn}`;
+    return this.nobody;
+  }
+
+  private nobody: string | undefined;
+
   /** @internal */
   get logger(): Logger | undefined {
     return this.options.logger;
@@ -659,6 +674,23 @@ class LdapSession implements DirectorySession {
     const connection = this.userConnection ?? undefined;
     this.userConnection = null;
     return this.directory.bindAsUser(this.pinned, account.dn, password, connection);
+  }
+
+  async readBadPasswords(account: DirectoryAccount | null): Promise<BadPasswords | null> {
+    this.check();
+    const dn = account ? guidTarget(account, 'read the bad passwords of') : this.directory.nobodyDn;
+    const entry = await this.directory.withServiceConnection(this.pinned, (client) =>
+      readBase(client, dn, BAD_PASSWORD_ATTRIBUTES),
+    );
+    return entry ? badPasswordsFromEntry(entry) : null;
+  }
+
+  async bindNobody(password: string): Promise<void> {
+    this.check();
+    const connection = this.userConnection ?? undefined;
+    this.userConnection = null;
+    // Whatever the DC answers for a name it does not hold (52e on AD and Samba) is no one's business.
+    await this.directory.bindAsUser(this.pinned, this.directory.nobodyDn, password === '' ? '-' : password, connection);
   }
 
   async resetPassword(account: DirectoryAccount, newPassword: string): Promise<PasswordWriteOutcome> {

@@ -15,6 +15,7 @@ import { QUESTION_CATALOG } from '../questions.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { Enrollment, Flow, FlowChannel, FlowPurpose } from '../store.js';
 import { hashToken, newToken } from '../tokens.js';
+import { accountSubject, nameKey, unresolvedSubject } from '../subjects.js';
 import { reduceUsername, usernameProblem } from '../username.js';
 import { type Challenge, questionChallenge } from './challenge.js';
 import type { FlowPorts } from './ports.js';
@@ -43,7 +44,9 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
 
   const now = clock.now();
   const audit = auditor(ports, source);
-  let subject = typed.limiterKey;
+  const decoyKey = await ports.secrets.decoyKey();
+  // Until the directory says otherwise the name resolves to nothing: kept under its keyed hash, never as typed.
+  let subject = unresolvedSubject(decoyKey, typed.name);
   const limited = async (limit: Limit) => {
     try {
       await admitAll(store, [limit], now);
@@ -52,11 +55,10 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
       throw error;
     }
   };
-  // The address first, before the directory is asked anything; the user once the name is resolved, so every form
-  // of one account's name shares one bucket, and a name that does not exist has its own.
+  // The address first, before the directory is asked anything; the name once it is resolved, under its key
+  // (subjects.ts), so every form of one name shares one bucket, whether or not an account holds it.
   await limited(addressLimit('start', source.address, config));
 
-  const decoyKey = await ports.secrets.decoyKey();
   const session = await ports.directory.openSession();
   let account: DirectoryAccount | null;
   try {
@@ -65,8 +67,8 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   } finally {
     await session.close();
   }
-  if (account) subject = account.sAMAccountName.toLowerCase();
-  await limited(userLimit('start', subject, config));
+  if (account) subject = accountSubject(account);
+  await limited(userLimit('start', nameKey(decoyKey, account ? account.sAMAccountName : typed.name), config));
 
   // Every path asks the store the same questions, whatever it knows about the name.
   const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, subject));
