@@ -31,10 +31,11 @@ export function parseJsonBody<S extends z.ZodMiniType>(event: APIGatewayProxyEve
 }
 
 function shapeProblems(issues: z.core.$ZodIssue[], input: unknown): Record<string, FieldProblem> {
-  const fields: Record<string, FieldProblem> = {};
+  // No prototype: a field named __proto__ or constructor must land as a key of its own, not read as Object's.
+  const fields: Record<string, FieldProblem> = Object.create(null);
   const add = (path: PropertyKey[], problem: FieldProblem) => {
     const key = path.length ? path.map(String).join('.') : 'body';
-    fields[key] ??= problem;
+    if (!Object.hasOwn(fields, key)) fields[key] = problem;
   };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -54,7 +55,8 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   let value: unknown = input;
   for (const key of path) {
     if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
+    // Own keys only: `constructor` of a body that has none is no value the client sent.
+    value = Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   }
   return value;
 }

@@ -81,6 +81,31 @@ describe('request bodies', () => {
     expect(response.body.error.fields['answers.1.hint']).toBeTruthy();
   });
 
+  it('refuses __proto__, constructor and prototype keys as unknown fields, naming each, at any depth', async () => {
+    // As a raw body: JSON.parse makes "__proto__" an own key, which an object literal here would not.
+    const body = JSON.stringify(validEnroll()).replace(
+      /^\{/,
+      '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"prototype":1,',
+    );
+    const nested = JSON.stringify(validEnroll()).replace(
+      '"answer":"Springfield"',
+      '"answer":"Springfield","__proto__":{}',
+    );
+    for (const [raw, names] of [
+      [body, ['__proto__', 'constructor', 'prototype']],
+      [nested, ['answers.1.__proto__']],
+    ] as const) {
+      const response = await stack.request('POST', '/api/enroll', {
+        body: raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.status, response.text).toBe(400);
+      expectErrorShape(response.body, 'VALIDATION');
+      expect(Object.keys(response.body.error.fields).sort()).toEqual([...names].sort());
+      expect(response.body.error.fields[names[0]]).toEqual(expect.any(String));
+    }
+  });
+
   it('names missing and mistyped fields', async () => {
     const response = await stack.post('/api/enroll', { username: 42, answers: 'no' });
     expect(response.status).toBe(400);
