@@ -14,6 +14,7 @@ import { connectionRows, connectionRowsSkipped } from './connections.js';
 import { enumerationRows } from './enumeration.js';
 import { hashRows } from './hash.js';
 import { loadRows } from './load.js';
+import { proofTimingRows } from './proofTiming.js';
 import { buildReport, formatMarkdown, formatText, type Row } from './report.js';
 import { MEMORY_PLAN, SAMBA_PLAN, stepRows } from './steps.js';
 
@@ -62,7 +63,10 @@ async function main() {
   if (wanted('connections')) {
     await section('5 Connection reuse', rows, async () => (samba ? connectionRows(samba) : connectionRowsSkipped()));
   }
-  if (wanted('enumeration')) await section('6 Enumeration timing', rows, () => enumerationRows());
+  if (wanted('enumeration')) {
+    await section('6 Enumeration timing', rows, () => enumerationRows());
+    await section('6 Enumeration timing (password proofs)', rows, () => proofTimingRows(samba));
+  }
 
   const order = (row: Row) => Number.parseInt(row.section, 10) || 99;
   rows.sort((a, b) => order(a) - order(b));
