@@ -1,8 +1,8 @@
 /**
  * `sspr doctor`: is everything in place for the service to work? Changes nothing. The config; the table; each DC
  * over LDAPS with the configured CA (certificate subject and expiry, handshake latency); the service account's bind;
- * and each delegated right of DESIGN §9, read from the DACLs of the search bases and of the Password Settings
- * Container, with the dsacls line that grants what is missing.
+ * each delegated right of DESIGN §9, read from the DACLs of the search bases and of the Password Settings
+ * Container, with the dsacls line that grants what is missing; and the eligibility groups given by DN (doctorGroups.ts).
  */
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
@@ -12,6 +12,7 @@ import { parseSecurityDescriptor } from '../functions/adapters/ldap/securityDesc
 import { sidToString } from '../functions/adapters/ldap/sid.js';
 import type { ParsedOptions } from './args.js';
 import type { Backend, LdapTarget } from './backend.js';
+import { eligibilityGroupChecks } from './doctorGroups.js';
 import { EXIT, explain } from './errors.js';
 import { printable } from './format.js';
 import type { CliIo } from './io.js';
@@ -58,6 +59,7 @@ export async function doctorCommand(context: DoctorContext): Promise<number> {
     if (backend) {
       checks.push(await storeCheck(backend));
       checks.push(...(await directoryChecks(backend)));
+      checks.push(...(await eligibilityGroupChecks(backend)));
     }
   } finally {
     await backend?.close().catch(() => undefined);

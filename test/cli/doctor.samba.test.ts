@@ -94,6 +94,32 @@ describe.runIf(SAMBA_ENABLED)('sspr on Samba AD', () => {
     expect(rightChecks.every((c) => c.status === 'ok')).toBe(true);
   });
 
+  it('reads each eligibility group given by DN as the service does: its SID, or a failure naming the DN (exit 6)', async () => {
+    const domainUsers = 'CN=Domain Users,CN=Users,DC=corp,DC=example,DC=test';
+    const missing = 'CN=No Such Group,CN=Users,DC=corp,DC=example,DC=test';
+    const config = { eligibility: { denyGroups: [domainUsers, 'S-1-5-32-544'], allowGroups: [missing] } };
+    const { code, report } = await doctor({ SSPR_CONFIG: JSON.stringify(config) });
+    expect(code).toBe(6);
+    expect(report.problems).toBe(1);
+    expect(report.checks.filter((c) => c.section === 'eligibility groups')).toEqual([
+      {
+        section: 'eligibility groups',
+        id: `group:${domainUsers}`,
+        status: 'ok',
+        message: expect.stringMatching(/^eligibility\.denyGroups: CN=Domain Users,.* is S-1-5-21-\d+-\d+-\d+-513$/),
+      },
+      {
+        section: 'eligibility groups',
+        id: `group:${missing}`,
+        status: 'fail',
+        message: expect.stringContaining(
+          `eligibility.allowGroups: ${missing} names no group the service account can see`,
+        ),
+        fix: expect.stringContaining('by its SID'),
+      },
+    ]);
+  });
+
   for (const name of SAMBA_RIGHTS) {
     it(`without ${name}: names exactly that right, with the dsacls line that grants it (exit 6)`, async () => {
       let run: Awaited<ReturnType<typeof doctor>>;
