@@ -47,6 +47,7 @@ function account(overrides: Partial<DirectoryAccount> = {}): DirectoryAccount {
     accountExpires: NEVER,
     pwdLastSet: msToFiletime(NOW - 86_400_000),
     badPwdCount: 0,
+    badPasswordTime: 0n,
     adminCount: 0,
     logonHours: null,
     userWorkstations: null,
