@@ -106,15 +106,12 @@ export async function eligibilityGroups(
   { nowMs, logger, session }: GroupResolution,
 ): Promise<EligibilityGroups> {
   const dns = configuredGroupDns(eligibility);
-  let cache = resolvedByDirectory.get(directory);
-  if (!cache) {
-    cache = new Map();
-    resolvedByDirectory.set(directory, cache);
-  }
-  const known = cache;
+  const known = resolvedByDirectory.get(directory) ?? new Map<string, Resolved>();
+  resolvedByDirectory.set(directory, known);
+  // A SID read "in the future" (a clock set back, as the local stack's offset can) is read again too.
   const fresh = (dn: string) => {
     const hit = known.get(dnKey(dn));
-    return hit !== undefined && nowMs - hit.at < GROUP_SID_TTL_MS && hit.at <= nowMs;
+    return hit !== undefined && hit.at <= nowMs && nowMs - hit.at < GROUP_SID_TTL_MS;
   };
   const toRead = dns.filter(({ dn }) => !fresh(dn));
   if (toRead.length > 0) {
