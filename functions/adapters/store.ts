@@ -9,6 +9,7 @@
  *   failures      FAILURES#<subject>                   answer | code                    window end
  *   block         BLOCK#<subject>                      BLOCK                            until
  *   lease         LEASE#<name>                         LEASE                            until
+ *   choice tally  STATS#question-choices               STATS                            no expiry
  *   audit event   AUDIT#<subject>                      <at ISO>#<requestId>#<random>     at + retention
  *   outbox item   OUTBOX#<id>                          OUTBOX                           createdAt + 1 day
  *
@@ -92,6 +93,7 @@ export interface ItemKey {
 }
 
 const OUTBOX_PREFIX = 'OUTBOX#';
+const QUESTION_CHOICE_PREFIX = 'q:';
 const ENROLLMENT_PREFIX = 'ENROLLMENT#';
 const AUDIT_PREFIX = 'AUDIT#';
 
@@ -113,6 +115,7 @@ export const itemKeys = {
   failures: (subject: string, kind: FailureKind): ItemKey => ({ pk: `FAILURES#${subject}`, sk: kind }),
   block: (subject: string): ItemKey => ({ pk: `BLOCK#${subject}`, sk: 'BLOCK' }),
   lease: (name: string): ItemKey => ({ pk: `LEASE#${name}`, sk: 'LEASE' }),
+  questionChoices: (): ItemKey => ({ pk: 'STATS#question-choices', sk: 'STATS' }),
   auditPartition: (subject: string): string => `${AUDIT_PREFIX}${subject}`,
   contactVerification: (tokenHash: string): ItemKey => ({ pk: `CONTACTVERIFY#${tokenHash}`, sk: 'CONTACTVERIFY' }),
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
@@ -499,6 +502,48 @@ export class DynamoStore implements Store {
     if (!item) return 0;
     const { count, windowEnd } = parseItem(rateItem, item, 'rate counter');
     return windowEnd <= now ? 0 : Math.max(0, count);
+  }
+
+  async tallyQuestionChoices(chosen: string[], unchosen: string[]): Promise<void> {
+    const change = new Map<string, number>();
+    for (const id of chosen) change.set(id, (change.get(id) ?? 0) + 1);
+    for (const id of unchosen) change.set(id, (change.get(id) ?? 0) - 1);
+    const moved = [...change].filter(([, by]) => by !== 0);
+    if (moved.length === 0) return;
+    // One attribute per question id, prefixed: ids are the catalog's, never user input, but names stay placeholders.
+    const names = Object.fromEntries(moved.map(([id], i) => [`#q${i}`, `${QUESTION_CHOICE_PREFIX}${id}`]));
+    const values = Object.fromEntries(moved.map(([, by], i) => [`:q${i}`, by]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.questionChoices(),
+          UpdateExpression: `ADD ${moved.map((_, i) => `#q${i} :q${i}`).join(', ')} SET #entity = :entity`,
+          ExpressionAttributeNames: { ...names, '#entity': 'entity' },
+          ExpressionAttributeValues: { ...values, ':entity': 'questionChoices' },
+        }),
+      );
+    } catch (error) {
+      throw storeError('tallyQuestionChoices', error);
+    }
+  }
+
+  async questionChoiceTally(): Promise<Record<string, number>> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: itemKeys.questionChoices() }));
+      item = result.Item;
+    } catch (error) {
+      throw storeError('questionChoiceTally', error);
+    }
+    const tally: Record<string, number> = Object.create(null);
+    for (const [name, value] of Object.entries(item ?? {})) {
+      // A count below zero (a removal that raced its own enrollment) is no choice at all.
+      if (name.startsWith(QUESTION_CHOICE_PREFIX) && typeof value === 'number' && value > 0) {
+        tally[name.slice(QUESTION_CHOICE_PREFIX.length)] = value;
+      }
+    }
+    return tally;
   }
 
   async takeLease(name: string, holder: string, until: number, now: number): Promise<boolean> {

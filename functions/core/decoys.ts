@@ -4,16 +4,30 @@
  */
 import { createHmac, randomInt } from 'node:crypto';
 
-/** `count` distinct ids of `catalog`, the same for the same key and name. */
+/**
+ * `count` distinct ids of `catalog`, the same for the same key, name and weights, drawn in proportion to `weights`
+ * (how often enrolled users chose each question; questionPopularity.ts), so a decoy's questions look like a real
+ * user's choice rather than a uniform draw. A weighted draw without replacement (Efraimidis–Spirakis): each id's
+ * uniform number comes from an HMAC of the name, its rank is u^(1/weight), the highest ranks win. An id without a
+ * weight weighs 1.
+ */
 export function decoyQuestionIds(
   decoyKey: Buffer,
   subject: string,
   catalog: readonly string[],
   count: number,
+  weights: ReadonlyMap<string, number> = new Map(),
 ): string[] {
   const ranked = catalog
-    .map((id) => ({ id, rank: createHmac('sha256', decoyKey).update(`decoy:${subject}:${id}`, 'utf8').digest('hex') }))
-    .sort((a, b) => (a.rank < b.rank ? -1 : 1));
+    .map((id) => {
+      const digest = createHmac('sha256', decoyKey).update(`decoy:${subject}:${id}`, 'utf8').digest();
+      // 48 bits of the digest as a number strictly between 0 and 1.
+      const u = (digest.readUIntBE(0, 6) + 1) / (2 ** 48 + 2);
+      const weight = Math.max(weights.get(id) ?? 1, Number.MIN_VALUE);
+      // log(u^(1/w)) = log(u)/w: the same order as u^(1/w), without underflow for small weights.
+      return { id, rank: Math.log(u) / weight };
+    })
+    .sort((a, b) => b.rank - a.rank);
   return ranked.slice(0, count).map((entry) => entry.id);
 }
 

@@ -157,7 +157,15 @@ async function saveEnrollment(
     enrolledAt: previous?.enrolledAt ?? now,
     updatedAt: now,
   };
-  await store.putEnrollment(enrollment);
+  // The tally of question choices (decoy weights) moves beside the write; should the write fail after it, the tally is
+  // one enrollment off, which only shades a weight.
+  await Promise.all([
+    store.putEnrollment(enrollment),
+    store.tallyQuestionChoices(
+      enrollment.answers.map((a) => a.questionId),
+      previous?.answers.map((a) => a.questionId) ?? [],
+    ),
+  ]);
   // The enrollment is stored: that is the success the audit records. A new enrollment is a fresh start: it lifts a
   // self-service block and forgets earlier failures.
   await Promise.all([store.clearBlockAndFailures(account.sAMAccountName.toLowerCase()), steps.recordSuccess()]);

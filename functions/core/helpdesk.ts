@@ -147,7 +147,14 @@ export async function unenrollAccount(
     const now = await ports.store.getEnrollment(account.objectGuid);
     return { removed: false, reason: now ? 'changed' : 'not-enrolled' };
   }
-  const notified = await tellUser(ports, operator, account, seen);
+  const [notified] = await Promise.all([
+    tellUser(ports, operator, account, seen),
+    // The removed enrollment's questions leave the decoy weights (questionPopularity.ts).
+    ports.store.tallyQuestionChoices(
+      [],
+      seen.answers.map((a) => a.questionId),
+    ),
+  ]);
   await recordOperatorAudit(
     ports,
     operator,

@@ -180,9 +180,7 @@ export interface FailureWindow {
  * A failure reserved before the check it guards (DESIGN §5), or why none was: the subject is blocked, or the window
  * already holds `limit` failures (counted ones and reservations still being checked).
  */
-export type FailureReservation =
-  | { reserved: true; count: number }
-  | { reserved: false; blockedUntil: number | null };
+export type FailureReservation = { reserved: true; count: number } | { reserved: false; blockedUntil: number | null };
 
 /** The code sent to one pending contact of an enrollment, kept only as an HMAC. */
 export interface ContactCode {
@@ -231,6 +229,14 @@ export interface Store {
   giveBack(counter: string, window: RateWindow, now: number): Promise<void>;
   /** How many events the window that holds `now` admitted so far (expired windows count 0). */
   count(counter: string, window: RateWindow, now: number): Promise<number>;
+
+  /**
+   * Moves the tally of the catalog questions enrolled users chose (decoy questions are drawn from it): each id in
+   * `chosen` counts one more, each in `unchosen` one less. One update of one item.
+   */
+  tallyQuestionChoices(chosen: string[], unchosen: string[]): Promise<void>;
+  /** How many enrollments chose each question id (an id no one chose is absent). */
+  questionChoiceTally(): Promise<Record<string, number>>;
 
   /**
    * Takes the named lease for `holder` until `until` (ms) unless another holder's lease is still live (its stored

@@ -7,6 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unresolvedSubject } from '../../functions/core/subjects.js';
+import { LocalSecrets } from '../../local/localSecrets.js';
 import type { DirectoryKind } from '../support/demoDirectory.js';
 import { DEMO, GOOD_ANSWERS, startTestStack, type TestStack, type TestStackOptions } from './harness.js';
 import {
@@ -486,8 +488,11 @@ export function describeResetApi(directory: DirectoryKind) {
           userAgent: 'reset-audit-test',
         });
       }
-      const ghostEvents = await stack.store.listAudit('nosuchuser');
+      // A name that resolves to nothing is audited under its keyed hash, never as typed.
+      const ghostSubject = unresolvedSubject(await new LocalSecrets(stack.dataDir).decoyKey(), 'nosuchuser');
+      const ghostEvents = await stack.store.listAudit(ghostSubject);
       expect(ghostEvents.some((e) => e.requestId === ghost.headers.get('x-request-id'))).toBe(true);
+      expect(await stack.store.listAudit('nosuchuser')).toEqual([]);
       const all = JSON.stringify([...events, ...ghostEvents]);
       expect(secretsIn(all, { strings: [...api.flowIds, ...IVAN_ANSWERS] })).toEqual([]);
     });

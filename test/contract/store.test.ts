@@ -411,6 +411,31 @@ describe('failures', () => {
   });
 });
 
+describe('question choice tally (decoy weights)', () => {
+  it('counts chosen ids up and unchosen ids down, in parallel without losing any, and leaves others out', async () => {
+    const own = new DynamoStore(db, tableName);
+    const before = await own.questionChoiceTally();
+    const id = `q-${randomUUID()}`;
+    const other = `q-${randomUUID()}`;
+    await Promise.all(Array.from({ length: 10 }, () => own.tallyQuestionChoices([id, other], [])));
+    await own.tallyQuestionChoices([other], [id, other]);
+    const after = await own.questionChoiceTally();
+    expect(after[id]).toBe(9);
+    expect(after[other]).toBe(10);
+    // Nothing moves for an id both chosen and unchosen, or for no ids at all.
+    await own.tallyQuestionChoices([id], [id]);
+    await own.tallyQuestionChoices([], []);
+    expect((await own.questionChoiceTally())[id]).toBe(9);
+    expect(Object.keys(before)).not.toContain(id);
+  });
+
+  it('leaves out counts that went below one', async () => {
+    const id = `q-${randomUUID()}`;
+    await store.tallyQuestionChoices([], [id]);
+    expect(Object.keys(await store.questionChoiceTally())).not.toContain(id);
+  });
+});
+
 describe('leases (one password bind per account in flight)', () => {
   const now = 1_700_000_000_000;
 

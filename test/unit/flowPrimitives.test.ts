@@ -13,6 +13,7 @@ import { smsNumbers } from '../../functions/core/flow/shared.js';
 import { SMS_WARNING_MESSAGE, smsEnabled, smsLimits, watchSmsVolume } from '../../functions/core/limits.js';
 import type { LogFields, Logger } from '../../functions/core/log.js';
 import { maskDestination, maskEmail, maskPhone } from '../../functions/core/masking.js';
+import { weightsFrom } from '../../functions/core/questionPopularity.js';
 import { QUESTION_CATALOG } from '../../functions/core/questions.js';
 import type { Admission, EnrolledContact, Enrollment, RateWindow, Store } from '../../functions/core/store.js';
 import { hashToken, isTokenFormat, newToken } from '../../functions/core/tokens.js';
@@ -101,6 +102,32 @@ describe('decoy questions', () => {
       decoyQuestionIds(randomBytes(32), `user${i}`, catalog, 3).join(),
     );
     expect(otherKey).not.toEqual(names);
+  });
+
+  it("follow real users' choices: drawn in proportion to the tally's weights, not uniformly", () => {
+    // Real users chose the first three questions nine times as often as the rest.
+    const tally = Object.fromEntries(catalog.map((id, i) => [id, i < 3 ? 900 : 100]));
+    const weights = weightsFrom(tally, catalog);
+    const seen = new Map<string, number>();
+    const names = 3000;
+    for (let i = 0; i < names; i++) {
+      for (const id of decoyQuestionIds(key, `name${i}`, catalog, 3, weights)) seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    const popular = catalog.slice(0, 3).reduce((sum, id) => sum + (seen.get(id) ?? 0), 0) / (3 * names);
+    const rare = catalog.slice(3).reduce((sum, id) => sum + (seen.get(id) ?? 0), 0) / ((catalog.length - 3) * names);
+    // A uniform draw gives every id 3/10 of the names; weighted, the popular ones are far ahead.
+    expect(popular).toBeGreaterThan(0.6);
+    expect(rare).toBeLessThan(0.2);
+  });
+
+  it('keep a name on its questions while popularity moves less than a step', () => {
+    const tally = Object.fromEntries(catalog.map((id, i) => [id, 100 + i * 10]));
+    const before = weightsFrom(tally, catalog);
+    const after = weightsFrom({ ...tally, [catalog[0] as string]: 101 }, catalog);
+    expect(after).toEqual(before);
+    expect(decoyQuestionIds(key, 'nobody', catalog, 3, after)).toEqual(
+      decoyQuestionIds(key, 'nobody', catalog, 3, before),
+    );
   });
 
   it('give a stable stand-in objectGUID per name', () => {

@@ -11,11 +11,12 @@ import { checkEligibility, type EligibilityGroups, isHiddenAccount } from '../el
 import { type IneligibilityReason, SsprError, validationError } from '../errors.js';
 import { eligibilityGroups } from '../groups.js';
 import { addressLimit, admitAll, type Limit, userLimit } from '../limits.js';
+import { decoyWeights } from '../questionPopularity.js';
 import { QUESTION_CATALOG } from '../questions.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { Enrollment, Flow, FlowChannel, FlowPurpose } from '../store.js';
-import { hashToken, newToken } from '../tokens.js';
 import { accountSubject, nameKey, unresolvedSubject } from '../subjects.js';
+import { hashToken, newToken } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
 import { type Challenge, questionChallenge } from './challenge.js';
 import type { FlowPorts } from './ports.js';
@@ -70,9 +71,14 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   if (account) subject = accountSubject(account);
   await limited(userLimit('start', nameKey(decoyKey, account ? account.sAMAccountName : typed.name), config));
 
-  // Every path asks the store the same questions, whatever it knows about the name.
-  const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, subject));
-  const block = await store.getBlock(subject, now);
+  // Every path asks the store the same questions, whatever it knows about the name; the decoy weights are asked on
+  // every path too (and mostly answered from the cache), so a decoy costs what a real start costs.
+  const catalog = QUESTION_CATALOG.map((q) => q.id);
+  const [enrollment, block, weights] = await Promise.all([
+    store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, subject)),
+    store.getBlock(subject, now),
+    decoyWeights(store, catalog, now),
+  ]);
   const channels = account && enrollment ? codeChannels(account, enrollment, config, ports.newChannelId) : [];
   // The groups are resolved on every path, account or not, so a configuration error refuses every name alike.
   const groups = await eligibilityGroups(ports.directory, config.eligibility, { nowMs: now, logger: ports.logger });
@@ -91,14 +97,7 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   const questionIds =
     enrollment && enrollment.answers.length >= asked
       ? shuffled(enrollment.answers.map((a) => a.questionId)).slice(0, asked)
-      : shuffled(
-          decoyQuestionIds(
-            decoyKey,
-            subject,
-            QUESTION_CATALOG.map((q) => q.id),
-            asked,
-          ),
-        );
+      : shuffled(decoyQuestionIds(decoyKey, subject, catalog, asked, weights));
   const codeRequired = !decoy && config.codes.required !== 'never' && channels.length > 0;
   const correctRequired = Math.min(
     questionIds.length,
