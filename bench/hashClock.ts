@@ -19,6 +19,7 @@ export class HashClock {
     return {
       hash: (answer) => this.time(() => hasher.hash(answer)),
       verify: (answer, stored) => this.time(() => hasher.verify(answer, stored)),
+      needsRehash: (stored) => hasher.needsRehash(stored),
     };
   }
 

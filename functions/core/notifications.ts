@@ -237,7 +237,8 @@ const en: LanguageText = {
       event: (v) =>
         `After too many failed verification attempts, password self-service is blocked for your account until ${v.until}.`,
       sms: (v) => `Password self-service is blocked for your account until ${v.until}.`,
-      closing: (helpdesk) => `If you did not try to reset your password, contact ${helpdesk}.`,
+      closing: (helpdesk) =>
+        `To reset your password or unlock your account before then, or if you did not try to, contact ${helpdesk}.`,
     },
     'enrollment-removed': {
       subject: 'Your password self-service enrollment was removed',
@@ -305,7 +306,7 @@ const de: LanguageText = {
         `Nach zu vielen fehlgeschlagenen Bestätigungsversuchen ist die Kennwort-Selbstbedienung für Ihr Konto bis ${v.until} gesperrt.`,
       sms: (v) => `Die Kennwort-Selbstbedienung ist für Ihr Konto bis ${v.until} gesperrt.`,
       closing: (helpdesk) =>
-        `Wenn Sie nicht versucht haben, Ihr Kennwort zurückzusetzen, wenden Sie sich bitte an ${helpdesk}.`,
+        `Um Ihr Kennwort vorher zurückzusetzen oder Ihr Konto zu entsperren, oder wenn Sie es nicht versucht haben, wenden Sie sich bitte an ${helpdesk}.`,
     },
     'enrollment-removed': {
       subject: 'Ihre Registrierung für die Kennwort-Selbstbedienung wurde entfernt',
@@ -369,7 +370,8 @@ const fr: LanguageText = {
       event: (v) =>
         `Après trop de tentatives de vérification échouées, le libre-service mot de passe est bloqué pour votre compte jusqu’au ${v.until}.`,
       sms: (v) => `Le libre-service mot de passe est bloqué pour votre compte jusqu’au ${v.until}.`,
-      closing: (helpdesk) => `Si vous n’avez pas essayé de réinitialiser votre mot de passe, contactez ${helpdesk}.`,
+      closing: (helpdesk) =>
+        `Pour réinitialiser votre mot de passe ou déverrouiller votre compte avant cette date, ou si ce n’était pas vous, contactez ${helpdesk}.`,
     },
     'enrollment-removed': {
       subject: 'Votre inscription au libre-service mot de passe a été supprimée',

@@ -18,6 +18,8 @@ export interface AnswerHasher {
    * same work against a dummy and returns false, so both paths cost the same.
    */
   verify(normalizedAnswer: string, stored: AnswerHash | null): Promise<boolean>;
+  /** Whether a record that just verified was made with older parameters than `hash` uses now (DESIGN §5 rehash). */
+  needsRehash(stored: AnswerHash): boolean;
 }
 
 /**

@@ -111,6 +111,7 @@ describe('bench hash clock', () => {
         throw new Error('unused');
       },
       verify: slow,
+      needsRehash: () => false,
     });
     const a = hasher.verify('x', null);
     now = 10;

@@ -116,6 +116,22 @@ describe('renderMessage', () => {
     expect(fr.body).toContain('Bonjour Alice Archer,');
   });
 
+  it('tells a blocked user until when, and that the helpdesk can help before then (a victim is not left waiting)', () => {
+    const blocked = (language: OutboxItem['language']) =>
+      renderMessage(
+        item({ template: 'self-service-blocked', language, params: paramsFor('self-service-blocked') }),
+        context,
+      ).body;
+    expect(blocked('en')).toContain('blocked for your account until 2026-03-02 09:05 UTC');
+    expect(blocked('en')).toContain(
+      'To reset your password or unlock your account before then, or if you did not try to, contact the IT helpdesk (ext. 4357).',
+    );
+    expect(blocked('de')).toContain('vorher zurückzusetzen oder Ihr Konto zu entsperren');
+    expect(blocked('de')).toContain('wenden Sie sich bitte an the IT helpdesk (ext. 4357)');
+    expect(blocked('fr')).toContain('déverrouiller votre compte avant cette date');
+    expect(blocked('fr')).toContain('contactez the IT helpdesk (ext. 4357)');
+  });
+
   it('renders every template in every language and channel with a one-line subject', () => {
     for (const template of TEMPLATE_NAMES) {
       for (const language of LANGUAGES) {

@@ -1,7 +1,9 @@
 /**
  * POST /api/reset/answer: check the answer to the current challenge, a question or a code (DESIGN §3, §4).
- * Each answer is claimed with a conditional write first, so parallel answers on one flow never count twice; a failure
- * is counted (and a block written) before the flow records it.
+ * Each answer is claimed with a conditional write first, so parallel answers on one flow never count twice; then a
+ * failure is reserved for the user before the check (flow/failures.ts), so parallel flows never get more answers
+ * checked than the limit, and given back when the answer was right. A failure that fills the window blocks (the block
+ * is written before the flow records the failure).
  */
 import { normalizeAnswer } from '../answers.js';
 import { codeMatches, isCodeFormat } from '../codes.js';
@@ -12,8 +14,10 @@ import { auditor, type RequestSource } from '../request.js';
 import type { Flow } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
 import { type Challenge, codeChallenge, questionChallenge } from './challenge.js';
+import { afterCode, afterQuestion, failureWindow, refusalReason, reserveFailure, verdictOf } from './failures.js';
 import type { FlowPorts } from './ports.js';
-import { countFailure, liveFlow, writeFlow } from './shared.js';
+import { rehashIfOutdated } from './rehash.js';
+import { blockSubject, liveFlow, writeFlow } from './shared.js';
 
 export interface AnswerInput {
   flowId: string;
@@ -33,32 +37,35 @@ export async function answerChallenge(
 }
 
 async function answerQuestion(flow: Flow, answer: string, source: RequestSource, ports: FlowPorts) {
-  if (normalizeAnswer(answer) === '') throw validationError({ answer: { message: 'answer.required' } });
+  const normalized = normalizeAnswer(answer);
+  if (normalized === '') throw validationError({ answer: { message: 'answer.required' } });
   const audit = auditor(ports, source);
   const claimed = await writeFlow(ports, flow, { pending: source.requestId });
 
-  // The same reads and one slow hash on every path: a decoy compares with a dummy and never passes.
+  // The same reads and one slow hash on every path: a decoy, and an answer whose failure could not be reserved (not
+  // checked at all), compare with a dummy and never pass.
   const decoyKey = await ports.secrets.decoyKey();
-  const enrollment = await ports.store.getEnrollment(flow.objectGuid ?? decoyObjectGuid(decoyKey, flow.subject));
+  const [enrollment, reservation] = await Promise.all([
+    ports.store.getEnrollment(flow.objectGuid ?? decoyObjectGuid(decoyKey, flow.subject)),
+    reserveFailure(ports, flow, 'answer'),
+  ]);
   const questionId = flow.questionIds[flow.answered];
-  const stored = flow.decoy ? undefined : enrollment?.answers.find((a) => a.questionId === questionId)?.hash;
-  const matches = await ports.hasher.verify(normalizeAnswer(answer), stored ?? null);
-  const right = stored !== undefined && matches;
+  const checked = !flow.decoy && reservation.reserved;
+  const stored = checked ? enrollment?.answers.find((a) => a.questionId === questionId)?.hash : undefined;
+  const matches = await ports.hasher.verify(normalized, stored ?? null);
+  const verdict = verdictOf(reservation, stored !== undefined && matches, failureWindow(ports.config, 'answer').limit);
 
-  await audit(flow.subject, 'answer', right ? 'right' : 'wrong', questionId);
-  const blocked = !right && (await countFailure(ports, flow, 'answer', audit, source));
+  if (reservation.reserved) await audit(flow.subject, 'answer', verdict === 'right' ? 'right' : 'wrong', questionId);
+  else await audit(flow.subject, 'answer', 'refused', refusalReason(reservation));
+  if (verdict === 'right' && stored) {
+    await Promise.all([
+      ports.store.giveBackFailure(flow.subject, 'answer', ports.clock.now()),
+      rehashIfOutdated(ports, flow, questionId ?? '', normalized, stored),
+    ]);
+  }
+  if (verdict === 'blocking') await blockSubject(ports, flow, 'answer', audit, source);
 
-  const answered = flow.answered + 1;
-  const correct = flow.correct + (right ? 1 : 0);
-  const passed = !flow.decoy && correct >= flow.correctRequired;
-  const step = passed
-    ? flow.codeRequired
-      ? 'code'
-      : 'verified'
-    : blocked || answered >= flow.questionIds.length
-      ? 'failed'
-      : 'question';
-  const next = await writeFlow(ports, claimed, { pending: null, answered, correct, step });
+  const next = await writeFlow(ports, claimed, { pending: null, ...afterQuestion(flow, verdict) });
   return challengeAfter(next, source, ports);
 }
 
@@ -72,19 +79,20 @@ async function answerCode(flow: Flow, answer: string, source: RequestSource, por
   const audit = auditor(ports, source);
   const claimed = await writeFlow(ports, flow, { pending: source.requestId });
 
-  const pepper = await ports.secrets.pepper();
-  // An expired code counts as a wrong one.
-  const right = clock.now() < flow.code.expiresAt && codeMatches(pepper, flow.tokenHash, answer, flow.code.hmac);
-  await audit(flow.subject, 'code', right ? 'verified' : 'wrong');
-  if (right) {
-    const next = await writeFlow(ports, claimed, { pending: null, code: null, step: 'verified' });
-    return challengeAfter(next, source, ports);
-  }
+  const [pepper, reservation] = await Promise.all([ports.secrets.pepper(), reserveFailure(ports, flow, 'code')]);
+  // An expired code counts as a wrong one; a code whose failure could not be reserved is not checked.
+  const right =
+    reservation.reserved &&
+    clock.now() < flow.code.expiresAt &&
+    codeMatches(pepper, flow.tokenHash, answer, flow.code.hmac);
+  const verdict = verdictOf(reservation, right, failureWindow(config, 'code').limit);
 
-  const blocked = await countFailure(ports, flow, 'code', audit, source);
-  const codeTries = flow.codeTries + 1;
-  const step = blocked || codeTries >= config.codes.maxTries ? 'failed' : 'code';
-  const next = await writeFlow(ports, claimed, { pending: null, codeTries, step });
+  if (reservation.reserved) await audit(flow.subject, 'code', right ? 'verified' : 'wrong');
+  else await audit(flow.subject, 'code', 'refused', refusalReason(reservation));
+  if (verdict === 'right') await ports.store.giveBackFailure(flow.subject, 'code', clock.now());
+  if (verdict === 'blocking') await blockSubject(ports, flow, 'code', audit, source);
+
+  const next = await writeFlow(ports, claimed, { pending: null, ...afterCode(flow, verdict, config.codes.maxTries) });
   return challengeAfter(next, source, ports);
 }
 

@@ -10,6 +10,7 @@ import { actionLimits, admitAll, giveBackAll, smsEnabled, smsLimits, watchSmsVol
 import { maskDestination } from '../masking.js';
 import { auditor, type RequestSource } from '../request.js';
 import { tokenHashOf } from '../tokens.js';
+import { refuseWhenBlocked } from './failures.js';
 import type { FlowPorts } from './ports.js';
 import { liveFlow, writeFlow } from './shared.js';
 
@@ -40,6 +41,8 @@ export async function sendCode(input: SendCodeInput, source: RequestSource, port
   }
 
   const audit = auditor(ports, source);
+  // Before any cap is spent: a blocked user gets no code, whichever flow the block came from.
+  await refuseWhenBlocked(ports, flow, 'code-send', audit);
   const refuse = async (retryAfterSeconds: number) => {
     await audit(flow.subject, 'code-send', 'RATE_LIMITED');
     throw new SsprError('RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });

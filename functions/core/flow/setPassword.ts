@@ -11,6 +11,7 @@ import { checkNewPassword, newPasswordProblem } from '../passwordCheck.js';
 import { refusalOf } from '../passwordWrite.js';
 import { auditor, type RequestSource } from '../request.js';
 import { tokenHashOf } from '../tokens.js';
+import { refuseWhenBlocked, refuseWhenIneligible } from './failures.js';
 import type { FlowPorts } from './ports.js';
 import { actOnClaimed, liveFlow, notify, writeFlow } from './shared.js';
 
@@ -49,11 +50,13 @@ export async function setPassword(
       const [account, enrollment] = await Promise.all([
         session.findAccount({ by: 'objectGuid', value: objectGuid }),
         store.getEnrollment(objectGuid),
+        refuseWhenBlocked(ports, claimed, 'reset', audit),
       ]);
       if (!account) {
         await writeFlow(ports, claimed, { step: 'failed' });
         throw new SsprError('FLOW_EXPIRED');
       }
+      await refuseWhenIneligible(ports, session, account, claimed, 'reset', audit);
       const policy = await session.effectivePolicy(account);
       const violations = checkNewPassword(input.newPassword, policy, account);
       if (violations.length > 0) await refuse(new SsprError('PASSWORD_POLICY', { violations }));

@@ -2,8 +2,10 @@
 import type { Config } from '../config.js';
 import { directoryPhone, isSmsAllowed, isValidEmail } from '../contacts.js';
 import { decoyObjectGuid } from '../decoys.js';
-import { type DirectoryAccount, DirectoryUnavailableError } from '../directory.js';
+import { type DirectoryAccount, type DirectorySession, DirectoryUnavailableError } from '../directory.js';
+import { checkEligibility, type EligibilityResult } from '../eligibility.js';
 import { SsprError } from '../errors.js';
+import { eligibilityGroups } from '../groups.js';
 import { admitAll, smsEnabled, smsLimits, watchSmsVolume } from '../limits.js';
 import { type Audit, auditor, type RequestSource } from '../request.js';
 import type { Block, Enrollment, FailureKind, Flow } from '../store.js';
@@ -44,26 +46,41 @@ export async function actOnClaimed<T>(ports: FlowPorts, claimed: Flow, act: () =
 }
 
 /**
- * Counts a failure for the flow's subject and blocks self-service when the window holds enough of them; returns
- * whether it blocked. The block is written before the caller fails the flow, so a crash between the two never grants
- * another guess, and a blocked flow gets no further answer.
+ * Whether the account may still use self-service, read again when the password is set or the account unlocked: an
+ * account disabled, protected or moved into a deny group since the flow started is refused (the rules of start).
  */
-export async function countFailure(
+export async function stillEligible(
+  ports: FlowPorts,
+  session: DirectorySession,
+  account: DirectoryAccount,
+): Promise<EligibilityResult> {
+  const nowMs = ports.clock.now();
+  const groups = await eligibilityGroups(ports.directory, ports.config.eligibility, {
+    nowMs,
+    logger: ports.logger,
+    session,
+  });
+  return checkEligibility('start', account, { nowMs, groups });
+}
+
+/**
+ * Blocks self-service for the flow's subject after a failure that filled its window. The block is written before the
+ * caller fails the flow, so a crash between the two never grants another guess, and only if none is live: parallel
+ * blocking failures write one block, told once, and a live block is never pushed out. A new block ends the subject's
+ * open flows; a flow that slipped past that (a start racing the block) meets the block at its next step.
+ */
+export async function blockSubject(
   ports: FlowPorts,
   flow: Flow,
   kind: FailureKind,
   audit: Audit,
   source: RequestSource,
-): Promise<boolean> {
+): Promise<void> {
   const { config, store, clock } = ports;
   const now = clock.now();
-  const count = await store.recordFailure(flow.subject, kind, config.block.windowHours * 3600, now);
-  const limit = kind === 'answer' ? config.block.maxWrongAnswers : config.codes.maxTries;
-  if (count < limit) return false;
-
   const block: Block = { subject: flow.subject, until: now + config.block.hours * 3_600_000, reason: kind };
-  await store.putBlock(block);
-  await audit(flow.subject, 'block', 'blocked', kind);
+  if (!(await store.putNewBlock(block, now))) return;
+  await Promise.all([store.endOpenFlows(flow.subject), audit(flow.subject, 'block', 'blocked', kind)]);
 
   // The same directory call on every path, decoy or not (enumeration protection).
   const session = await ports.directory.openSession();
@@ -73,12 +90,11 @@ export async function countFailure(
     );
     const decoyKey = await ports.secrets.decoyKey();
     const enrollment = await store.getEnrollment(account?.objectGuid ?? decoyObjectGuid(decoyKey, flow.subject));
-    if (!account || flow.decoy) return true;
+    if (!account || flow.decoy) return;
     if (config.block.lockDirectoryAccount) await lockDirectoryAccount(ports, account, audit, flow.subject);
     await notify(ports, account, enrollment, source, 'self-service-blocked', {
       until: new Date(block.until).toISOString(),
     });
-    return true;
   } finally {
     await session.close();
   }

@@ -6,6 +6,7 @@ import { isLockedOut } from '../eligibility.js';
 import { SsprError } from '../errors.js';
 import { auditor, type RequestSource } from '../request.js';
 import { tokenHashOf } from '../tokens.js';
+import { refuseWhenBlocked, refuseWhenIneligible } from './failures.js';
 import type { FlowPorts } from './ports.js';
 import { actOnClaimed, liveFlow, notify, writeFlow } from './shared.js';
 
@@ -29,8 +30,10 @@ export async function unlockAccount(
       const [account, enrollment] = await Promise.all([
         session.findAccount({ by: 'objectGuid', value: objectGuid }),
         ports.store.getEnrollment(objectGuid),
+        refuseWhenBlocked(ports, claimed, 'unlock', audit),
       ]);
       if (!account) throw new SsprError('FLOW_EXPIRED');
+      await refuseWhenIneligible(ports, session, account, claimed, 'unlock', audit);
       unlocked = isLockedOut(account);
       // The unlock and the fresh failure count side by side; once the account is unlocked the flow ends, and the
       // outcome is recorded and told side by side.

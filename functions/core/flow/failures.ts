@@ -1,0 +1,128 @@
+/**
+ * Failures per user across flows (DESIGN §4 Reset and unlock, §5): a failure is reserved before the answer or code it
+ * guards is checked, and given back when it was right, so however many flows an attacker races, at most
+ * `block.maxWrongAnswers` answers (`codes.maxTries` codes) are checked per user and window. A reservation refused
+ * (the user is blocked, or the window is full) is never checked. Every other step refuses once the user is blocked.
+ */
+import type { Config } from '../config.js';
+import type { DirectoryAccount, DirectorySession } from '../directory.js';
+import { SsprError } from '../errors.js';
+import type { Audit } from '../request.js';
+import type { FailureKind, FailureReservation, FailureWindow, Flow, FlowStep } from '../store.js';
+import type { FlowPorts } from './ports.js';
+import { stillEligible, writeFlow } from './shared.js';
+
+/**
+ * What one answer or code came to. `refused`: not checked at all, the user being blocked; `blocking`: the user is to be
+ * blocked, because it was wrong and its reservation filled the window, or because the window was already full (not
+ * checked then either).
+ */
+export type Verdict = 'right' | 'wrong' | 'blocking' | 'refused';
+
+export function failureWindow(config: Config, kind: FailureKind): FailureWindow {
+  return {
+    limit: kind === 'answer' ? config.block.maxWrongAnswers : config.codes.maxTries,
+    windowSeconds: config.block.windowHours * 3600,
+  };
+}
+
+export function reserveFailure(ports: FlowPorts, flow: Flow, kind: FailureKind): Promise<FailureReservation> {
+  return ports.store.reserveFailure(flow.subject, kind, failureWindow(ports.config, kind), ports.clock.now());
+}
+
+/**
+ * The verdict on an answer or code, given the reservation made before the check (`right` is only looked at when it was
+ * reserved). A full window with no live block blocks: the block that filled it lapsed (a block shorter than the
+ * window) or a parallel failure is writing it; either way the user has used up the window's failures.
+ */
+export function verdictOf(reservation: FailureReservation, right: boolean, limit: number): Verdict {
+  if (!reservation.reserved) return reservation.blockedUntil === null ? 'blocking' : 'refused';
+  if (right) return 'right';
+  return reservation.count >= limit ? 'blocking' : 'wrong';
+}
+
+/** How an answer that was not checked is audited: during a block, or with the window full. */
+export function refusalReason(reservation: FailureReservation & { reserved: false }): string {
+  return reservation.blockedUntil === null ? 'FAILURE_LIMIT' : 'BLOCKED';
+}
+
+/**
+ * The flow after one answer to a question. A refused answer moves the flow on as a wrong one does (it can never pass),
+ * so the point of failure stays the last question for every user, decoy, blocked or not; only a blocking answer ends
+ * the flow at once.
+ */
+export function afterQuestion(flow: Flow, verdict: Verdict): Pick<Flow, 'answered' | 'correct' | 'step'> {
+  const answered = flow.answered + 1;
+  const correct = flow.correct + (verdict === 'right' ? 1 : 0);
+  const passed = !flow.decoy && correct >= flow.correctRequired;
+  const step: FlowStep = passed
+    ? flow.codeRequired
+      ? 'code'
+      : 'verified'
+    : verdict === 'blocking' || answered >= flow.questionIds.length
+      ? 'failed'
+      : 'question';
+  return { answered, correct, step };
+}
+
+/**
+ * The flow after one code answer. Only a real flow with a sent code gets here, so a refused code ends it at once: the
+ * user is blocked, or will be as soon as the failure that filled the window is written.
+ */
+export function afterCode(flow: Flow, verdict: Verdict, maxTries: number): Pick<Flow, 'codeTries' | 'step' | 'code'> {
+  if (verdict === 'right') return { codeTries: flow.codeTries, step: 'verified', code: null };
+  if (verdict === 'refused') return { codeTries: flow.codeTries, step: 'failed', code: flow.code };
+  const codeTries = flow.codeTries + 1;
+  const step: FlowStep = verdict === 'blocking' || codeTries >= maxTries ? 'failed' : 'code';
+  return { codeTries, step, code: flow.code };
+}
+
+/**
+ * Every step of a flow refuses once its user is blocked, whichever flow the block came from (DESIGN §5): the flow
+ * ends as a failed one and the request gets VERIFICATION_FAILED. `flow` is the version this request holds.
+ */
+export async function refuseWhenBlocked(ports: FlowPorts, flow: Flow, event: string, audit: Audit): Promise<void> {
+  if (!(await ports.store.getBlock(flow.subject, ports.clock.now()))) return;
+  await endRefused(ports, flow, event, audit, 'BLOCKED');
+}
+
+/**
+ * The set-password and unlock steps read the account again and refuse one that may no longer use self-service
+ * (disabled, protected, in a deny group since the flow started): the flow ends; the reason is told only in reveal mode,
+ * as at start.
+ */
+export async function refuseWhenIneligible(
+  ports: FlowPorts,
+  session: DirectorySession,
+  account: DirectoryAccount,
+  flow: Flow,
+  event: string,
+  audit: Audit,
+): Promise<void> {
+  const eligibility = await stillEligible(ports, session, account);
+  if (eligibility.eligible) return;
+  const { reason } = eligibility;
+  await endRefused(
+    ports,
+    flow,
+    event,
+    audit,
+    reason,
+    ports.config.revealAccountState ? new SsprError('NOT_ELIGIBLE', { reason }) : undefined,
+  );
+}
+
+/** Ends the flow for a refusal of its current step, audits why, and throws `error` (VERIFICATION_FAILED). */
+export async function endRefused(
+  ports: FlowPorts,
+  flow: Flow,
+  event: string,
+  audit: Audit,
+  reason: string,
+  error = new SsprError('VERIFICATION_FAILED'),
+): Promise<never> {
+  // A write that lost (another request moved the flow on) changes nothing: this request is refused either way.
+  await writeFlow(ports, flow, { step: 'failed', pending: null }).catch(() => undefined);
+  await audit(flow.subject, event, 'refused', reason);
+  throw error;
+}
