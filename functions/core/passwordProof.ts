@@ -141,9 +141,12 @@ export async function provePassword<Beside = undefined>(
       badPasswords = session.readBadPasswords(account);
     }
 
-    const [policy, counted] = await Promise.all([
+    // The eligibility groups are resolved before the bind (mostly from a cache), on every path, so a configuration
+    // error refuses before anything is proven or given back.
+    const [policy, counted, groups] = await Promise.all([
       account ? session.effectivePolicy(account) : session.domainPolicy(),
       badPasswords,
+      eligibilityGroups(ports.directory, config.eligibility, { nowMs: now, logger: ports.logger, session }),
     ]);
     // A locked account is answered like a wrong password, without a bind that would tell AD about it; so is one whose
     // count leaves no room for a wrong guess, and a name whose lease another proof holds.
@@ -180,14 +183,7 @@ export async function provePassword<Beside = undefined>(
       }),
       leases.endAll(),
     ]).then(() => undefined);
-    const eligibility = checkEligibility(request.purpose, account, {
-      nowMs: now,
-      groups: await eligibilityGroups(ports.directory, config.eligibility, {
-        nowMs: now,
-        logger: ports.logger,
-        session,
-      }),
-    });
+    const eligibility = checkEligibility(request.purpose, account, { nowMs: now, groups });
     // A bind refused for a state the purpose allows (773 must-change, 532 expired, for a change) still proved it.
     const refusedReason = !eligibility.eligible
       ? eligibility.reason
