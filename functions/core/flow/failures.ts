@@ -66,8 +66,8 @@ export function afterQuestion(flow: Flow, verdict: Verdict): Pick<Flow, 'answere
 }
 
 /**
- * The flow after one code answer. Only a real flow with a sent code gets here, so a refused code ends it at once: the
- * user is blocked, or will be as soon as the failure that filled the window is written.
+ * The flow after one code answer. Only a real flow with a sent code gets here (no decoy to look alike), so a code
+ * refused during a block ends it at once, with no try counted.
  */
 export function afterCode(flow: Flow, verdict: Verdict, maxTries: number): Pick<Flow, 'codeTries' | 'step' | 'code'> {
   if (verdict === 'right') return { codeTries: flow.codeTries, step: 'verified', code: null };
