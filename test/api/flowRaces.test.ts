@@ -338,3 +338,21 @@ describe('eligibility is read again when the password is set or the account unlo
     },
   );
 });
+
+describe('in reveal mode (revealAccountState: true)', () => {
+  it('the refusal of a password step for an account disabled since verification names the reason', async () => {
+    const reveal = await startTestStack({ config: { rateLimits: GENEROUS_ACTION_LIMITS, revealAccountState: true } });
+    try {
+      const client = new ResetClient(reveal);
+      await client.loadCatalog();
+      await client.enroll(USER);
+      const flowId = await client.verifiedFlow(USER, 'reset', client.goodKey(), { destination: MASKED, to: MAIL });
+      reveal.memoryDirectory?.setAttributes(USER, { userAccountControl: 0x202 });
+      const response = await reveal.post('/api/reset/password', { flowId, newPassword: 'Harbor!Lantern2031' });
+      expect(response.status, response.text).toBe(403);
+      expect(response.body.error).toMatchObject({ code: 'NOT_ELIGIBLE', reason: 'DISABLED' });
+    } finally {
+      await reveal.close();
+    }
+  }, 60_000);
+});
