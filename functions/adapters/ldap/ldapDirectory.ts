@@ -54,6 +54,7 @@ import { uniqueMatch } from './match.js';
 import { ldapErrorSummary, passwordRefusalOf } from './passwordErrors.js';
 import { PolicyHintsControl, policyHintsOidOf } from './policyHintsControl.js';
 import { SD_FLAGS, SdFlagsControl } from './sdFlagsControl.js';
+import { WrongBindTimes } from './wrongBindTime.js';
 
 export interface LdapDirectoryOptions {
   /** Domain controllers in order of preference; ldaps:// only. */
@@ -117,6 +118,8 @@ interface Controller {
   policyHints: Promise<string | null> | null;
   /** A user connection made ready for the next password proof on this controller (see nextUserConnection). */
   ready: UserConnection | null;
+  /** How long it takes to refuse a wrong password, for bindNobody to take as long. */
+  wrongBinds: WrongBindTimes;
 }
 
 /** A verified TLS connection for exactly one user bind, and what is known of it without waiting for it. */
@@ -218,6 +221,7 @@ export class LdapDirectory implements Directory {
       failedAt: 0,
       policyHints: null,
       ready: null,
+      wrongBinds: new WrongBindTimes(),
     }));
   }
 
@@ -627,7 +631,7 @@ class LdapSession implements DirectorySession {
    */
   prepareProof(userConnection: UserConnection): void {
     this.userConnection = userConnection;
-    this.domainPolicyRead = this.domainPolicy();
+    this.domainPolicyRead = this.readDomainPolicy();
     this.domainPolicyRead.catch(() => undefined);
   }
 
@@ -649,6 +653,11 @@ class LdapSession implements DirectorySession {
         entries.push(...searchEntries);
       }
       const match = uniqueMatch(entries);
+      // A name that finds no account makes the account read all the same (of a DN no one holds), so it costs the
+      // round trips of one that does.
+      if (match.kind !== 'one') {
+        await readBase(client, this.directory.nobodyDn, ACCOUNT_ATTRIBUTES);
+      }
       if (match.kind === 'ambiguous') {
         this.directory.logger?.warn('account lookup is ambiguous; treated as not found', {
           controller: this.controller,
@@ -673,7 +682,10 @@ class LdapSession implements DirectorySession {
     if (password === '') return { ok: false, subCode: '52e' };
     const connection = this.userConnection ?? undefined;
     this.userConnection = null;
-    return this.directory.bindAsUser(this.pinned, account.dn, password, connection);
+    const startedAt = Date.now();
+    const outcome = await this.directory.bindAsUser(this.pinned, account.dn, password, connection);
+    if (!outcome.ok && outcome.subCode === '52e') this.pinned.wrongBinds.record(Date.now() - startedAt);
+    return outcome;
   }
 
   async readBadPasswords(account: DirectoryAccount | null): Promise<BadPasswords | null> {
@@ -689,8 +701,11 @@ class LdapSession implements DirectorySession {
     this.check();
     const connection = this.userConnection ?? undefined;
     this.userConnection = null;
-    // Whatever the DC answers for a name it does not hold (52e on AD and Samba) is no one's business.
+    const startedAt = Date.now();
+    // Whatever the DC answers for a name it does not hold (52e on AD and Samba) is no one's business; it answers
+    // faster than for an account, so the answer waits as long as a wrong password's would (wrongBindTime.ts).
     await this.directory.bindAsUser(this.pinned, this.directory.nobodyDn, password === '' ? '-' : password, connection);
+    await this.pinned.wrongBinds.padFrom(startedAt);
   }
 
   async resetPassword(account: DirectoryAccount, newPassword: string): Promise<PasswordWriteOutcome> {
@@ -768,6 +783,14 @@ class LdapSession implements DirectorySession {
 
   async domainPolicy(): Promise<DirectoryPolicy> {
     this.check();
+    // A proof's session read it beside the lookup: a name without an account uses that read as an account does.
+    const read = this.domainPolicyRead;
+    this.domainPolicyRead = null;
+    return read ?? this.readDomainPolicy();
+  }
+
+  private async readDomainPolicy(): Promise<DirectoryPolicy> {
+    this.check();
     const baseDn = this.directory.baseDn;
     const entry = await this.directory.withServiceConnection(this.pinned, (client) =>
       readBase(client, baseDn, DOMAIN_POLICY_ATTRIBUTES),
@@ -779,11 +802,7 @@ class LdapSession implements DirectorySession {
   async effectivePolicy(account: DirectoryAccount): Promise<DirectoryPolicy> {
     this.check();
     const pso = account.resultantPso;
-    if (pso === null) {
-      const read = this.domainPolicyRead;
-      this.domainPolicyRead = null;
-      return read ?? this.domainPolicy();
-    }
+    if (pso === null) return this.domainPolicy();
     const entry = await this.directory
       .withServiceConnection(this.pinned, (client) => readBase(client, pso, PSO_ATTRIBUTES))
       .catch((error: unknown) => {
