@@ -530,6 +530,42 @@ export function describeDirectoryContract(name: string, makeFixture: () => Promi
       });
     });
 
+    describe('readBadPasswords and bindNobody (the lockout guard and its stand-in)', () => {
+      beforeEach(async () => {
+        await fixture.resetDemoStates();
+      });
+
+      it('reads the count and the time of the last bad password fresh, as the DC holds them now', async () => {
+        const alice = await user('alice');
+        expect(await session.readBadPasswords(alice)).toEqual({ badPwdCount: 0, badPasswordTime: expect.any(BigInt) });
+        const before = Date.now();
+        await session.verifyPassword(alice, 'Wrong!2026a');
+        // The account as read before the bind: the read is fresh all the same.
+        const read = await session.readBadPasswords(alice);
+        expect(read?.badPwdCount).toBe(1);
+        // FILETIME of the bad password: within a minute of now (the DC's clock, not ours).
+        const at = Number((read?.badPasswordTime ?? 0n) / 10_000n - 11_644_473_600_000n);
+        expect(Math.abs(at - before)).toBeLessThan(60_000);
+        expect((await user('alice')).badPasswordTime).toBe(read?.badPasswordTime);
+      });
+
+      it('reads nothing for a name that does not exist', async () => {
+        expect(await session.readBadPasswords(null)).toBeNull();
+      });
+
+      it('binds a name that does not exist without counting against any account', async () => {
+        const proofSession = await fixture.directory.openSession({ verifiesPassword: true });
+        try {
+          await proofSession.bindNobody(DEMO_PASSWORDS.alice);
+          await proofSession.bindNobody('');
+        } finally {
+          await proofSession.close();
+        }
+        for (const sam of ['alice', 'bob', 'paula']) expect((await user(sam)).badPwdCount).toBe(0);
+        expect(await session.verifyPassword(await user('alice'), DEMO_PASSWORDS.alice)).toEqual({ ok: true });
+      });
+    });
+
     describe('resetLockout', () => {
       beforeEach(async () => {
         // Every test relies on ivan locked and nobody else carrying bad passwords.
