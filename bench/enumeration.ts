@@ -4,6 +4,8 @@
  * is the whole response time, so the answer is timed with its hash. Between rounds the bench clears the failure counts
  * (and any block) of every kind but the blocked one, through the store port, so each kind stays what it is named.
  */
+import { unresolvedSubject } from '../functions/core/subjects.js';
+import { LocalSecrets } from '../local/localSecrets.js';
 import { answersFor, type BenchStack, expectStatus, startBenchStack } from './api.js';
 import { BENCH_ANSWERS, DEMO, ms, OPEN_LIMITS_CONFIG, percent, WRONG_ANSWER } from './common.js';
 import type { Row } from './report.js';
@@ -24,6 +26,7 @@ export async function enumerationRows(starts = 100, answers = 30): Promise<Row[]
   const answerTimes = new Map<string, number[]>(KINDS.map((k) => [k.kind, []]));
   try {
     await prepare(stack);
+    const decoyKey = await new LocalSecrets(stack.dataDir).decoyKey();
     const start = (name: string) => stack.post('/api/reset/start', { username: name, purpose: 'reset' });
     // Warm-up, not recorded.
     for (let i = 0; i < 5; i++)
@@ -46,7 +49,8 @@ export async function enumerationRows(starts = 100, answers = 30): Promise<Row[]
         );
         answerTimes.get(kind)?.push(response.ms);
         if (kind !== 'blocked') {
-          await stack.store.clearBlockAndFailures(name);
+          // A name that resolves to nothing keeps its failures under its keyed hash.
+          await stack.store.clearBlockAndFailures(kind === 'unknown' ? unresolvedSubject(decoyKey, name) : name);
         }
       }
     }

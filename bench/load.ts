@@ -14,6 +14,7 @@ import { normalizeAnswer } from '../functions/core/answers.js';
 import { addressLimit, userLimit } from '../functions/core/limits.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { AuditEvent, EnrolledAnswer } from '../functions/core/store.js';
+import { nameKey, unresolvedSubject } from '../functions/core/subjects.js';
 import { LocalSecrets } from '../local/localSecrets.js';
 import type { DirectorySeed, SeedAccount } from '../local/memoryDirectory.js';
 import { type BenchStack, startBenchStack, type Timed } from './api.js';
@@ -320,10 +321,13 @@ async function verify(stack: BenchStack, outcomes: Outcome[]): Promise<{ checked
     mails.set(to, (mails.get(to) ?? 0) + 1);
   }
 
+  // A name that resolves to nothing is kept under its keyed hash; every name's start counter under its name key.
+  const decoyKey = await new LocalSecrets(stack.dataDir).decoyKey();
   await Promise.all(
     outcomes.map(async ({ plan, refused }) => {
-      const { subject, kind } = plan;
-      const started = userLimit('start', subject, config);
+      const { kind } = plan;
+      const subject = kind === 'decoy' ? unresolvedSubject(decoyKey, plan.subject) : plan.subject;
+      const started = userLimit('start', nameKey(decoyKey, plan.subject), config);
       const sent = userLimit('code-send', subject, config);
       const hasCode = !refused && (kind === 'reset' || kind === 'unlock');
       const answerFailures = refused ? 0 : { reset: 0, unlock: 0, fail: 3, abandon: 1, decoy: 3 }[kind];
