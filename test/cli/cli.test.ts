@@ -418,6 +418,26 @@ describe('audit', () => {
     expect(none.stdout).toBe('no audit events\n');
   });
 
+  it("finds a made-up name's trail by its keyed hash, in any form, and never shows the name as typed", async () => {
+    const typed = 'Typed2026Secret';
+    const started = await stack.post('/api/reset/start', { username: `${typed}@corp.example.test`, purpose: 'reset' });
+    // This stack reveals account states: the start is refused, and audited.
+    expect(started.body.error?.code).toBe('NOT_ENROLLED');
+    for (const form of [typed, `CORP\\${typed}`]) {
+      const run = await sspr(['audit', form, '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const records = run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(records.some((r) => r.event === 'start' && r.requestId === started.headers.get('x-request-id'))).toBe(
+        true,
+      );
+      expect(records.every((r) => /^unresolved:[0-9a-f]{32}$/.test(r.subject))).toBe(true);
+      expect(run.stdout.toLowerCase()).not.toContain(typed.toLowerCase());
+    }
+  });
+
   it('draws progress on stderr only when it is a terminal', async () => {
     const quiet = await sspr(['audit', '--all', '--since', '1h']);
     expect(quiet.stderr).toBe('');
