@@ -786,63 +786,6 @@ export class DynamoStore implements Store {
     }
   }
 
-  async recordFailure(subject: string, kind: FailureKind, windowSeconds: number, now: number): Promise<number> {
-    if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
-      throw new Error(`DynamoStore: windowSeconds must be positive (got ${windowSeconds})`);
-    }
-    if (!Number.isFinite(now)) throw new Error('DynamoStore: now must be a finite number of milliseconds');
-    const key = itemKeys.failures(subject, kind);
-    const windowEnd = now + windowSeconds * 1000;
-    for (let round = 0; round < FAILURE_ROUNDS; round++) {
-      try {
-        const result = await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'ADD #count :one',
-            // Also false for a missing item; the window's end stays where its first failure put it.
-            ConditionExpression: '#windowEnd > :now',
-            ExpressionAttributeNames: { '#count': 'count', '#windowEnd': 'windowEnd' },
-            ExpressionAttributeValues: { ':one': 1, ':now': now },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return parseItem(failureCountItem, result.Attributes, 'failures').count;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw storeError('recordFailure', error);
-      }
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'SET #count = :one, #windowEnd = :windowEnd, #expiresAt = :expiresAt, #entity = :entity',
-            // Exactly the complement of the increment's condition: of all parallel callers that find no open window,
-            // one opens it and the others go back to incrementing, so every count is handed out once.
-            ConditionExpression: 'attribute_not_exists(pk) OR #windowEnd <= :now',
-            ExpressionAttributeNames: {
-              '#count': 'count',
-              '#windowEnd': 'windowEnd',
-              '#expiresAt': TTL_ATTRIBUTE,
-              '#entity': 'entity',
-            },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':now': now,
-              ':windowEnd': windowEnd,
-              ':expiresAt': epochSeconds(windowEnd),
-              ':entity': 'failures',
-            },
-          }),
-        );
-        return 1;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw storeError('recordFailure', error);
-      }
-    }
-    throw new Error(`DynamoStore.recordFailure: no window could be opened or counted in ${FAILURE_ROUNDS} rounds`);
-  }
-
   async reserveFailure(
     subject: string,
     kind: FailureKind,
@@ -886,8 +829,8 @@ export class DynamoStore implements Store {
             TableName: this.tableName,
             Key: key,
             UpdateExpression: 'SET #count = :one, #windowEnd = :windowEnd, #expiresAt = :expiresAt, #entity = :entity',
-            // As in recordFailure: of all parallel callers that find no open window, one opens it and the others go
-            // back to the increment.
+            // Exactly the complement of the increment's window condition: of all parallel callers that find no open
+            // window, one opens it and the others go back to the increment, so every count is handed out once.
             ConditionExpression: 'attribute_not_exists(pk) OR #windowEnd <= :now',
             ExpressionAttributeNames: {
               '#count': 'count',

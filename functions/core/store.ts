@@ -271,11 +271,6 @@ export interface Store {
    */
   replaceAnswerHash(objectGuid: string, questionId: string, previous: AnswerHash, next: AnswerHash): Promise<boolean>;
 
-  /**
-   * Counts one failure of a kind for a subject in a window that starts at its first failure and lasts
-   * `windowSeconds`; returns the count in the window including this one (an expired window starts again at 1).
-   */
-  recordFailure(subject: string, kind: FailureKind, windowSeconds: number, now: number): Promise<number>;
   /** The failures of a kind in the subject's current window (0 when the window has passed). */
   failureCount(subject: string, kind: FailureKind, now: number): Promise<number>;
   /** Clears both failure counts of a subject (success, re-enrollment). */

@@ -335,15 +335,28 @@ describe('flows', () => {
   });
 });
 
+/** A failure counted with no limit in reach, and the count it reached: reserveFailure is how failures are counted. */
+async function countFailure(
+  on: DynamoStore,
+  subject: string,
+  kind: 'answer' | 'code',
+  windowSeconds: number,
+  now: number,
+): Promise<number> {
+  const reservation = await on.reserveFailure(subject, kind, { limit: 1_000_000, windowSeconds }, now);
+  if (!reservation.reserved) throw new Error(`no failure reserved for ${subject}`);
+  return reservation.count;
+}
+
 describe('failures', () => {
   const now = 1_700_000_000_000;
   const day = 86_400;
 
   it('counts failures in a window that starts at the first one', async () => {
     const subject = `user-${randomUUID()}`;
-    expect(await store.recordFailure(subject, 'answer', day, now)).toBe(1);
-    expect(await store.recordFailure(subject, 'answer', day, now + 1000)).toBe(2);
-    expect(await store.recordFailure(subject, 'answer', day, now + day * 1000 - 1)).toBe(3);
+    expect(await countFailure(store, subject, 'answer', day, now)).toBe(1);
+    expect(await countFailure(store, subject, 'answer', day, now + 1000)).toBe(2);
+    expect(await countFailure(store, subject, 'answer', day, now + day * 1000 - 1)).toBe(3);
     expect(await store.failureCount(subject, 'answer', now + day * 1000 - 1)).toBe(3);
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.failures(subject, 'answer') }));
     expect(Item).toMatchObject({ count: 3, windowEnd: now + day * 1000, expiresAt: now / 1000 + day });
@@ -351,9 +364,9 @@ describe('failures', () => {
 
   it('keeps kinds and subjects apart', async () => {
     const subject = `user-${randomUUID()}`;
-    await store.recordFailure(subject, 'answer', day, now);
-    await store.recordFailure(subject, 'answer', day, now);
-    expect(await store.recordFailure(subject, 'code', day, now)).toBe(1);
+    await countFailure(store, subject, 'answer', day, now);
+    await countFailure(store, subject, 'answer', day, now);
+    expect(await countFailure(store, subject, 'code', day, now)).toBe(1);
     expect(await store.failureCount(subject, 'answer', now)).toBe(2);
     expect(await store.failureCount(subject, 'code', now)).toBe(1);
     expect(await store.failureCount(`${subject}-other`, 'answer', now)).toBe(0);
@@ -361,22 +374,22 @@ describe('failures', () => {
 
   it('starts again at 1 once the window has ended', async () => {
     const subject = `user-${randomUUID()}`;
-    await store.recordFailure(subject, 'code', 60, now);
-    await store.recordFailure(subject, 'code', 60, now + 30_000);
+    await countFailure(store, subject, 'code', 60, now);
+    await countFailure(store, subject, 'code', 60, now + 30_000);
     const ended = now + 60_000;
     expect(await store.failureCount(subject, 'code', ended - 1)).toBe(2);
     // The item is still there (nothing deletes it); the count must not rely on that.
     expect(await store.failureCount(subject, 'code', ended)).toBe(0);
-    expect(await store.recordFailure(subject, 'code', 60, ended)).toBe(1);
+    expect(await countFailure(store, subject, 'code', 60, ended)).toBe(1);
     // The new window starts at that failure, not at the old window's end.
-    expect(await store.recordFailure(subject, 'code', 60, ended + 59_999)).toBe(2);
+    expect(await countFailure(store, subject, 'code', 60, ended + 59_999)).toBe(2);
     expect(await store.failureCount(subject, 'code', ended + 60_000)).toBe(0);
   });
 
   it('hands out every count from 1 to 20 exactly once to 20 parallel failures', async () => {
     const subject = `user-${randomUUID()}`;
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => store.recordFailure(subject, 'answer', day, now)),
+      Array.from({ length: 20 }, () => countFailure(store, subject, 'answer', day, now)),
     );
     expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await store.failureCount(subject, 'answer', now)).toBe(20);
@@ -384,11 +397,11 @@ describe('failures', () => {
 
   it('hands out every count once when parallel failures find an ended window', async () => {
     const subject = `user-${randomUUID()}`;
-    await store.recordFailure(subject, 'answer', 60, now);
-    await store.recordFailure(subject, 'answer', 60, now);
+    await countFailure(store, subject, 'answer', 60, now);
+    await countFailure(store, subject, 'answer', 60, now);
     const later = now + 120_000;
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => store.recordFailure(subject, 'answer', 60, later)),
+      Array.from({ length: 20 }, () => countFailure(store, subject, 'answer', 60, later)),
     );
     expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await store.failureCount(subject, 'answer', later)).toBe(20);
@@ -396,18 +409,20 @@ describe('failures', () => {
 
   it('clears both kinds', async () => {
     const subject = `user-${randomUUID()}`;
-    await store.recordFailure(subject, 'answer', day, now);
-    await store.recordFailure(subject, 'code', day, now);
+    await countFailure(store, subject, 'answer', day, now);
+    await countFailure(store, subject, 'code', day, now);
     await store.clearFailures(subject);
     expect(await store.failureCount(subject, 'answer', now)).toBe(0);
     expect(await store.failureCount(subject, 'code', now)).toBe(0);
-    expect(await store.recordFailure(subject, 'answer', day, now)).toBe(1);
+    expect(await countFailure(store, subject, 'answer', day, now)).toBe(1);
     // Clearing a subject without failures is not an error.
     await store.clearFailures(`user-${randomUUID()}`);
   });
 
   it('refuses a window that is not a positive length', async () => {
-    await expect(store.recordFailure('u', 'answer', 0, now)).rejects.toThrow(/windowSeconds/);
+    await expect(store.reserveFailure('u', 'answer', { limit: 3, windowSeconds: 0 }, now)).rejects.toThrow(
+      /windowSeconds/,
+    );
   });
 });
 
@@ -506,9 +521,10 @@ describe('blocks', () => {
     const subject = `user-${randomUUID()}`;
     const other = `user-${randomUUID()}`;
     for (const who of [subject, other]) {
+      // Failures first: none is counted while a block is live.
+      await countFailure(store, who, 'answer', 86_400, now);
+      await countFailure(store, who, 'code', 86_400, now);
       await store.putBlock({ subject: who, until: now + 86_400_000, reason: 'answer' });
-      await store.recordFailure(who, 'answer', 86_400, now);
-      await store.recordFailure(who, 'code', 86_400, now);
     }
     await store.clearBlockAndFailures(subject);
     expect(await store.getBlock(subject, now)).toBeNull();
@@ -546,7 +562,7 @@ describe('failure reservations (reserved before the check, DESIGN §5)', () => {
   it('hands out exactly `limit` reservations to 20 parallel callers, also when they find an ended window', async () => {
     for (const opened of [false, true]) {
       const subject = `user-${randomUUID()}`;
-      if (opened) await store.recordFailure(subject, 'answer', 60, now - 120_000);
+      if (opened) await countFailure(store, subject, 'answer', 60, now - 120_000);
       const results = await Promise.all(
         Array.from({ length: 20 }, () => store.reserveFailure(subject, 'answer', window, now)),
       );
@@ -946,7 +962,6 @@ describe('errors', () => {
     await expect(broken.giveBack('c', { limit: 1, windowSeconds: 60 }, 0)).rejects.toThrow(/giveBack failed/);
     await expect(broken.markOutboxItem('x', 'sent', 0)).rejects.toThrow(/markOutboxItem failed/);
     await expect(broken.getFlow('x', 0)).rejects.toThrow(/getFlow failed/);
-    await expect(broken.recordFailure('u', 'answer', 60, 0)).rejects.toThrow(/recordFailure failed/);
     await expect(broken.clearFailures('u')).rejects.toThrow(/clearFailures failed/);
     await expect(broken.getBlock('u', 0)).rejects.toThrow(/getBlock failed/);
   });
@@ -1004,9 +1019,9 @@ describe('admin reads: scans over the whole table (for the admin CLI)', () => {
   it('lists every enrollment and nothing else, reporting progress', async () => {
     const enrolled = [enrollment(), enrollment({ sAMAccountName: 'bob' }), enrollment({ sAMAccountName: 'judy' })];
     for (const e of enrolled) await scans.putEnrollment(e);
+    await countFailure(scans, 'alice', 'answer', 3600, Date.now());
     await scans.putBlock({ subject: 'alice', until: Date.now() + 60_000, reason: 'answer' });
     await scans.recordAudit(auditEvent('alice', 1_700_000_000_000), 400);
-    await scans.recordFailure('alice', 'answer', 3600, Date.now());
     const progress: number[] = [];
     const listed = await scans.listEnrollments((scanned) => progress.push(scanned));
     const byGuid = (a: Enrollment, b: Enrollment) => a.objectGuid.localeCompare(b.objectGuid);
