@@ -128,7 +128,8 @@ export async function provePassword<Beside = undefined>(
         userLimit(request.action, accountKey, config),
         failedPasswordLimitForUser(accountKey, config),
       ];
-      const [, , accountLease] = await Promise.all([
+      // Settled together, so a refusal is thrown only once the account's lease is known (and ended with the rest).
+      const moved = await Promise.allSettled([
         giveBackAll(store, [admission.value.nameRequest], now),
         admitAll(store, resolvedLimits, now).catch(async (error: unknown) => {
           await giveBackAll(store, proofSlots, now);
@@ -136,8 +137,10 @@ export async function provePassword<Beside = undefined>(
         }),
         leases.take(accountKey),
       ]);
+      const refused = moved.find((outcome) => outcome.status === 'rejected');
+      if (refused) throw refused.reason;
       proofSlots.push(resolvedLimits[1] as Limit);
-      leased = leased && accountLease;
+      leased = leased && (moved[2] as PromiseFulfilledResult<boolean>).value;
       badPasswords = session.readBadPasswords(account);
     }
 
