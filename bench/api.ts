@@ -44,6 +44,7 @@ export interface BenchStackOptions {
   clockOffsetSeconds?: number;
   /** Samba only: other DC URLs (e.g. through the bench's TCP proxy). */
   ldapUrls?: string[];
+  answerHashParams?: LocalStackOptions['answerHashParams'];
 }
 
 /** Samba's settings, or null when SSPR_TEST_AD is not set; a set SSPR_TEST_AD without a running Samba is an error. */
@@ -88,6 +89,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
       log,
       ...(wrapPorts ? { wrapPorts } : {}),
+      ...(options.answerHashParams ? { answerHashParams: options.answerHashParams } : {}),
       ...(samba
         ? {
             ldap: {

@@ -117,6 +117,8 @@ export async function loadRows(): Promise<Row[]> {
     directory: 'memory',
     config: { rateLimits: { perAddress: { limit: START_ADDRESS_LIMIT, windowSeconds: 300 } } },
     memorySeed: loadSeed(plans),
+    // The stack hashes at the seeded cost: its enrollments are current, so no right answer is hashed again.
+    answerHashParams: { N: SEEDED_HASH_N },
     // Just after the start of an hour: every fixed rate window (300 s per address, 3600 s per user) holds the whole run.
     clockOffsetSeconds: secondsToNextHour() + 1,
   });

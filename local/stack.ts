@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ScryptAnswerHasher } from '../functions/adapters/answerHasher.js';
+import { ScryptAnswerHasher, type ScryptParams } from '../functions/adapters/answerHasher.js';
 import { createDocumentClient } from '../functions/adapters/dynamoClient.js';
 import { LdapDirectory } from '../functions/adapters/ldap/ldapDirectory.js';
 import { createLogger } from '../functions/adapters/logger.js';
@@ -67,6 +67,11 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** A real AD (SSPR_LDAP_*) instead of the in-memory stand-in. */
   ldap?: LdapSettings;
+  /**
+   * The bench only: the scrypt parameters the stack hashes answers with (default: the product's). The load run seeds
+   * its enrollments at a low cost and must not find them outdated, or every right answer would be hashed again.
+   */
+  answerHashParams?: Partial<ScryptParams>;
   /**
    * Tests and the bench only: wrap the ports the handlers get, e.g. to record the sequence of calls (enumeration
    * tests) or to time the deliberate answer hash inside a request (bench).
@@ -140,7 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const secrets = new LocalSecrets(dataDir);
     // As deployed: request-side code gets the pepper and decoy key, never the notifier's private key.
     const requestSecrets: Secrets = { pepper: () => secrets.pepper(), decoyKey: () => secrets.decoyKey() };
-    const hasher = new ScryptAnswerHasher(requestSecrets);
+    const hasher = new ScryptAnswerHasher(requestSecrets, options.answerHashParams);
     let directory: Directory;
     let memoryDirectory: MemoryDirectory | undefined;
     if (options.ldap) {
