@@ -121,6 +121,19 @@ export const itemKeys = {
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
 };
 
+/** A block as its item, for putBlock and putNewBlock alike. */
+function blockItemOf(block: Block): Record<string, unknown> {
+  if (!Number.isFinite(block.until)) throw new Error('DynamoStore: block until must be finite');
+  return {
+    ...itemKeys.block(block.subject),
+    entity: 'block',
+    subject: block.subject,
+    until: block.until,
+    reason: block.reason,
+    [TTL_ATTRIBUTE]: epochSeconds(block.until),
+  };
+}
+
 /** The outbox id of a table key, or null for any other item (for the notifier reading the table stream). */
 export function outboxIdFromKey(key: { pk?: unknown }): string | null {
   return typeof key.pk === 'string' && key.pk.startsWith(OUTBOX_PREFIX) ? key.pk.slice(OUTBOX_PREFIX.length) : null;
@@ -928,19 +941,11 @@ export class DynamoStore implements Store {
   }
 
   async putBlock(block: Block): Promise<void> {
-    if (!Number.isFinite(block.until)) throw new Error('DynamoStore: block until must be finite');
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...itemKeys.block(block.subject),
-            entity: 'block',
-            subject: block.subject,
-            until: block.until,
-            reason: block.reason,
-            [TTL_ATTRIBUTE]: epochSeconds(block.until),
-          },
+          Item: blockItemOf(block),
         }),
       );
     } catch (error) {
@@ -949,19 +954,11 @@ export class DynamoStore implements Store {
   }
 
   async putNewBlock(block: Block, now: number): Promise<boolean> {
-    if (!Number.isFinite(block.until)) throw new Error('DynamoStore: block until must be finite');
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...itemKeys.block(block.subject),
-            entity: 'block',
-            subject: block.subject,
-            until: block.until,
-            reason: block.reason,
-            [TTL_ATTRIBUTE]: epochSeconds(block.until),
-          },
+          Item: blockItemOf(block),
           // A live block stays as it is (TTL deletion lags: the stored until decides).
           ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
           ExpressionAttributeNames: { '#until': 'until' },
