@@ -38,6 +38,45 @@ export interface EnrolledAnswer {
   hash: AnswerHash;
 }
 
+/**
+ * An authenticator app's seed sealed with the authenticator key (core/methods/authenticator.ts): AES-256-GCM under a key
+ * derived from that key, never the pepper, with the account's objectGuid as associated data, so a sealed seed copied
+ * onto another account does not open. All binary fields base64url.
+ */
+export interface SealedAuthenticatorSecret {
+  /** The format of this record. */
+  v: 1;
+  /** Which authenticator key sealed it, so the key can be rotated later while older seeds still open. */
+  keyVersion: number;
+  /** 12 bytes. */
+  iv: string;
+  /** The seed, encrypted. */
+  ct: string;
+  /** The GCM tag, 16 bytes. */
+  tag: string;
+}
+
+/** The one authenticator app (TOTP, RFC 6238: SHA-1, 6 digits, 30 s) an account enrolled. */
+export interface EnrolledAuthenticator {
+  /** Opaque, server-issued: a replaced authenticator has a new id, so a use of the old one is refused. */
+  id: string;
+  sealed: SealedAuthenticatorSecret;
+  addedAt: number;
+  /** The newest time step a code was accepted for; a step at or before it is never accepted again. */
+  lastUsedStep: number | null;
+}
+
+/** The account's current set of saved recovery codes, kept only as keyed hashes (core/methods/recoveryCodes.ts). */
+export interface RecoveryCodeSet {
+  /** Opaque, server-issued: a new set replaces the old one whole. */
+  setId: string;
+  /** The keyed hashes of the codes not used yet (base64url); a used code's hash is removed. */
+  hashes: string[];
+  /** How many codes the set had when issued. */
+  issued: number;
+  createdAt: number;
+}
+
 export interface Enrollment {
   objectGuid: string;
   sAMAccountName: string;
@@ -46,6 +85,10 @@ export interface Enrollment {
   language: Language;
   enrolledAt: number;
   updatedAt: number;
+  /** Absent on enrollments from before authenticators, null when none is enrolled. */
+  authenticator?: EnrolledAuthenticator | null;
+  /** Absent on enrollments from before recovery codes, null when none were issued. */
+  recoveryCodes?: RecoveryCodeSet | null;
 }
 
 export interface RateWindow {
