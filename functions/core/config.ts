@@ -5,6 +5,8 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { alternativeProblems, CODE_METHODS, RECOVERY_METHODS } from './recovery/policy.js';
+import { PRESET_NAMES, withPresetDefaults } from './recovery/presets.js';
 
 // zod/mini carries no messages of its own (a third of classic zod's size in every bundle); config problems are read by
 // operators, so they get the English ones.
@@ -56,9 +58,37 @@ const section = <S extends z.ZodMiniType>(schema: S) => z.prefault(schema, {} as
 const withDefault = <S extends z.ZodMiniType>(schema: S, value: z.output<S>) =>
   z._default(schema, value as z.util.NoUndefined<z.output<S>>);
 
-export const configSchema = z
+const recoveryMethod = z.enum(RECOVERY_METHODS);
+
+/** `["questions", "email"]`, or `{ "methods": [...], "onlyWithout": [...] }` for one that applies only to some users. */
+const alternative = z.pipe(
+  z.union(
+    [
+      z.array(recoveryMethod),
+      z.strictObject({ methods: z.array(recoveryMethod), onlyWithout: withDefault(z.array(recoveryMethod), []) }),
+    ],
+    {
+      error: `must be a list of methods (${RECOVERY_METHODS.join(', ')}), or { "methods": [...], "onlyWithout": [...] }`,
+    },
+  ),
+  z.transform((a) => (Array.isArray(a) ? { methods: a, onlyWithout: [] } : a)),
+);
+
+const baseConfigSchema = z
   .strictObject({
     revealAccountState: withDefault(z.boolean(), false),
+    /**
+     * Which methods prove who a user is in a reset or an unlock (core/recovery/policy.ts, docs/recovery.md). A named
+     * preset, or `custom` with its own alternatives.
+     */
+    recovery: section(
+      z.strictObject({
+        preset: withDefault(z.enum(PRESET_NAMES), 'default'),
+        alternatives: z.optional(z.array(alternative)),
+        /** Netwrix's automatic enrollment: a user never enrolled may reset with a code to a directory contact. */
+        automaticEnrollment: withDefault(z.boolean(), false),
+      }),
+    ),
     enrollment: section(
       z.strictObject({
         questionsRequired: withDefault(int(1, 10), 3),
@@ -185,6 +215,41 @@ export const configSchema = z
           message: 'must not exceed enrollment.questionsRequired (a user has only that many answers)',
         });
       }
+      const { recovery } = config;
+      if (recovery.preset === 'custom') {
+        if (!recovery.alternatives) {
+          ctx.addIssue({ code: 'custom', path: ['recovery', 'alternatives'], message: 'a custom policy lists them' });
+        } else {
+          for (const problem of alternativeProblems(recovery.alternatives)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['recovery', 'alternatives', ...problem.path],
+              message: problem.message,
+            });
+          }
+          const usesCodes = recovery.alternatives.some((a) => a.methods.some((m) => CODE_METHODS.includes(m)));
+          if (usesCodes && config.codes.required === 'never') {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['codes', 'required'],
+              message: 'is "never", but recovery.alternatives use an e-mail or SMS code',
+            });
+          }
+        }
+      } else if (recovery.alternatives) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recovery', 'alternatives'],
+          message: `belong to recovery.preset "custom" (preset "${recovery.preset}" has its own)`,
+        });
+      }
+      if (recovery.automaticEnrollment && !config.codes.useDirectoryContacts) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recovery', 'automaticEnrollment'],
+          message: "needs codes.useDirectoryContacts: codes go to the directory's mail and mobile",
+        });
+      }
       for (const key of ['correctAnswersRequired', 'correctAnswersRequiredWithoutCode'] as const) {
         if (config.reset[key] > config.reset.questionsAsked) {
           ctx.addIssue({ code: 'custom', path: ['reset', key], message: 'must not exceed reset.questionsAsked' });
@@ -193,8 +258,11 @@ export const configSchema = z
     }),
   );
 
-export type Config = z.output<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
+/** The schema with a preset's defaults beneath the operator's overrides (core/recovery/presets.ts). */
+export const configSchema = z.pipe(z.transform(withPresetDefaults), baseConfigSchema);
+
+export type Config = z.output<typeof baseConfigSchema>;
+export type ConfigInput = z.input<typeof baseConfigSchema>;
 
 /** Thrown at start when the configuration is invalid; its message lists every problem, one per line. */
 export class ConfigError extends Error {
