@@ -15,6 +15,8 @@
  *
  * A flow item keeps the flow's own expiry (ms) as `expiresAtMs`, because `expiresAt` is taken by the TTL. The open-flow
  * item holds the tokenHash of the subject's newest flow; a flow it does not name is dead (one open flow per user).
+ * An enrollment item may hold `authenticator` (its seed sealed: core/methods/authenticator.ts) and `recoveryCodes` (keyed
+ * hashes of the unused codes, a list); items written before those methods hold neither, and still read.
  * Failure items hold `count` and `windowEnd` (ms); block items `until` (ms) and `reason`. An outbox item of a template
  * that carries a secret holds empty `params` and its params in `sealed` (functions/adapters/sealing.ts); both go when the
  * item is settled.
@@ -51,6 +53,7 @@ import type {
   AuditEvent,
   Block,
   ContactVerification,
+  EnrolledAuthenticator,
   Enrollment,
   FailureKind,
   FailureReservation,
@@ -60,6 +63,7 @@ import type {
   OutboxItem,
   OutboxStatus,
   RateWindow,
+  RecoveryCodeSet,
   Store,
 } from '../core/store.js';
 
@@ -174,6 +178,34 @@ const enrollmentItem = z.object({
   language,
   enrolledAt: finite,
   updatedAt: finite,
+  // Optional: enrollments written before these methods existed have neither.
+  authenticator: z.optional(
+    z.nullable(
+      z.object({
+        id: z.string(),
+        sealed: z.object({
+          v: z.literal(1),
+          keyVersion: finite,
+          iv: z.string(),
+          ct: z.string(),
+          tag: z.string(),
+        }),
+        addedAt: finite,
+        lastUsedStep: z.nullable(finite),
+      }),
+    ),
+  ),
+  recoveryCodes: z.optional(
+    z.nullable(
+      z.object({
+        setId: z.string(),
+        // A list, not a string set: a set cannot be empty, and an empty list is what a fully used set is.
+        hashes: z.array(z.string()),
+        issued: finite,
+        createdAt: finite,
+      }),
+    ),
+  ),
 });
 
 const rateItem = z.object({ count: finite, windowEnd: finite });
@@ -305,6 +337,27 @@ function answerHashRecord(hash: AnswerHash): Record<string, unknown> {
   };
 }
 
+/** An authenticator as stored: explicit copies so nothing but the port's fields reaches the table. */
+function authenticatorRecord(authenticator: EnrolledAuthenticator | null): Record<string, unknown> | null {
+  if (!authenticator) return null;
+  const { sealed } = authenticator;
+  if (authenticator.lastUsedStep !== null && !Number.isSafeInteger(authenticator.lastUsedStep)) {
+    throw new Error('DynamoStore: lastUsedStep must be an integer or null');
+  }
+  return {
+    id: authenticator.id,
+    sealed: { v: sealed.v, keyVersion: sealed.keyVersion, iv: sealed.iv, ct: sealed.ct, tag: sealed.tag },
+    addedAt: authenticator.addedAt,
+    lastUsedStep: authenticator.lastUsedStep,
+  };
+}
+
+/** A set of recovery codes as stored (hashes only, as the port has them). */
+function recoveryCodesRecord(codes: RecoveryCodeSet | null): Record<string, unknown> | null {
+  if (!codes) return null;
+  return { setId: codes.setId, hashes: [...codes.hashes], issued: codes.issued, createdAt: codes.createdAt };
+}
+
 /** The flow as an item: explicit copies so nothing but the port's fields reaches the table. */
 function flowRecord(flow: Flow): Record<string, unknown> {
   if (!Number.isFinite(flow.expiresAt)) throw new Error('DynamoStore: flow expiry must be finite');
@@ -348,6 +401,12 @@ function parseFlow(item: unknown): Flow {
  * request that opened the window in between, so a handful of rounds is plenty; more means something is wrong.
  */
 const FAILURE_ROUNDS = 5;
+
+/**
+ * Read, remove at the position read: a round is only lost to a write that changed the set in between (another code
+ * used, a new set), and a set holds few codes, so this many rounds is plenty; more means something is wrong.
+ */
+const RECOVERY_CODE_ROUNDS = 12;
 
 export class DynamoStore implements Store {
   constructor(
@@ -398,6 +457,13 @@ export class DynamoStore implements Store {
       language: enrollment.language,
       enrolledAt: enrollment.enrolledAt,
       updatedAt: enrollment.updatedAt,
+      // Left out when absent, so an enrollment written without them reads back without them.
+      ...(enrollment.authenticator === undefined
+        ? {}
+        : { authenticator: authenticatorRecord(enrollment.authenticator) }),
+      ...(enrollment.recoveryCodes === undefined
+        ? {}
+        : { recoveryCodes: recoveryCodesRecord(enrollment.recoveryCodes) }),
     };
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
@@ -796,6 +862,124 @@ export class DynamoStore implements Store {
     } catch (error) {
       if (isConditionFailed(error)) return false;
       throw storeError('replaceAnswerHash', error);
+    }
+  }
+
+  async setAuthenticator(
+    objectGuid: string,
+    updatedAt: number,
+    authenticator: EnrolledAuthenticator | null,
+    now: number,
+  ): Promise<boolean> {
+    return this.setEnrollmentPart(
+      'setAuthenticator',
+      objectGuid,
+      updatedAt,
+      now,
+      'authenticator',
+      authenticatorRecord(authenticator),
+    );
+  }
+
+  async setRecoveryCodes(
+    objectGuid: string,
+    updatedAt: number,
+    codes: RecoveryCodeSet | null,
+    now: number,
+  ): Promise<boolean> {
+    return this.setEnrollmentPart(
+      'setRecoveryCodes',
+      objectGuid,
+      updatedAt,
+      now,
+      'recoveryCodes',
+      recoveryCodesRecord(codes),
+    );
+  }
+
+  /** One attribute of the enrollment set, conditional on its updatedAt, which moves on. */
+  private async setEnrollmentPart(
+    operation: string,
+    objectGuid: string,
+    updatedAt: number,
+    now: number,
+    attribute: 'authenticator' | 'recoveryCodes',
+    value: Record<string, unknown> | null,
+  ): Promise<boolean> {
+    if (!Number.isFinite(updatedAt) || !Number.isFinite(now)) {
+      throw new Error('DynamoStore: updatedAt and now must be finite');
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(objectGuid),
+          UpdateExpression: 'SET #part = :value, #updatedAt = :next',
+          // Also false for a missing item: a comparison on a missing attribute fails. The next updatedAt is always
+          // later, so a second write from the same read is refused as well.
+          ConditionExpression: '#updatedAt = :updatedAt',
+          ExpressionAttributeNames: { '#part': attribute, '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: {
+            ':value': value,
+            ':updatedAt': updatedAt,
+            ':next': Math.max(now, updatedAt + 1),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError(operation, error);
+    }
+  }
+
+  async useRecoveryCode(objectGuid: string, hash: string): Promise<boolean> {
+    for (let round = 0; round < RECOVERY_CODE_ROUNDS; round++) {
+      const enrollment = await this.getEnrollment(objectGuid);
+      const index = enrollment?.recoveryCodes?.hashes.indexOf(hash) ?? -1;
+      if (index < 0) return false;
+      try {
+        // The condition pins the hash read above by its position: of parallel uses of one code, the first removes it
+        // and the others find another hash (or none) there. A use of another code in between moves the list; then the
+        // hash is looked for again.
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: itemKeys.enrollment(objectGuid),
+            UpdateExpression: `REMOVE #codes.#hashes[${index}]`,
+            ConditionExpression: `#codes.#hashes[${index}] = :hash`,
+            ExpressionAttributeNames: { '#codes': 'recoveryCodes', '#hashes': 'hashes' },
+            ExpressionAttributeValues: { ':hash': hash },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw storeError('useRecoveryCode', error);
+      }
+    }
+    throw new Error(`DynamoStore.useRecoveryCode: the set kept changing for ${RECOVERY_CODE_ROUNDS} rounds`);
+  }
+
+  async useAuthenticatorStep(objectGuid: string, authenticatorId: string, step: number): Promise<boolean> {
+    if (!Number.isSafeInteger(step) || step < 0) throw new Error('DynamoStore: step must be a non-negative integer');
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(objectGuid),
+          UpdateExpression: 'SET #auth.#lastUsedStep = :step',
+          // Also false with no enrollment or no authenticator (null has no id), and after the authenticator was
+          // replaced (another id): a step of the old one is never recorded on the new one.
+          ConditionExpression:
+            '#auth.#id = :id AND (attribute_type(#auth.#lastUsedStep, :null) OR #auth.#lastUsedStep < :step)',
+          ExpressionAttributeNames: { '#auth': 'authenticator', '#id': 'id', '#lastUsedStep': 'lastUsedStep' },
+          ExpressionAttributeValues: { ':id': authenticatorId, ':step': step, ':null': 'NULL' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('useAuthenticatorStep', error);
     }
   }
 

@@ -313,6 +313,33 @@ export interface Store {
    * gone.
    */
   replaceAnswerHash(objectGuid: string, questionId: string, previous: AnswerHash, next: AnswerHash): Promise<boolean>;
+  /**
+   * Sets (or, with null, removes) the account's authenticator if the enrollment is still the one last updated at
+   * `updatedAt` (one conditional write), so a re-enrollment or another change that came in between is never
+   * overwritten unseen; the enrollment's updatedAt becomes max(`now`, `updatedAt` + 1). False when the enrollment is
+   * gone or was changed.
+   */
+  setAuthenticator(
+    objectGuid: string,
+    updatedAt: number,
+    authenticator: EnrolledAuthenticator | null,
+    now: number,
+  ): Promise<boolean>;
+  /** As setAuthenticator, for the account's set of recovery codes: a new set replaces the old one whole. */
+  setRecoveryCodes(objectGuid: string, updatedAt: number, codes: RecoveryCodeSet | null, now: number): Promise<boolean>;
+  /**
+   * Uses one recovery code: removes exactly that hash from the account's current set in one conditional write, so of
+   * parallel uses of one code exactly one is true. False when the hash is not (or no longer) in the set. A use is not a
+   * change of the enrollment: updatedAt stays.
+   */
+  useRecoveryCode(objectGuid: string, hash: string): Promise<boolean>;
+  /**
+   * Records that a code of the time step `step` was accepted: sets the authenticator's lastUsedStep to `step` in one
+   * conditional write, only while the account's authenticator is still `authenticatorId` and its lastUsedStep is null
+   * or before `step`, so of parallel uses of one step exactly one is true. A use is not a change of the enrollment:
+   * updatedAt stays.
+   */
+  useAuthenticatorStep(objectGuid: string, authenticatorId: string, step: number): Promise<boolean>;
 
   /** The failures of a kind in the subject's current window (0 when the window has passed). */
   failureCount(subject: string, kind: FailureKind, now: number): Promise<number>;

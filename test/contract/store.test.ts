@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
 import { generateSealingKeyPair, openParams, sealParams } from '../../functions/adapters/sealing.js';
 import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
-import type { AuditEvent, Enrollment, Flow, OutboxItem, RateWindow } from '../../functions/core/store.js';
+import type {
+  AuditEvent,
+  EnrolledAuthenticator,
+  Enrollment,
+  Flow,
+  OutboxItem,
+  RateWindow,
+  RecoveryCodeSet,
+} from '../../functions/core/store.js';
 import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
 
 let dynalite: RunningDynalite;
@@ -740,6 +748,213 @@ describe('raising an answer hash (DESIGN §5 rehash)', () => {
     expect(await store.replaceAnswerHash(enrolled.objectGuid, 'q9', verified.hash, stronger(verified.hash))).toBe(
       false,
     );
+  });
+});
+
+describe('recovery methods on the enrollment (issue 16)', () => {
+  const sealed = {
+    v: 1 as const,
+    keyVersion: 1,
+    iv: 'aXZpdml2aXZpdml2',
+    ct: 'Y2lwaGVydGV4dA',
+    tag: 'dGFndGFndGFndGFndGFn',
+  };
+  const authenticator = (id = randomUUID()): EnrolledAuthenticator => ({
+    id,
+    sealed,
+    addedAt: 1_700_000_100_000,
+    lastUsedStep: null,
+  });
+  const codes = (count = 10): RecoveryCodeSet => ({
+    setId: randomUUID(),
+    hashes: Array.from({ length: count }, () => randomBytes(32).toString('base64url')),
+    issued: count,
+    createdAt: 1_700_000_200_000,
+  });
+
+  it('reads an enrollment written before these methods (neither field) as it was', async () => {
+    const old = enrollment();
+    // Written as an old version of the store wrote it: no authenticator or recoveryCodes attribute.
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...itemKeys.enrollment(old.objectGuid), entity: 'enrollment', ...old },
+      }),
+    );
+    const read = await store.getEnrollment(old.objectGuid);
+    expect(read).toEqual(old);
+    expect(read && 'authenticator' in read).toBe(false);
+    expect(read && 'recoveryCodes' in read).toBe(false);
+  });
+
+  it('round-trips both through putEnrollment, null and set', async () => {
+    const none = enrollment({ authenticator: null, recoveryCodes: null });
+    await store.putEnrollment(none);
+    expect(await store.getEnrollment(none.objectGuid)).toEqual(none);
+    const both = enrollment({
+      authenticator: { ...authenticator(), lastUsedStep: 56_666_667 },
+      recoveryCodes: codes(),
+    });
+    await store.putEnrollment(both);
+    expect(await store.getEnrollment(both.objectGuid)).toEqual(both);
+    expect(await store.listEnrollments()).toContainEqual(both);
+  });
+
+  it('sets, replaces and removes an authenticator, each time moving updatedAt on', async () => {
+    const enrolled = enrollment();
+    await store.putEnrollment(enrolled);
+    const first = authenticator();
+    const now = enrolled.updatedAt + 5000;
+    expect(await store.setAuthenticator(enrolled.objectGuid, enrolled.updatedAt, first, now)).toBe(true);
+    expect(await store.getEnrollment(enrolled.objectGuid)).toEqual({
+      ...enrolled,
+      authenticator: first,
+      updatedAt: now,
+    });
+    // A clock behind the stored time still moves updatedAt on, so the next write from an old read is refused.
+    const second = authenticator();
+    expect(await store.setAuthenticator(enrolled.objectGuid, now, second, now - 10)).toBe(true);
+    expect(await store.getEnrollment(enrolled.objectGuid)).toMatchObject({ authenticator: second, updatedAt: now + 1 });
+    expect(await store.setAuthenticator(enrolled.objectGuid, now + 1, null, now + 100)).toBe(true);
+    expect(await store.getEnrollment(enrolled.objectGuid)).toEqual({
+      ...enrolled,
+      authenticator: null,
+      updatedAt: now + 100,
+    });
+  });
+
+  it('refuses a stale updatedAt, a re-enrollment in between, and no enrollment, changing nothing', async () => {
+    const enrolled = enrollment();
+    await store.putEnrollment(enrolled);
+    expect(await store.setAuthenticator(enrolled.objectGuid, enrolled.updatedAt - 1, authenticator(), 1)).toBe(false);
+    expect(await store.setRecoveryCodes(enrolled.objectGuid, enrolled.updatedAt + 1, codes(), 1)).toBe(false);
+    expect(await store.getEnrollment(enrolled.objectGuid)).toEqual(enrolled);
+    // Read at updatedAt, then re-enrolled, then written from the old read.
+    const again = enrollment({ objectGuid: enrolled.objectGuid, updatedAt: enrolled.updatedAt + 1000 });
+    await store.putEnrollment(again);
+    expect(await store.setRecoveryCodes(enrolled.objectGuid, enrolled.updatedAt, codes(), again.updatedAt + 1)).toBe(
+      false,
+    );
+    expect(await store.getEnrollment(enrolled.objectGuid)).toEqual(again);
+    // No enrollment: nothing is created.
+    const nobody = randomUUID();
+    expect(await store.setAuthenticator(nobody, 0, authenticator(), 1)).toBe(false);
+    expect(await store.setRecoveryCodes(nobody, 0, codes(), 1)).toBe(false);
+    expect(await store.getEnrollment(nobody)).toBeNull();
+  });
+
+  it('lets one of 20 parallel writes from the same read win', async () => {
+    const enrolled = enrollment();
+    await store.putEnrollment(enrolled);
+    const sets = Array.from({ length: 20 }, () => codes());
+    const results = await Promise.all(
+      sets.map((set) => store.setRecoveryCodes(enrolled.objectGuid, enrolled.updatedAt, set, enrolled.updatedAt + 1)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const read = await store.getEnrollment(enrolled.objectGuid);
+    expect(read?.recoveryCodes).toEqual(sets[results.indexOf(true)]);
+  });
+
+  it('uses a recovery code once: its hash goes, the others stay, updatedAt stays', async () => {
+    const set = codes();
+    const enrolled = enrollment({ recoveryCodes: set });
+    await store.putEnrollment(enrolled);
+    const [first, second, third] = set.hashes;
+    if (!first || !second || !third) throw new Error('codes() makes ten');
+    expect(await store.useRecoveryCode(enrolled.objectGuid, second)).toBe(true);
+    expect(await store.useRecoveryCode(enrolled.objectGuid, second)).toBe(false);
+    expect(await store.useRecoveryCode(enrolled.objectGuid, first)).toBe(true);
+    const read = await store.getEnrollment(enrolled.objectGuid);
+    expect(read).toEqual({ ...enrolled, recoveryCodes: { ...set, hashes: set.hashes.slice(2) } });
+    // Not in the set, no set, no enrollment.
+    expect(await store.useRecoveryCode(enrolled.objectGuid, randomBytes(32).toString('base64url'))).toBe(false);
+    const without = enrollment();
+    await store.putEnrollment(without);
+    expect(await store.useRecoveryCode(without.objectGuid, third)).toBe(false);
+    expect(await store.useRecoveryCode(randomUUID(), third)).toBe(false);
+  });
+
+  it('uses every code of a set down to an empty list, which reads back as a set with no hashes', async () => {
+    const set = codes(3);
+    const enrolled = enrollment({ recoveryCodes: set });
+    await store.putEnrollment(enrolled);
+    for (const hash of set.hashes) expect(await store.useRecoveryCode(enrolled.objectGuid, hash)).toBe(true);
+    expect((await store.getEnrollment(enrolled.objectGuid))?.recoveryCodes).toEqual({ ...set, hashes: [] });
+  });
+
+  it('of 20 parallel uses of one code exactly one is true', async () => {
+    const set = codes();
+    const enrolled = enrollment({ recoveryCodes: set });
+    await store.putEnrollment(enrolled);
+    const hash = set.hashes[4] ?? '';
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.useRecoveryCode(enrolled.objectGuid, hash)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.getEnrollment(enrolled.objectGuid))?.recoveryCodes?.hashes).toEqual(
+      set.hashes.filter((h) => h !== hash),
+    );
+  });
+
+  it('parallel uses of every code of a set each succeed once, whatever order the list moves in', async () => {
+    const set = codes();
+    const enrolled = enrollment({ recoveryCodes: set });
+    await store.putEnrollment(enrolled);
+    const results = await Promise.all(
+      [...set.hashes, ...set.hashes].map((hash) => store.useRecoveryCode(enrolled.objectGuid, hash)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(set.hashes.length);
+    expect((await store.getEnrollment(enrolled.objectGuid))?.recoveryCodes?.hashes).toEqual([]);
+  });
+
+  it('a code of a replaced set is not used on the new one', async () => {
+    const old = codes();
+    const enrolled = enrollment({ recoveryCodes: old });
+    await store.putEnrollment(enrolled);
+    const fresh = codes();
+    expect(await store.setRecoveryCodes(enrolled.objectGuid, enrolled.updatedAt, fresh, enrolled.updatedAt + 1)).toBe(
+      true,
+    );
+    expect(await store.useRecoveryCode(enrolled.objectGuid, old.hashes[0] ?? '')).toBe(false);
+    expect((await store.getEnrollment(enrolled.objectGuid))?.recoveryCodes).toEqual(fresh);
+  });
+
+  it('records a used step only forward, never on another or no authenticator, and leaves updatedAt', async () => {
+    const current = authenticator();
+    const enrolled = enrollment({ authenticator: current });
+    await store.putEnrollment(enrolled);
+    const guid = enrolled.objectGuid;
+    expect(await store.useAuthenticatorStep(guid, current.id, 100)).toBe(true);
+    expect(await store.useAuthenticatorStep(guid, current.id, 100)).toBe(false);
+    expect(await store.useAuthenticatorStep(guid, current.id, 99)).toBe(false);
+    expect(await store.useAuthenticatorStep(guid, current.id, 101)).toBe(true);
+    expect(await store.getEnrollment(guid)).toEqual({ ...enrolled, authenticator: { ...current, lastUsedStep: 101 } });
+    // Another id (replaced since the code was checked), no authenticator, no enrollment.
+    expect(await store.useAuthenticatorStep(guid, randomUUID(), 200)).toBe(false);
+    const without = enrollment({ authenticator: null });
+    await store.putEnrollment(without);
+    expect(await store.useAuthenticatorStep(without.objectGuid, current.id, 200)).toBe(false);
+    const older = enrollment();
+    await store.putEnrollment(older);
+    expect(await store.useAuthenticatorStep(older.objectGuid, current.id, 200)).toBe(false);
+    expect(await store.useAuthenticatorStep(randomUUID(), current.id, 200)).toBe(false);
+    expect(await store.getEnrollment(without.objectGuid)).toEqual(without);
+  });
+
+  it('of 20 parallel uses of one step exactly one is true', async () => {
+    const current = { ...authenticator(), lastUsedStep: 56_666_665 };
+    const enrolled = enrollment({ authenticator: current });
+    await store.putEnrollment(enrolled);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.useAuthenticatorStep(enrolled.objectGuid, current.id, 56_666_667)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.getEnrollment(enrolled.objectGuid))?.authenticator?.lastUsedStep).toBe(56_666_667);
+  });
+
+  it('refuses a step that is not a non-negative integer', async () => {
+    await expect(store.useAuthenticatorStep(randomUUID(), 'a', 1.5)).rejects.toThrow(/step/);
+    await expect(store.useAuthenticatorStep(randomUUID(), 'a', -1)).rejects.toThrow(/step/);
   });
 });
 
