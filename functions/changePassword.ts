@@ -1,7 +1,7 @@
 /** POST /api/change: change a known password (old and new) (DESIGN §3). */
 import * as z from 'zod/mini';
 import { changePassword } from './core/change.js';
-import type { FlowPorts } from './core/flow/ports.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
@@ -11,7 +11,7 @@ const changeBody = z.strictObject({
   newPassword: z.string().check(z.maxLength(1024)),
 });
 
-export function createChangePasswordHandler(ports: FlowPorts): HttpHandler {
+export function createChangePasswordHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('changePassword', ports.logger, async (event, source) => ({
     statusCode: 200,
     body: await changePassword(parseJsonBody(event, changeBody), source, ports),

@@ -1,21 +1,16 @@
 /** GET /api/config: the questions, the answer rules and the domain password policy, in the request's language. */
-import type { Clock } from './core/clock.js';
-import type { Config } from './core/config.js';
-import type { Directory, DirectoryPolicy } from './core/directory.js';
-import type { Logger } from './core/log.js';
+import type { DirectoryPolicy } from './core/directory.js';
 import { describePolicy } from './core/passwordPolicy.js';
 import { questionsFor } from './core/questions.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 /** The domain policy changes rarely; reading it once per warm instance every few minutes is plenty. */
 const POLICY_CACHE_MS = 5 * 60_000;
 
-export function createConfigHandler(deps: {
-  config: Config;
-  directory: Directory;
-  clock: Clock;
-  logger: Logger;
-}): HttpHandler {
+export function createConfigHandler(
+  deps: Pick<RequestPorts, 'config' | 'directory' | 'clock' | 'logger'>,
+): HttpHandler {
   const { config } = deps;
   let cached: { policy: DirectoryPolicy; until: number } | undefined;
   const domainPolicy = async (): Promise<DirectoryPolicy> => {

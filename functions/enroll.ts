@@ -1,6 +1,7 @@
 /** POST /api/enroll: prove the AD password, then store the hashed answers and contacts (DESIGN §3). */
 import * as z from 'zod/mini';
-import { type EnrollPorts, enroll } from './core/enroll.js';
+import { enroll } from './core/enroll.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
@@ -17,7 +18,7 @@ const enrollBody = z.strictObject({
   phone: z.optional(z.string().check(z.maxLength(32))),
 });
 
-export function createEnrollHandler(ports: EnrollPorts): HttpHandler {
+export function createEnrollHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('enroll', ports.logger, async (event, source) => ({
     statusCode: 200,
     body: await enroll(parseJsonBody(event, enrollBody), source, ports),

@@ -1,7 +1,7 @@
 /** POST /api/enroll/verify: confirm a new e-mail or phone with the code sent to it (DESIGN §3). */
 import * as z from 'zod/mini';
-import { type VerifyContactPorts, verifyContact } from './core/enrollVerify.js';
-import type { Logger } from './core/log.js';
+import { verifyContact } from './core/enrollVerify.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
@@ -11,7 +11,9 @@ const verifyBody = z.strictObject({
   code: z.string().check(z.maxLength(32)),
 });
 
-export function createEnrollVerifyHandler(ports: VerifyContactPorts & { logger: Logger }): HttpHandler {
+export function createEnrollVerifyHandler(
+  ports: Pick<RequestPorts, 'store' | 'secrets' | 'clock' | 'config' | 'logger'>,
+): HttpHandler {
   return httpRoute('verifyContact', ports.logger, async (event, source) => ({
     statusCode: 200,
     body: await verifyContact(parseJsonBody(event, verifyBody), source, ports),

@@ -1,7 +1,7 @@
 /** POST /api/reset/code: queue a verification code to one of the flow's channels (DESIGN §3). */
 import * as z from 'zod/mini';
-import type { FlowPorts } from './core/flow/ports.js';
 import { sendCode } from './core/flow/sendCode.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
@@ -10,7 +10,7 @@ const sendCodeBody = z.strictObject({
   channelId: z.string().check(z.maxLength(64)),
 });
 
-export function createSendCodeHandler(ports: FlowPorts): HttpHandler {
+export function createSendCodeHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('sendCode', ports.logger, async (event, source) => ({
     statusCode: 202,
     body: await sendCode(parseJsonBody(event, sendCodeBody), source, ports),

@@ -1,7 +1,7 @@
 /** POST /api/reset/password: set a new password on a verified reset flow; also unlocks (DESIGN §3). */
 import * as z from 'zod/mini';
-import type { FlowPorts } from './core/flow/ports.js';
 import { setPassword } from './core/flow/setPassword.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
@@ -10,7 +10,7 @@ const setPasswordBody = z.strictObject({
   newPassword: z.string().check(z.maxLength(1024)),
 });
 
-export function createSetPasswordHandler(ports: FlowPorts): HttpHandler {
+export function createSetPasswordHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('setPassword', ports.logger, async (event, source) => ({
     statusCode: 200,
     body: await setPassword(parseJsonBody(event, setPasswordBody), source, ports),

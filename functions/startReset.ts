@@ -1,7 +1,7 @@
 /** POST /api/reset/start: open a reset or unlock flow and return the first challenge (DESIGN §3). */
 import * as z from 'zod/mini';
-import type { FlowPorts } from './core/flow/ports.js';
 import { startFlow } from './core/flow/start.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
@@ -10,7 +10,7 @@ const startBody = z.strictObject({
   purpose: z.enum(['reset', 'unlock']),
 });
 
-export function createStartResetHandler(ports: FlowPorts): HttpHandler {
+export function createStartResetHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('startReset', ports.logger, async (event, source) => ({
     statusCode: 200,
     body: await startFlow(parseJsonBody(event, startBody), source, ports),

@@ -1,13 +1,13 @@
 /** POST /api/unlock: unlock the account on a verified unlock flow (DESIGN §3). */
 import * as z from 'zod/mini';
-import type { FlowPorts } from './core/flow/ports.js';
 import { unlockAccount } from './core/flow/unlock.js';
+import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 const unlockBody = z.strictObject({ flowId: z.string().check(z.maxLength(128)) });
 
-export function createUnlockHandler(ports: FlowPorts): HttpHandler {
+export function createUnlockHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('unlock', ports.logger, async (event, source) => ({
     statusCode: 200,
     body: await unlockAccount(parseJsonBody(event, unlockBody), source, ports),

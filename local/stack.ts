@@ -25,6 +25,7 @@ import type { Logger } from '../functions/core/log.js';
 import { deliverWrittenOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
 import type { AnswerHasher, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
+import type { RequestPorts } from '../functions/core/requestPorts.js';
 import type { Store } from '../functions/core/store.js';
 import { createEnrollHandler } from '../functions/enroll.js';
 import { createEnrollVerifyHandler } from '../functions/enrollVerify.js';
@@ -180,7 +181,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Run after the server has closed and before the store goes: the last marks of the last messages land.
     closers.unshift(() => outbox.drained());
     const newId = () => randomBytes(9).toString('base64url');
-    const ports = {
+    const ports: RequestPorts = {
       store: options.wrapPorts?.store?.(store) ?? store,
       directory: options.wrapPorts?.directory?.(directory) ?? directory,
       hasher: options.wrapPorts?.hasher?.(hasher) ?? hasher,
@@ -189,6 +190,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       config,
       logger,
+      newChannelId: newId,
+      newContactId: newId,
     };
 
     const server = await startServer({
@@ -198,14 +201,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handlers: settleOutbox(outbox, {
         health: createHealthHandler({ logger, version: process.env.npm_package_version ?? 'local' }),
         config: createConfigHandler(ports),
-        enroll: createEnrollHandler({ ...ports, newContactId: newId }),
+        enroll: createEnrollHandler(ports),
         verifyContact: createEnrollVerifyHandler(ports),
-        startReset: createStartResetHandler({ ...ports, newChannelId: newId }),
-        answer: createAnswerHandler({ ...ports, newChannelId: newId }),
-        sendCode: createSendCodeHandler({ ...ports, newChannelId: newId }),
-        unlock: createUnlockHandler({ ...ports, newChannelId: newId }),
-        setPassword: createSetPasswordHandler({ ...ports, newChannelId: newId }),
-        changePassword: createChangePasswordHandler({ ...ports, newChannelId: newId }),
+        startReset: createStartResetHandler(ports),
+        answer: createAnswerHandler(ports),
+        sendCode: createSendCodeHandler(ports),
+        unlock: createUnlockHandler(ports),
+        setPassword: createSetPasswordHandler(ports),
+        changePassword: createChangePasswordHandler(ports),
         fallback: createFallbackHandler({ logger }),
       }),
     });

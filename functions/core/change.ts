@@ -5,12 +5,12 @@
  * one delete/add modify over the service connection.
  */
 import { type FieldProblem, SsprError, validationError } from './errors.js';
-import type { FlowPorts } from './flow/ports.js';
-import { notify } from './flow/shared.js';
+import { notify } from './notices.js';
 import { checkNewPassword, newPasswordProblem } from './passwordCheck.js';
 import { provePassword } from './passwordProof.js';
 import { refusalOf } from './passwordWrite.js';
 import { auditor, type RequestSource } from './request.js';
+import type { RequestPorts } from './requestPorts.js';
 import { reduceUsername, usernameProblem } from './username.js';
 
 export interface ChangeInput {
@@ -22,7 +22,7 @@ export interface ChangeInput {
 export async function changePassword(
   input: ChangeInput,
   source: RequestSource,
-  ports: FlowPorts,
+  ports: RequestPorts,
 ): Promise<{ passwordChanged: true }> {
   const { config, clock } = ports;
   const fields: Record<string, FieldProblem> = {};

@@ -8,12 +8,12 @@ import type { Config } from './config.js';
 import { isSmsAllowed, isValidEmail, isValidPhone, sameAddress } from './contacts.js';
 import type { DirectoryAccount } from './directory.js';
 import { type FieldProblem, SsprError, validationError } from './errors.js';
-import type { FlowPorts } from './flow/ports.js';
 import { admitAll, smsLimits, watchSmsVolume } from './limits.js';
 import { maskDestination } from './masking.js';
 import { provePassword } from './passwordProof.js';
 import type { OutboxMessage } from './ports.js';
 import { auditor, type RequestSource } from './request.js';
+import type { RequestPorts } from './requestPorts.js';
 import type { ChannelKind, ContactVerification, EnrolledContact, Enrollment } from './store.js';
 import { hashToken, newToken } from './tokens.js';
 import { reduceUsername, usernameProblem } from './username.js';
@@ -25,12 +25,6 @@ export interface EnrollInput {
   email?: string | undefined;
   phone?: string | undefined;
 }
-
-/** The flow's ports, with contact ids instead of channel ids. */
-export type EnrollPorts = Omit<FlowPorts, 'newChannelId'> & {
-  /** An opaque random id for a new contact. */
-  newContactId(): string;
-};
 
 export interface MaskedChannel {
   id: string;
@@ -46,7 +40,7 @@ export interface EnrollResult {
   enrollmentToken?: string;
 }
 
-export async function enroll(input: EnrollInput, source: RequestSource, ports: EnrollPorts): Promise<EnrollResult> {
+export async function enroll(input: EnrollInput, source: RequestSource, ports: RequestPorts): Promise<EnrollResult> {
   const typed = validate(input, ports.config);
   // Named by provePassword before it can refuse anything (only a failed secret read comes earlier: not audited).
   let subject: string | null = null;
@@ -126,7 +120,7 @@ async function saveEnrollment(
   account: DirectoryAccount,
   input: EnrollInput,
   source: RequestSource,
-  ports: EnrollPorts,
+  ports: RequestPorts,
   steps: SaveSteps,
 ): Promise<EnrollResult> {
   const { store, clock } = ports;
@@ -199,7 +193,7 @@ async function prepareContacts(
   account: DirectoryAccount,
   input: EnrollInput,
   source: RequestSource,
-  ports: EnrollPorts,
+  ports: RequestPorts,
   slotsGivenBack: Promise<void>,
   now: number,
 ): Promise<ContactsPrepared> {
@@ -256,7 +250,7 @@ async function contactVerification(
   account: DirectoryAccount,
   pending: EnrolledContact[],
   source: RequestSource,
-  ports: EnrollPorts,
+  ports: RequestPorts,
 ): Promise<{ token: string; record: ContactVerification; messages: OutboxMessage[] }> {
   const { config, clock } = ports;
   const now = clock.now();

@@ -1,19 +1,11 @@
-/**
- * POST /api/enroll/verify (DESIGN §3 pinned details): confirm a new e-mail or phone with the code sent to it. A wrong
- * code is VERIFICATION_FAILED and the token stays usable until codes.maxTries wrong codes (then 410); these never
- * count toward self-service blocks. Every outcome is told only after its conditional write, so parallel guesses never
- * buy more tries than the limit.
- */
-import type { Clock } from './clock.js';
 import { codeMatches, isCodeFormat } from './codes.js';
-import type { Config } from './config.js';
 import { contactCodeScope, type MaskedChannel } from './enroll.js';
 import { SsprError, validationError } from './errors.js';
 import { addressLimit, admitAll, userLimit } from './limits.js';
 import { maskDestination } from './masking.js';
-import type { Secrets } from './ports.js';
 import { auditor, type RequestSource } from './request.js';
-import type { ContactVerification, Store } from './store.js';
+import type { RequestPorts } from './requestPorts.js';
+import type { ContactVerification } from './store.js';
 import { tokenHashOf } from './tokens.js';
 
 export interface VerifyContactInput {
@@ -22,17 +14,10 @@ export interface VerifyContactInput {
   code: string;
 }
 
-export interface VerifyContactPorts {
-  store: Store;
-  secrets: Secrets;
-  clock: Clock;
-  config: Config;
-}
-
 export async function verifyContact(
   input: VerifyContactInput,
   source: RequestSource,
-  ports: VerifyContactPorts,
+  ports: Pick<RequestPorts, 'store' | 'secrets' | 'clock' | 'config'>,
 ): Promise<{ verified: true; channel: MaskedChannel }> {
   const { store, clock, config } = ports;
   const tokenHash = tokenHashOf(input.enrollmentToken, 'enrollmentToken');

@@ -1,26 +1,27 @@
 /**
- * The one error type of the domain and its one mapping to HTTP (DESIGN §3).
- * Anything thrown that is not an SsprError becomes a generic 500 INTERNAL with no detail.
+ * The one error type of the domain (DESIGN §3): a code from ERROR_CODES and its details. The domain knows no HTTP: the
+ * code's status is in functions/http/errorStatus.ts. Anything thrown that is not an SsprError becomes a generic
+ * INTERNAL with no detail.
  */
 
-export const ERROR_STATUS = {
-  VALIDATION: 400,
-  BAD_CREDENTIALS: 401,
-  NOT_ELIGIBLE: 403,
-  NOT_ENROLLED: 403,
-  VERIFICATION_FAILED: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  WRONG_STEP: 409,
-  FLOW_EXPIRED: 410,
-  PASSWORD_POLICY: 422,
-  BLOCKED: 429,
-  RATE_LIMITED: 429,
-  DIRECTORY_UNAVAILABLE: 503,
-  INTERNAL: 500,
-} as const;
+export const ERROR_CODES = [
+  'VALIDATION',
+  'BAD_CREDENTIALS',
+  'NOT_ELIGIBLE',
+  'NOT_ENROLLED',
+  'VERIFICATION_FAILED',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'WRONG_STEP',
+  'FLOW_EXPIRED',
+  'PASSWORD_POLICY',
+  'BLOCKED',
+  'RATE_LIMITED',
+  'DIRECTORY_UNAVAILABLE',
+  'INTERNAL',
+] as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const INELIGIBILITY_REASONS = [
   'DISABLED',
@@ -65,13 +66,11 @@ export interface SsprErrorDetails {
 
 export class SsprError extends Error {
   override readonly name = 'SsprError';
-  readonly status: number;
   constructor(
     readonly code: ErrorCode,
     readonly details: SsprErrorDetails = {},
   ) {
     super(code);
-    this.status = ERROR_STATUS[code];
   }
 }
 

@@ -1,18 +1,12 @@
-/**
- * What the helpdesk does for a user whom self-service refuses (the admin CLI, `npx sspr`): look the user up, lift a
- * block, remove an enrollment and tell the user. Through the same ports as the request functions; every change is one
- * conditional write, and every action is audited under the user's subject with the operator who took it.
- */
-import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { isValidEmail } from './contacts.js';
 import type { DirectoryAccount, DirectorySession } from './directory.js';
 import { isHiddenAccount } from './eligibility.js';
 import { SsprError } from './errors.js';
-import { smsNumbers } from './flow/shared.js';
 import { admitAll, smsLimits } from './limits.js';
-import type { Outbox } from './ports.js';
-import type { AuditEvent, Block, Enrollment, Store } from './store.js';
+import { smsNumbers } from './notices.js';
+import type { RequestPorts } from './requestPorts.js';
+import type { AuditEvent, Block, Enrollment } from './store.js';
 import { reduceUsername } from './username.js';
 
 /** The audit event names of helpdesk actions (the outcome says what happened). */
@@ -35,15 +29,8 @@ export interface Operator {
   requestId: string;
 }
 
-export interface HelpdeskPorts {
-  store: Store;
-  outbox: Outbox;
-  clock: Clock;
-  config: Config;
-}
-
 export function recordOperatorAudit(
-  ports: Pick<HelpdeskPorts, 'store' | 'clock' | 'config'>,
+  ports: Pick<RequestPorts, 'store' | 'clock' | 'config'>,
   operator: Operator,
   subject: string,
   event: string,
@@ -101,7 +88,7 @@ export interface UnblockResult {
  * one request.
  */
 export async function unblockSubject(
-  ports: Pick<HelpdeskPorts, 'store' | 'clock' | 'config'>,
+  ports: Pick<RequestPorts, 'store' | 'clock' | 'config'>,
   operator: Operator,
   subject: string,
 ): Promise<UnblockResult> {
@@ -136,7 +123,7 @@ export type UnenrollResult =
  * contacts are never told: nobody proved they belong to the user.
  */
 export async function unenrollAccount(
-  ports: HelpdeskPorts,
+  ports: Pick<RequestPorts, 'store' | 'outbox' | 'clock' | 'config'>,
   operator: Operator,
   account: DirectoryAccount,
   seen: Enrollment | null,
@@ -166,7 +153,12 @@ export async function unenrollAccount(
   return { removed: true, enrollment: seen, notified };
 }
 
-async function tellUser(ports: HelpdeskPorts, operator: Operator, account: DirectoryAccount, enrollment: Enrollment) {
+async function tellUser(
+  ports: Pick<RequestPorts, 'store' | 'outbox' | 'clock' | 'config'>,
+  operator: Operator,
+  account: DirectoryAccount,
+  enrollment: Enrollment,
+) {
   const template = 'enrollment-removed';
   const now = ports.clock.now();
   const params = { displayName: account.displayName ?? account.sAMAccountName, at: new Date(now).toISOString() };

@@ -8,9 +8,7 @@
  * is told only once the password is proven.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { BadPasswords, Directory, DirectoryAccount, DirectoryPolicy, DirectorySession } from './directory.js';
+import type { BadPasswords, DirectoryAccount, DirectoryPolicy, DirectorySession } from './directory.js';
 import {
   checkEligibility,
   isHiddenAccount,
@@ -30,22 +28,12 @@ import {
   userLimit,
 } from './limits.js';
 import { badPasswordsNow, bindLeaseMs, bindLeaseName, mayBind } from './lockoutGuard.js';
-import type { Logger } from './log.js';
-import type { Secrets } from './ports.js';
 import { admitProof } from './proofLimits.js';
 import type { RequestSource } from './request.js';
+import type { RequestPorts } from './requestPorts.js';
 import type { Store } from './store.js';
 import { accountSubject, nameKey, unresolvedSubject } from './subjects.js';
 import type { ReducedUsername } from './username.js';
-
-export interface ProofPorts {
-  directory: Directory;
-  store: Store;
-  clock: Clock;
-  config: Config;
-  logger: Logger;
-  secrets: Pick<Secrets, 'decoyKey'>;
-}
 
 export interface ProofRequest<Beside = undefined> {
   action: Extract<LimitedAction, 'enroll' | 'change'>;
@@ -80,7 +68,7 @@ export interface Proven<Beside = undefined> {
 export async function provePassword<Beside = undefined>(
   request: ProofRequest<Beside>,
   source: RequestSource,
-  ports: ProofPorts,
+  ports: Pick<RequestPorts, 'directory' | 'store' | 'clock' | 'config' | 'logger' | 'secrets'>,
   onResolved: (subject: string) => void,
 ): Promise<Proven<Beside>> {
   const { config, store, clock } = ports;

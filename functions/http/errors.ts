@@ -1,10 +1,11 @@
-/** The one mapping from errors to HTTP responses (DESIGN §3). */
+/** The one mapping from errors to HTTP responses (DESIGN §3); the statuses are in errorStatus.ts. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DirectoryUnavailableError } from '../core/directory.js';
 import { SsprError } from '../core/errors.js';
 import type { Language } from '../core/language.js';
 import type { Logger } from '../core/log.js';
 import { errorMessage, message } from '../core/messages.js';
+import { statusOf } from './errorStatus.js';
 import { jsonResponse } from './response.js';
 
 export interface ErrorBody {
@@ -57,8 +58,9 @@ export function errorResponse(
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     },
   };
-  const response = jsonResponse(error.status, body, requestId);
-  if (error.status === 429 && retryAfterSeconds !== undefined) {
+  const status = statusOf(error.code);
+  const response = jsonResponse(status, body, requestId);
+  if (status === 429 && retryAfterSeconds !== undefined) {
     response.headers = { ...response.headers, 'retry-after': String(retryAfterSeconds) };
   }
   return response;

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Logger } from '../core/log.js';
 import type { RequestSource } from '../core/request.js';
 import { requestSource } from './context.js';
+import { statusOf } from './errorStatus.js';
 import { errorResponse, toSsprError } from './errors.js';
 import { jsonResponse } from './response.js';
 
@@ -55,7 +56,7 @@ export function httpRoute(name: string, logger: Logger, handle: RouteHandler): H
       const source = sourceOf(request.context, request.event);
       const error = toSsprError(request.error, logger, source.requestId);
       request.response = errorResponse(error, source.language, source.requestId);
-      logLine(request.event, request.context, error.status, error.code);
+      logLine(request.event, request.context, statusOf(error.code), error.code);
     })
     .handler(async (event, context) => {
       const source = sourceOf(context, event);

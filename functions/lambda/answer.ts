@@ -1,6 +1,6 @@
 /** Deployed entry of the answer route (functions/answer.ts). */
 import { createAnswerHandler } from '../answer.js';
 import { deployed } from './runtime/base.js';
-import { flowPorts } from './runtime/flowPorts.js';
+import { requestPorts } from './runtime/requestPorts.js';
 
-export const handler = deployed(createAnswerHandler(flowPorts));
+export const handler = deployed(createAnswerHandler(requestPorts));

@@ -1,6 +1,6 @@
 /** Deployed entry of the sendCode route (functions/sendCode.ts). */
 import { createSendCodeHandler } from '../sendCode.js';
 import { deployed } from './runtime/base.js';
-import { flowPorts } from './runtime/flowPorts.js';
+import { requestPorts } from './runtime/requestPorts.js';
 
-export const handler = deployed(createSendCodeHandler(flowPorts));
+export const handler = deployed(createSendCodeHandler(requestPorts));

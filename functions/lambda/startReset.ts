@@ -1,6 +1,6 @@
 /** Deployed entry of the startReset route (functions/startReset.ts). */
 import { createStartResetHandler } from '../startReset.js';
 import { deployed } from './runtime/base.js';
-import { flowPorts } from './runtime/flowPorts.js';
+import { requestPorts } from './runtime/requestPorts.js';
 
-export const handler = deployed(createStartResetHandler(flowPorts));
+export const handler = deployed(createStartResetHandler(requestPorts));

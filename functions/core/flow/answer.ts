@@ -11,13 +11,14 @@ import { decoyObjectGuid } from '../decoys.js';
 import { SsprError, validationError } from '../errors.js';
 import { describePolicy } from '../passwordPolicy.js';
 import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
 import type { Flow } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
+import { blockSubject } from './blocks.js';
 import { type Challenge, codeChallenge, questionChallenge } from './challenge.js';
 import { afterCode, afterQuestion, failureWindow, refusalReason, reserveFailure, verdictOf } from './failures.js';
-import type { FlowPorts } from './ports.js';
+import { liveFlow, writeFlow } from './flowState.js';
 import { rehashIfOutdated } from './rehash.js';
-import { blockSubject, liveFlow, writeFlow } from './shared.js';
 
 export interface AnswerInput {
   flowId: string;
@@ -27,7 +28,7 @@ export interface AnswerInput {
 export async function answerChallenge(
   input: AnswerInput,
   source: RequestSource,
-  ports: FlowPorts,
+  ports: RequestPorts,
 ): Promise<{ challenge: Challenge }> {
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
@@ -36,7 +37,7 @@ export async function answerChallenge(
   throw new SsprError('WRONG_STEP');
 }
 
-async function answerQuestion(flow: Flow, answer: string, source: RequestSource, ports: FlowPorts) {
+async function answerQuestion(flow: Flow, answer: string, source: RequestSource, ports: RequestPorts) {
   const normalized = normalizeAnswer(answer);
   if (normalized === '') throw validationError({ answer: { message: 'answer.required' } });
   const audit = auditor(ports, source);
@@ -69,7 +70,7 @@ async function answerQuestion(flow: Flow, answer: string, source: RequestSource,
   return challengeAfter(next, source, ports);
 }
 
-async function answerCode(flow: Flow, answer: string, source: RequestSource, ports: FlowPorts) {
+async function answerCode(flow: Flow, answer: string, source: RequestSource, ports: RequestPorts) {
   const { config, clock } = ports;
   if (!flow.code) throw new SsprError('WRONG_STEP');
   // Not a code at all: refused and not counted, so a typo never costs a try.
@@ -96,7 +97,7 @@ async function answerCode(flow: Flow, answer: string, source: RequestSource, por
   return challengeAfter(next, source, ports);
 }
 
-async function challengeAfter(flow: Flow, source: RequestSource, ports: FlowPorts): Promise<Challenge> {
+async function challengeAfter(flow: Flow, source: RequestSource, ports: RequestPorts): Promise<Challenge> {
   switch (flow.step) {
     case 'question':
       return questionChallenge(flow, source.language);
@@ -114,7 +115,7 @@ async function challengeAfter(flow: Flow, source: RequestSource, ports: FlowPort
 }
 
 /** The user's own policy (PSO or domain), which the reset will be checked against. */
-async function policyOf(flow: Flow, source: RequestSource, ports: FlowPorts) {
+async function policyOf(flow: Flow, source: RequestSource, ports: RequestPorts) {
   const session = await ports.directory.openSession();
   try {
     const account = flow.objectGuid ? await session.findAccount({ by: 'objectGuid', value: flow.objectGuid }) : null;

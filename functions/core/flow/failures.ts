@@ -8,9 +8,9 @@ import type { Config } from '../config.js';
 import type { DirectoryAccount, DirectorySession } from '../directory.js';
 import { SsprError } from '../errors.js';
 import type { Audit } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
 import type { FailureKind, FailureReservation, FailureWindow, Flow, FlowStep } from '../store.js';
-import type { FlowPorts } from './ports.js';
-import { stillEligible, writeFlow } from './shared.js';
+import { stillEligible, writeFlow } from './flowState.js';
 
 /**
  * What one answer or code came to. `refused`: not checked at all, the user being blocked; `blocking`: the user is to be
@@ -26,7 +26,7 @@ export function failureWindow(config: Config, kind: FailureKind): FailureWindow 
   };
 }
 
-export function reserveFailure(ports: FlowPorts, flow: Flow, kind: FailureKind): Promise<FailureReservation> {
+export function reserveFailure(ports: RequestPorts, flow: Flow, kind: FailureKind): Promise<FailureReservation> {
   return ports.store.reserveFailure(flow.subject, kind, failureWindow(ports.config, kind), ports.clock.now());
 }
 
@@ -81,7 +81,7 @@ export function afterCode(flow: Flow, verdict: Verdict, maxTries: number): Pick<
  * Every step of a flow refuses once its user is blocked, whichever flow the block came from (DESIGN §5): the flow
  * ends as a failed one and the request gets VERIFICATION_FAILED. `flow` is the version this request holds.
  */
-export async function refuseWhenBlocked(ports: FlowPorts, flow: Flow, event: string, audit: Audit): Promise<void> {
+export async function refuseWhenBlocked(ports: RequestPorts, flow: Flow, event: string, audit: Audit): Promise<void> {
   if (!(await ports.store.getBlock(flow.subject, ports.clock.now()))) return;
   await endRefused(ports, flow, event, audit, 'BLOCKED');
 }
@@ -92,7 +92,7 @@ export async function refuseWhenBlocked(ports: FlowPorts, flow: Flow, event: str
  * as at start.
  */
 export async function refuseWhenIneligible(
-  ports: FlowPorts,
+  ports: RequestPorts,
   session: DirectorySession,
   account: DirectoryAccount,
   flow: Flow,
@@ -114,7 +114,7 @@ export async function refuseWhenIneligible(
 
 /** Ends the flow for a refusal of its current step, audits why, and throws `error` (VERIFICATION_FAILED). */
 export async function endRefused(
-  ports: FlowPorts,
+  ports: RequestPorts,
   flow: Flow,
   event: string,
   audit: Audit,

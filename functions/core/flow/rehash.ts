@@ -3,8 +3,9 @@
  * cost, an older normalization) is hashed again with the current ones after it was answered right, the only time the
  * answer itself is at hand.
  */
+
+import type { RequestPorts } from '../requestPorts.js';
 import type { AnswerHash, Flow } from '../store.js';
-import type { FlowPorts } from './ports.js';
 
 /**
  * Re-hashes the answer just verified against `stored` when the hasher says it is outdated, and replaces it in the
@@ -12,7 +13,7 @@ import type { FlowPorts } from './ports.js';
  * fails is logged (no answer, no hash) and never fails the answer.
  */
 export async function rehashIfOutdated(
-  ports: FlowPorts,
+  ports: RequestPorts,
   flow: Flow,
   questionId: string,
   normalizedAnswer: string,

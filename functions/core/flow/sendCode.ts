@@ -9,10 +9,10 @@ import { SsprError, validationError } from '../errors.js';
 import { actionLimits, admitAll, giveBackAll, smsEnabled, smsLimits, watchSmsVolume } from '../limits.js';
 import { maskDestination } from '../masking.js';
 import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
 import { tokenHashOf } from '../tokens.js';
 import { refuseWhenBlocked } from './failures.js';
-import type { FlowPorts } from './ports.js';
-import { liveFlow, writeFlow } from './shared.js';
+import { liveFlow, writeFlow } from './flowState.js';
 
 export interface SendCodeInput {
   flowId: string;
@@ -26,7 +26,11 @@ export interface SendCodeResult {
   resendAfterSeconds: number;
 }
 
-export async function sendCode(input: SendCodeInput, source: RequestSource, ports: FlowPorts): Promise<SendCodeResult> {
+export async function sendCode(
+  input: SendCodeInput,
+  source: RequestSource,
+  ports: RequestPorts,
+): Promise<SendCodeResult> {
   const { config, clock, store } = ports;
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const now = clock.now();

@@ -7,18 +7,19 @@
 
 import { isLockedOut } from '../eligibility.js';
 import { SsprError, validationError } from '../errors.js';
+import { notify } from '../notices.js';
 import { checkNewPassword, newPasswordProblem } from '../passwordCheck.js';
 import { refusalOf } from '../passwordWrite.js';
 import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
 import { tokenHashOf } from '../tokens.js';
 import { refuseWhenBlocked, refuseWhenIneligible } from './failures.js';
-import type { FlowPorts } from './ports.js';
-import { actOnClaimed, liveFlow, notify, writeFlow } from './shared.js';
+import { actOnClaimed, liveFlow, writeFlow } from './flowState.js';
 
 export async function setPassword(
   input: { flowId: string; newPassword: string },
   source: RequestSource,
-  ports: FlowPorts,
+  ports: RequestPorts,
 ): Promise<{ passwordChanged: true; unlocked: boolean }> {
   const { config, clock, store } = ports;
   const tokenHash = tokenHashOf(input.flowId, 'flowId');

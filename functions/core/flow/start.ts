@@ -11,16 +11,16 @@ import { checkEligibility, type EligibilityGroups, isHiddenAccount } from '../el
 import { type IneligibilityReason, SsprError, validationError } from '../errors.js';
 import { eligibilityGroups } from '../groups.js';
 import { addressLimit, admitAll, type Limit, userLimit } from '../limits.js';
+import { smsNumbers } from '../notices.js';
 import { decoyWeights } from '../questionPopularity.js';
 import { QUESTION_CATALOG } from '../questions.js';
 import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
 import type { Enrollment, Flow, FlowChannel, FlowPurpose } from '../store.js';
 import { accountSubject, nameKey, unresolvedSubject } from '../subjects.js';
 import { hashToken, newToken } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
 import { type Challenge, questionChallenge } from './challenge.js';
-import type { FlowPorts } from './ports.js';
-import { smsNumbers } from './shared.js';
 
 export interface StartInput {
   username: string;
@@ -38,7 +38,7 @@ type Refusal =
   | { code: 'NOT_ELIGIBLE'; reason: IneligibilityReason }
   | { code: 'BLOCKED'; retryAfterSeconds: number };
 
-export async function startFlow(input: StartInput, source: RequestSource, ports: FlowPorts): Promise<StartResult> {
+export async function startFlow(input: StartInput, source: RequestSource, ports: RequestPorts): Promise<StartResult> {
   const { config, store, clock } = ports;
   const typed = reduceUsername(input.username, config.domain);
   if (!typed.ok) throw validationError({ username: usernameProblem(config.domain) });

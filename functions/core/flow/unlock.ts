@@ -4,16 +4,17 @@
  */
 import { isLockedOut } from '../eligibility.js';
 import { SsprError } from '../errors.js';
+import { notify } from '../notices.js';
 import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
 import { tokenHashOf } from '../tokens.js';
 import { refuseWhenBlocked, refuseWhenIneligible } from './failures.js';
-import type { FlowPorts } from './ports.js';
-import { actOnClaimed, liveFlow, notify, writeFlow } from './shared.js';
+import { actOnClaimed, liveFlow, writeFlow } from './flowState.js';
 
 export async function unlockAccount(
   input: { flowId: string },
   source: RequestSource,
-  ports: FlowPorts,
+  ports: RequestPorts,
 ): Promise<{ unlocked: boolean }> {
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());

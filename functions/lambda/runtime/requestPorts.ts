@@ -1,5 +1,5 @@
 /**
- * The ports of the functions that run flows and enrollments: directory, table, peppered hashing, the sealed outbox.
+ * The ports of every request function (flows, enrollments, change): directory, table, peppered hashing, the sealed outbox.
  * The notifier's private key is not among them: request functions only ever hold its public key.
  */
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,7 @@ import { ScryptAnswerHasher } from '../../adapters/answerHasher.js';
 import { notifierPublicKeyFromEnv } from '../../adapters/sealing.js';
 import { StoreOutbox } from '../../adapters/storeOutbox.js';
 import { systemClock } from '../../core/clock.js';
-import type { FlowPorts } from '../../core/flow/ports.js';
+import type { RequestPorts } from '../../core/requestPorts.js';
 import { logger } from './base.js';
 import { config } from './config.js';
 import { directory } from './directory.js';
@@ -15,9 +15,9 @@ import { secrets } from './keys.js';
 import { store } from './store.js';
 
 /** An opaque random id (code channels of a flow, contacts of an enrollment). */
-export const newId = (): string => randomBytes(9).toString('base64url');
+const newId = (): string => randomBytes(9).toString('base64url');
 
-export const flowPorts: FlowPorts = {
+export const requestPorts: RequestPorts = {
   directory,
   store,
   hasher: new ScryptAnswerHasher(secrets),
@@ -27,4 +27,5 @@ export const flowPorts: FlowPorts = {
   config,
   logger,
   newChannelId: newId,
+  newContactId: newId,
 };
