@@ -12,8 +12,10 @@
  *   choice tally  STATS#question-choices               STATS                            no expiry
  *   audit event   AUDIT#<subject>                      <at ISO>#<requestId>#<random>     at + retention
  *   outbox item   OUTBOX#<id>                          OUTBOX                           createdAt + 1 day
+ *   contact codes CONTACTVERIFY#<tokenHash>            CONTACTVERIFY                    expiry
+ *   methods       METHODSSESSION#<tokenHash>           METHODSSESSION                   expiry
  *
- * A flow item keeps the flow's own expiry (ms) as `expiresAtMs`, because `expiresAt` is taken by the TTL. The open-flow
+ * A flow item (and a contact verification, and a methods session) keeps its own expiry (ms) as `expiresAtMs`, because `expiresAt` is taken by the TTL. The open-flow
  * item holds the tokenHash of the subject's newest flow; a flow it does not name is dead (one open flow per user).
  * An enrollment item may hold `authenticator` (its seed sealed: core/methods/authenticator.ts) and `recoveryCodes` (keyed
  * hashes of the unused codes, a list); items written before those methods hold neither, and still read.
@@ -60,6 +62,7 @@ import type {
   FailureWindow,
   Flow,
   FlowStep,
+  MethodsSession,
   OutboxItem,
   OutboxStatus,
   RateWindow,
@@ -122,6 +125,7 @@ export const itemKeys = {
   questionChoices: (): ItemKey => ({ pk: 'STATS#question-choices', sk: 'STATS' }),
   auditPartition: (subject: string): string => `${AUDIT_PREFIX}${subject}`,
   contactVerification: (tokenHash: string): ItemKey => ({ pk: `CONTACTVERIFY#${tokenHash}`, sk: 'CONTACTVERIFY' }),
+  methodsSession: (tokenHash: string): ItemKey => ({ pk: `METHODSSESSION#${tokenHash}`, sk: 'METHODSSESSION' }),
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
 };
 
@@ -255,6 +259,25 @@ const contactVerificationItem = z.object({
   version: finite,
 });
 
+const sealedAuthenticatorItem = z.object({
+  v: z.literal(1),
+  keyVersion: finite,
+  iv: z.string(),
+  ct: z.string(),
+  tag: z.string(),
+});
+
+const methodsSessionItem = z.object({
+  tokenHash: z.string(),
+  objectGuid: z.string(),
+  subject: z.string(),
+  language,
+  pendingAuthenticator: z.nullable(sealedAuthenticatorItem),
+  wrongTries: finite,
+  expiresAtMs: finite,
+  version: finite,
+});
+
 const failureItem = z.object({ count: finite, windowEnd: finite });
 // What UPDATED_NEW returns after the increment: only the attribute the update changed.
 const failureCountItem = z.object({ count: finite });
@@ -321,6 +344,43 @@ function windowPosition(counter: string, window: RateWindow, now: number): Windo
   const windowMs = window.windowSeconds * 1000;
   const windowStart = Math.floor(now / windowMs) * windowMs;
   return { key: itemKeys.rate(counter, window.windowSeconds, windowStart), windowEnd: windowStart + windowMs };
+}
+
+/** An enrollment as its item: explicit copies so nothing but the port's fields reaches the table. */
+function enrollmentRecord(enrollment: Enrollment): Record<string, unknown> {
+  return {
+    ...itemKeys.enrollment(enrollment.objectGuid),
+    entity: 'enrollment',
+    objectGuid: enrollment.objectGuid,
+    sAMAccountName: enrollment.sAMAccountName,
+    // Explicit copies so nothing but the port's fields reaches the table, whatever the caller's objects carry.
+    answers: enrollment.answers.map(({ questionId, hash }) => ({
+      questionId,
+      hash: {
+        algorithm: hash.algorithm,
+        N: hash.N,
+        r: hash.r,
+        p: hash.p,
+        keyLength: hash.keyLength,
+        salt: hash.salt,
+        hash: hash.hash,
+        normalization: hash.normalization,
+      },
+    })),
+    contacts: enrollment.contacts.map(({ id, channel, address, verified, addedAt }) => ({
+      id,
+      channel,
+      address,
+      verified,
+      addedAt,
+    })),
+    language: enrollment.language,
+    enrolledAt: enrollment.enrolledAt,
+    updatedAt: enrollment.updatedAt,
+    // Left out when absent, so an enrollment written without them reads back without them.
+    ...(enrollment.authenticator === undefined ? {} : { authenticator: authenticatorRecord(enrollment.authenticator) }),
+    ...(enrollment.recoveryCodes === undefined ? {} : { recoveryCodes: recoveryCodesRecord(enrollment.recoveryCodes) }),
+  };
 }
 
 /** An answer hash as stored: explicit copies so nothing but the port's fields reaches the table. */
@@ -428,47 +488,27 @@ export class DynamoStore implements Store {
   }
 
   async putEnrollment(enrollment: Enrollment): Promise<void> {
-    const item = {
-      ...itemKeys.enrollment(enrollment.objectGuid),
-      entity: 'enrollment',
-      objectGuid: enrollment.objectGuid,
-      sAMAccountName: enrollment.sAMAccountName,
-      // Explicit copies so nothing but the port's fields reaches the table, whatever the caller's objects carry.
-      answers: enrollment.answers.map(({ questionId, hash }) => ({
-        questionId,
-        hash: {
-          algorithm: hash.algorithm,
-          N: hash.N,
-          r: hash.r,
-          p: hash.p,
-          keyLength: hash.keyLength,
-          salt: hash.salt,
-          hash: hash.hash,
-          normalization: hash.normalization,
-        },
-      })),
-      contacts: enrollment.contacts.map(({ id, channel, address, verified, addedAt }) => ({
-        id,
-        channel,
-        address,
-        verified,
-        addedAt,
-      })),
-      language: enrollment.language,
-      enrolledAt: enrollment.enrolledAt,
-      updatedAt: enrollment.updatedAt,
-      // Left out when absent, so an enrollment written without them reads back without them.
-      ...(enrollment.authenticator === undefined
-        ? {}
-        : { authenticator: authenticatorRecord(enrollment.authenticator) }),
-      ...(enrollment.recoveryCodes === undefined
-        ? {}
-        : { recoveryCodes: recoveryCodesRecord(enrollment.recoveryCodes) }),
-    };
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: enrollmentRecord(enrollment) }));
     } catch (error) {
       throw storeError('putEnrollment', error);
+    }
+  }
+
+  async createEnrollment(enrollment: Enrollment): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: enrollmentRecord(enrollment),
+          // A concurrent enroll (or another first method) wrote one first: it stays as it is.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('createEnrollment', error);
     }
   }
 
@@ -803,6 +843,58 @@ export class DynamoStore implements Store {
     } catch (error) {
       if (isConditionFailed(error)) return false;
       throw storeError('updateContactVerification', error);
+    }
+  }
+
+  async createMethodsSession(session: MethodsSession): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: methodsSessionRecord(session),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The token hash is not named: it is the lookup key of a live session.
+      if (isConditionFailed(error))
+        throw new Error('DynamoStore.createMethodsSession: one with this token already exists');
+      throw storeError('createMethodsSession', error);
+    }
+  }
+
+  async getMethodsSession(tokenHash: string, now: number): Promise<MethodsSession | null> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: itemKeys.methodsSession(tokenHash), ConsistentRead: true }),
+      );
+      item = result.Item;
+    } catch (error) {
+      throw storeError('getMethodsSession', error);
+    }
+    if (!item) return null;
+    const { expiresAtMs, ...rest } = parseItem(methodsSessionItem, item, 'methods session');
+    // TTL deletion lags: the stored expiry decides.
+    return expiresAtMs <= now ? null : { ...rest, expiresAt: expiresAtMs };
+  }
+
+  async updateMethodsSession(session: MethodsSession): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: methodsSessionRecord(session),
+          // Also false for a missing item, so an update never invents a session.
+          ConditionExpression: '#version = :previous',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':previous': session.version - 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('updateMethodsSession', error);
     }
   }
 
@@ -1364,5 +1456,31 @@ function contactVerificationRecord(verification: ContactVerification): Record<st
     expiresAtMs: verification.expiresAt,
     version: verification.version,
     [TTL_ATTRIBUTE]: epochSeconds(verification.expiresAt),
+  };
+}
+
+function methodsSessionRecord(session: MethodsSession): Record<string, unknown> {
+  if (!Number.isFinite(session.expiresAt)) throw new Error('DynamoStore: methods session expiry must be finite');
+  if (!Number.isInteger(session.version)) throw new Error('DynamoStore: methods session version must be an integer');
+  const pending = session.pendingAuthenticator;
+  return {
+    ...itemKeys.methodsSession(session.tokenHash),
+    entity: 'methodsSession',
+    tokenHash: session.tokenHash,
+    objectGuid: session.objectGuid,
+    subject: session.subject,
+    language: session.language,
+    // Sealed only (core/methods/authenticator.ts): the seed itself never reaches the table.
+    pendingAuthenticator: pending && {
+      v: pending.v,
+      keyVersion: pending.keyVersion,
+      iv: pending.iv,
+      ct: pending.ct,
+      tag: pending.tag,
+    },
+    wrongTries: session.wrongTries,
+    expiresAtMs: session.expiresAt,
+    version: session.version,
+    [TTL_ATTRIBUTE]: epochSeconds(session.expiresAt),
   };
 }

@@ -248,10 +248,35 @@ export interface ContactVerification {
   version: number;
 }
 
+/**
+ * A methods session (issue 16, POST /api/methods/session): the password was proven, and for reset.flowMinutes the user
+ * may add and remove recovery methods with its token. Stored under the hash of the token; the token is never stored.
+ * codes.maxTries wrong authenticator codes end it.
+ */
+export interface MethodsSession {
+  tokenHash: string;
+  objectGuid: string;
+  /** The limiter key of the user (sAMAccountName lower-cased), as in counters and audit events. */
+  subject: string;
+  language: Language;
+  /** The authenticator seed made by begin and not yet confirmed, sealed with the authenticator key; null when none. */
+  pendingAuthenticator: SealedAuthenticatorSecret | null;
+  /** Wrong authenticator codes, each counted before the code is checked. */
+  wrongTries: number;
+  expiresAt: number;
+  /** Bumped by every write; each write is conditional on the version that was read. */
+  version: number;
+}
+
 export interface Store {
   getEnrollment(objectGuid: string): Promise<Enrollment | null>;
   /** Replaces any earlier enrollment of the same account. */
   putEnrollment(enrollment: Enrollment): Promise<void>;
+  /**
+   * Creates the account's enrollment only if it has none (one conditional write): never overwrites one a concurrent
+   * enroll wrote. False when one exists.
+   */
+  createEnrollment(enrollment: Enrollment): Promise<boolean>;
   /**
    * Removes the account's enrollment if it is still the one last updated at `updatedAt` (one conditional write), so a
    * re-enrollment that came in between is never removed unseen; false when it is gone or was replaced.
@@ -302,6 +327,12 @@ export interface Store {
   getContactVerification(tokenHash: string, now: number): Promise<ContactVerification | null>;
   /** Replaces it if its stored version is still `version - 1`; false when another write came first. */
   updateContactVerification(verification: ContactVerification): Promise<boolean>;
+  /** Creates a methods session (never overwrites). */
+  createMethodsSession(session: MethodsSession): Promise<void>;
+  /** The session, or null when unknown or expired (compared with `now`). */
+  getMethodsSession(tokenHash: string, now: number): Promise<MethodsSession | null>;
+  /** Replaces it if its stored version is still `version - 1`; false when another write came first. */
+  updateMethodsSession(session: MethodsSession): Promise<boolean>;
   /**
    * Marks one contact of the account's current enrollment verified, in one conditional write; false when the
    * enrollment or that contact is gone (a newer enrollment replaced it).

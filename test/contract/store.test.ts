@@ -15,6 +15,7 @@ import type {
   EnrolledAuthenticator,
   Enrollment,
   Flow,
+  MethodsSession,
   OutboxItem,
   RateWindow,
   RecoveryCodeSet,
@@ -106,6 +107,92 @@ describe('enrollments', () => {
     expect(Item?.answers?.[0]?.hash?.N).toBe(131072);
     expect(Item?.contacts?.[1]?.verified).toBe(false);
     expect(Item?.expiresAt).toBeUndefined();
+  });
+});
+
+describe('creating an enrollment only where there is none (a first recovery method)', () => {
+  it('creates one, then refuses a second create and leaves the first as it was', async () => {
+    const empty = enrollment({ answers: [], contacts: [], language: 'fr' });
+    expect(await store.createEnrollment(empty)).toBe(true);
+    expect(await store.getEnrollment(empty.objectGuid)).toEqual(empty);
+    const other = enrollment({ objectGuid: empty.objectGuid, updatedAt: empty.updatedAt + 1 });
+    expect(await store.createEnrollment(other)).toBe(false);
+    expect(await store.getEnrollment(empty.objectGuid)).toEqual(empty);
+  });
+
+  it('never overwrites an enrollment a concurrent enroll put', async () => {
+    const enrolled = enrollment();
+    await store.putEnrollment(enrolled);
+    expect(await store.createEnrollment(enrollment({ objectGuid: enrolled.objectGuid, answers: [] }))).toBe(false);
+    expect(await store.getEnrollment(enrolled.objectGuid)).toEqual(enrolled);
+  });
+
+  it('of 20 parallel creates exactly one is true', async () => {
+    const objectGuid = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.createEnrollment(enrollment({ objectGuid, updatedAt: i }))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('methods sessions (issue 16)', () => {
+  const sealed = { v: 1 as const, keyVersion: 1, iv: 'aXZpdml2aXZpdml2', ct: 'Y2lwaGVy', tag: 'dGFndGFndGFndGFndGFn' };
+  const session = (overrides: Partial<MethodsSession> = {}): MethodsSession => ({
+    tokenHash: randomBytes(32).toString('base64url'),
+    objectGuid: randomUUID(),
+    subject: 'alice',
+    language: 'de',
+    pendingAuthenticator: null,
+    wrongTries: 0,
+    expiresAt: 1_700_000_900_000,
+    version: 1,
+    ...overrides,
+  });
+  const now = 1_700_000_000_000;
+
+  it('creates, gets and updates one, with a pending sealed seed; the TTL in seconds beside the expiry in ms', async () => {
+    const created = session();
+    await store.createMethodsSession(created);
+    expect(await store.getMethodsSession(created.tokenHash, now)).toEqual(created);
+    const next = { ...created, pendingAuthenticator: sealed, wrongTries: 2, version: 2 };
+    expect(await store.updateMethodsSession(next)).toBe(true);
+    expect(await store.getMethodsSession(created.tokenHash, now)).toEqual(next);
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName, Key: itemKeys.methodsSession(created.tokenHash) }),
+    );
+    expect(Item?.expiresAt).toBe(Math.ceil(created.expiresAt / 1000));
+    expect(Item?.expiresAtMs).toBe(created.expiresAt);
+    expect(Item?.pendingAuthenticator).toEqual(sealed);
+  });
+
+  it('returns null for an unknown one, and for an expired one although its item is still there', async () => {
+    expect(await store.getMethodsSession(randomBytes(32).toString('base64url'), now)).toBeNull();
+    const created = session();
+    await store.createMethodsSession(created);
+    expect(await store.getMethodsSession(created.tokenHash, created.expiresAt - 1)).not.toBeNull();
+    expect(await store.getMethodsSession(created.tokenHash, created.expiresAt)).toBeNull();
+  });
+
+  it('never overwrites one on create, and never creates one through an update', async () => {
+    const created = session();
+    await store.createMethodsSession(created);
+    await expect(store.createMethodsSession({ ...created, subject: 'mallory' })).rejects.toThrow(/already exists/);
+    expect((await store.getMethodsSession(created.tokenHash, now))?.subject).toBe('alice');
+    const ghost = session({ version: 2 });
+    expect(await store.updateMethodsSession(ghost)).toBe(false);
+    expect(await store.getMethodsSession(ghost.tokenHash, now)).toBeNull();
+  });
+
+  it('refuses an update from a stale version, and lets one of 20 parallel updates from the same read win', async () => {
+    const created = session();
+    await store.createMethodsSession(created);
+    expect(await store.updateMethodsSession({ ...created, version: 3 })).toBe(false);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.updateMethodsSession({ ...created, wrongTries: i, version: 2 })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.getMethodsSession(created.tokenHash, now))?.version).toBe(2);
   });
 });
 
