@@ -427,6 +427,7 @@ async function startSecretsResponder(
     SSPR_ORIGIN_SECRET_ID: ORIGIN_SECRET,
     SSPR_PEPPER_SECRET_ID: randomBytes(32).toString('base64'),
     SSPR_DECOY_KEY_SECRET_ID: randomBytes(32).toString('base64'),
+    SSPR_AUTHENTICATOR_KEY_SECRET_ID: randomBytes(32).toString('base64'),
     SSPR_BIND_SECRET_ID: samba?.SSPR_LDAP_BIND_PASSWORD ?? 'bench-bind-password',
     SSPR_NOTIFIER_KEY_SECRET_ID: keys.privateKey,
   };

@@ -98,8 +98,9 @@ export class Api extends Construct {
       if (needs.keys) {
         environment.SSPR_PEPPER_SECRET_ID = data.pepperSecret.secretArn;
         environment.SSPR_DECOY_KEY_SECRET_ID = data.decoyKeySecret.secretArn;
+        environment.SSPR_AUTHENTICATOR_KEY_SECRET_ID = data.authenticatorKeySecret.secretArn;
         environment.SSPR_NOTIFIER_PUBLIC_KEY = data.notifierPublicKey;
-        secrets.push(data.pepperSecret, data.decoyKeySecret);
+        secrets.push(data.pepperSecret, data.decoyKeySecret, data.authenticatorKeySecret);
       }
       const fn = new SsprFunction(this, upperFirst(name), {
         entry: name,

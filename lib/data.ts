@@ -23,6 +23,7 @@ export class Data extends Construct {
   readonly bindSecret: secretsmanager.Secret;
   readonly pepperSecret: secretsmanager.Secret;
   readonly decoyKeySecret: secretsmanager.Secret;
+  readonly authenticatorKeySecret: secretsmanager.Secret;
   readonly originSecret: secretsmanager.Secret;
   readonly notifierKeySecret: secretsmanager.Secret;
   /** base64url of the notifier's raw X25519 public key (a deploy-time value). */
@@ -84,6 +85,11 @@ export class Data extends Construct {
       'SSPR: the pepper keying answer hashes and code HMACs (rotating it voids enrollments)',
     );
     this.decoyKeySecret = key('DecoyKey', 'SSPR: the key choosing decoy questions for names that are not enrolled');
+    // Its own key, never the pepper: whoever has the pepper must not also be able to read every authenticator seed.
+    this.authenticatorKeySecret = key(
+      'AuthenticatorKey',
+      'SSPR: the key sealing authenticator app seeds (rotating it voids enrolled authenticators)',
+    );
     this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
       description: 'SSPR: the header value CloudFront adds so the API answers only requests that came through it',
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },

@@ -94,6 +94,10 @@ function acknowledgements(options: Options & { account: string; region: string }
       'Rotating the decoy key changes the decoy questions of unknown names, itself a signal; rotated by hand (docs/deploy.md).',
     ),
     secretRotation(
+      'AuthenticatorKey',
+      'The authenticator key seals every enrolled authenticator seed: rotating it voids them, so it is rotated by hand only (docs/deploy.md).',
+    ),
+    secretRotation(
       'OriginSecret',
       'CloudFront reads the origin secret at deploy time; it is rotated by a redeploy after a new value is put (docs/deploy.md).',
     ),

@@ -74,6 +74,7 @@ export class SsprStack extends Stack {
     });
     new CfnOutput(this, 'PepperSecretArn', { value: data.pepperSecret.secretArn });
     new CfnOutput(this, 'DecoyKeySecretArn', { value: data.decoyKeySecret.secretArn });
+    new CfnOutput(this, 'AuthenticatorKeySecretArn', { value: data.authenticatorKeySecret.secretArn });
     new CfnOutput(this, 'NotifierPublicKey', { value: data.notifierPublicKey });
 
     suppressFindings(this, { customDomain: deployment.customDomain !== undefined, waf: webAclArn !== undefined });

@@ -1,7 +1,8 @@
 /**
  * The local stack's keys (DESIGN §7), generated once into `<dataDir>/secrets.json` (mode 0600) and reused, so
- * enrollments survive a restart: the pepper and decoy key (32 random bytes each, base64) and the notifier's X25519 key
- * pair for sealed outbox params (base64url of the raw 32-byte keys, functions/adapters/sealing.ts).
+ * enrollments survive a restart: the pepper, the decoy key and the authenticator key (32 random bytes each, base64) and
+ * the notifier's X25519 key pair for sealed outbox params (base64url of the raw 32-byte keys,
+ * functions/adapters/sealing.ts).
  */
 import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import type { Secrets } from '../functions/core/ports.js';
 interface Keys {
   pepper: Buffer;
   decoyKey: Buffer;
+  authenticatorKey: Buffer;
   notifier: NotifierKeys;
 }
 
@@ -31,6 +33,7 @@ export interface NotifierKeys {
 interface KeyFile {
   pepper: string;
   decoyKey: string;
+  authenticatorKey?: string;
   notifierPublicKey?: string;
   notifierPrivateKey?: string;
 }
@@ -50,6 +53,10 @@ export class LocalSecrets implements Secrets {
     return (await this.load()).decoyKey;
   }
 
+  async authenticatorKey(): Promise<Buffer> {
+    return (await this.load()).authenticatorKey;
+  }
+
   /** Not part of Secrets: the stack hands the public key to the outbox and the private key to the notifier alone. */
   async notifierKeys(): Promise<NotifierKeys> {
     return (await this.load()).notifier;
@@ -67,13 +74,14 @@ export class LocalSecrets implements Secrets {
 async function loadOrCreate(dataDir: string): Promise<Keys> {
   const path = join(dataDir, SECRETS_FILE);
   const existing = await readKeyFile(path);
-  if (existing) return existing.notifierPublicKey ? toKeys(existing, path) : addNotifierKeys(existing, path);
+  if (existing) return isComplete(existing) ? toKeys(existing, path) : addMissingKeys(existing, path);
 
   await mkdir(dataDir, { recursive: true });
   const pair = generateSealingKeyPair();
   const content = serialize({
     pepper: randomBytes(32).toString('base64'),
     decoyKey: randomBytes(32).toString('base64'),
+    authenticatorKey: randomBytes(32).toString('base64'),
     notifierPublicKey: pair.publicKey,
     notifierPrivateKey: pair.privateKey,
   });
@@ -90,21 +98,30 @@ async function loadOrCreate(dataDir: string): Promise<Keys> {
   }
   const file = await readKeyFile(path);
   if (!file) throw new Error(`${path} vanished while it was being created`);
-  return file.notifierPublicKey ? toKeys(file, path) : addNotifierKeys(file, path);
+  return isComplete(file) ? toKeys(file, path) : addMissingKeys(file, path);
+}
+
+function isComplete(file: KeyFile): boolean {
+  return file.notifierPublicKey !== undefined && file.authenticatorKey !== undefined;
 }
 
 /**
- * A data directory from before sealed outbox items has no notifier key pair: one is added, keeping the pepper and
- * decoy key (replacing those would void every enrollment). The whole file is renamed over the old one, so a reader
- * never sees half of it; should two processes upgrade at once, each reads back the file as it then is, and a pair is
+ * A data directory from before sealed outbox items has no notifier key pair, and one from before authenticator apps no
+ * authenticator key: what is missing is added, keeping the keys that are there (replacing the pepper would void every
+ * enrollment, the authenticator key every authenticator). The whole file is renamed over the old one, so a reader
+ * never sees half of it; should two processes upgrade at once, each reads back the file as it then is, and a key is
  * only ever used within the process that read it, so the outbox and the notifier of one stack always agree.
  */
-async function addNotifierKeys(file: KeyFile, path: string): Promise<Keys> {
-  const pair = generateSealingKeyPair();
+async function addMissingKeys(file: KeyFile, path: string): Promise<Keys> {
+  const pair = file.notifierPublicKey === undefined ? generateSealingKeyPair() : undefined;
   const temporary = temporaryPath(path);
   await writeFile(
     temporary,
-    serialize({ ...file, notifierPublicKey: pair.publicKey, notifierPrivateKey: pair.privateKey }),
+    serialize({
+      ...file,
+      authenticatorKey: file.authenticatorKey ?? randomBytes(32).toString('base64'),
+      ...(pair ? { notifierPublicKey: pair.publicKey, notifierPrivateKey: pair.privateKey } : {}),
+    }),
     { mode: 0o600, flag: 'wx' },
   );
   try {
@@ -145,19 +162,26 @@ async function readKeyFile(path: string): Promise<KeyFile | null> {
   if (typeof record.pepper !== 'string' || typeof record.decoyKey !== 'string') {
     throw new Error(`${path} must hold base64 strings "pepper" and "decoyKey"`);
   }
-  const { notifierPublicKey, notifierPrivateKey } = record;
-  if (notifierPublicKey === undefined && notifierPrivateKey === undefined) {
-    return { pepper: record.pepper, decoyKey: record.decoyKey };
+  const { authenticatorKey, notifierPublicKey, notifierPrivateKey } = record;
+  if (authenticatorKey !== undefined && typeof authenticatorKey !== 'string') {
+    throw new Error(`${path}: "authenticatorKey" must be a base64 string`);
   }
+  const keys = {
+    pepper: record.pepper,
+    decoyKey: record.decoyKey,
+    ...(authenticatorKey === undefined ? {} : { authenticatorKey }),
+  };
+  if (notifierPublicKey === undefined && notifierPrivateKey === undefined) return keys;
   if (typeof notifierPublicKey !== 'string' || typeof notifierPrivateKey !== 'string') {
     throw new Error(`${path} must hold both "notifierPublicKey" and "notifierPrivateKey", or neither`);
   }
-  return { pepper: record.pepper, decoyKey: record.decoyKey, notifierPublicKey, notifierPrivateKey };
+  return { ...keys, notifierPublicKey, notifierPrivateKey };
 }
 
 function toKeys(file: KeyFile, path: string): Keys {
   const pepper = decodeSecretKey(file.pepper, 'pepper');
   const decoyKey = decodeSecretKey(file.decoyKey, 'decoy key');
+  const authenticatorKey = decodeSecretKey(file.authenticatorKey ?? '', 'authenticator key');
   let notifier: NotifierKeys;
   try {
     notifier = {
@@ -171,5 +195,9 @@ function toKeys(file: KeyFile, path: string): Keys {
   if (exportPublicKey(createPublicKey(notifier.privateKey)) !== exportPublicKey(notifier.publicKey)) {
     throw new Error(`${path}: "notifierPublicKey" is not the public half of "notifierPrivateKey"`);
   }
-  return { pepper, decoyKey, notifier };
+  // Hand-edited into one of the others, it would no longer be a key of its own (ports.ts Secrets).
+  if (authenticatorKey.equals(pepper) || authenticatorKey.equals(decoyKey)) {
+    throw new Error(`${path}: "authenticatorKey" must differ from "pepper" and "decoyKey"`);
+  }
+  return { pepper, decoyKey, authenticatorKey, notifier };
 }

@@ -1,6 +1,6 @@
 /**
- * Keys from Secrets Manager: the pepper and the decoy key (request functions; each a base64 string of at least 32
- * random bytes), and the notifier's X25519 private key (the notifier only; base64url of its raw 32 bytes). Only
+ * Keys from Secrets Manager: the pepper, the decoy key and the authenticator key (request functions; each a base64
+ * string of at least 32 random bytes), and the notifier's X25519 private key (the notifier only; base64url of its raw 32 bytes). Only
  * functions that hash, choose decoys or open sealed outbox items import this module (it creates the client); which
  * secret a function may read is its IAM role's business, and only the notifier's role may read the private key.
  */
@@ -20,6 +20,7 @@ export const BIND_PASSWORD_PLACEHOLDER = 'UNSET: put the directory service accou
 export interface SecretIds {
   pepperSecretId: string;
   decoyKeySecretId: string;
+  authenticatorKeySecretId: string;
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -42,6 +43,10 @@ export class SecretsManagerSecrets implements Secrets {
   ) {
     // The decoy key must never be the pepper (DESIGN §4): one secret serving both would tie decoys to answer hashes.
     if (ids.pepperSecretId === ids.decoyKeySecretId) throw new Error('pepper and decoy key must be different secrets');
+    // The authenticator key seals seeds: one leaked secret must not both forge code hashes and read every seed.
+    if (ids.authenticatorKeySecretId === ids.pepperSecretId || ids.authenticatorKeySecretId === ids.decoyKeySecretId) {
+      throw new Error('the authenticator key must be a secret of its own, not the pepper or the decoy key');
+    }
   }
 
   readonly pepper = keptUntilFailed(async () =>
@@ -50,6 +55,13 @@ export class SecretsManagerSecrets implements Secrets {
 
   readonly decoyKey = keptUntilFailed(async () =>
     decodeSecretKey(await readSecretString(this.client, this.ids.decoyKeySecretId, 'decoy key'), 'decoy key'),
+  );
+
+  readonly authenticatorKey = keptUntilFailed(async () =>
+    decodeSecretKey(
+      await readSecretString(this.client, this.ids.authenticatorKeySecretId, 'authenticator key'),
+      'authenticator key',
+    ),
   );
 }
 

@@ -388,7 +388,15 @@ export function edgeSuite(): void {
       const data = dataOf(s.stack);
       const outputs = s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
       expect(Object.keys(outputs).sort()).toEqual(
-        ['BindSecretArn', 'DecoyKeySecretArn', 'NotifierPublicKey', 'PepperSecretArn', 'TableName', 'Url'].sort(),
+        [
+          'AuthenticatorKeySecretArn',
+          'BindSecretArn',
+          'DecoyKeySecretArn',
+          'NotifierPublicKey',
+          'PepperSecretArn',
+          'TableName',
+          'Url',
+        ].sort(),
       );
       expect(outputs.Url?.Value).toEqual({
         'Fn::Join': [
@@ -400,6 +408,7 @@ export function edgeSuite(): void {
       expect(outputs.BindSecretArn?.Value).toEqual(ref(data.bindSecret));
       expect(outputs.PepperSecretArn?.Value).toEqual(ref(data.pepperSecret));
       expect(outputs.DecoyKeySecretArn?.Value).toEqual(ref(data.decoyKeySecret));
+      expect(outputs.AuthenticatorKeySecretArn?.Value).toEqual(ref(data.authenticatorKeySecret));
       expect(outputs.NotifierPublicKey?.Value).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^DataNotifierKeyPair/), 'PublicKey'],
       });

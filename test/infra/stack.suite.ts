@@ -187,16 +187,17 @@ export function stackSuite(): void {
         bind: ref(data.bindSecret),
         pepper: ref(data.pepperSecret),
         decoy: ref(data.decoyKeySecret),
+        authenticator: ref(data.authenticatorKeySecret),
         notifierKey: ref(data.notifierKeySecret),
       };
     };
     type SecretName = keyof ReturnType<typeof secretsOf>;
-    const FLOW: SecretName[] = ['origin', 'bind', 'pepper', 'decoy'];
+    const FLOW: SecretName[] = ['origin', 'bind', 'pepper', 'decoy', 'authenticator'];
     const READS: Record<RequestFunctionName, SecretName[]> = {
       health: ['origin'],
       fallback: ['origin'],
       config: ['origin', 'bind'],
-      verifyContact: ['origin', 'pepper', 'decoy'],
+      verifyContact: ['origin', 'pepper', 'decoy', 'authenticator'],
       enroll: FLOW,
       startReset: FLOW,
       answer: FLOW,
@@ -272,6 +273,7 @@ export function stackSuite(): void {
         bind: 'SSPR_BIND_SECRET_ID',
         pepper: 'SSPR_PEPPER_SECRET_ID',
         decoy: 'SSPR_DECOY_KEY_SECRET_ID',
+        authenticator: 'SSPR_AUTHENTICATOR_KEY_SECRET_ID',
         notifierKey: undefined,
       };
       for (const name of REQUEST_FUNCTIONS) {
@@ -400,17 +402,22 @@ export function stackSuite(): void {
       ]);
     });
 
-    it('keeps five secrets on stack delete: the bind password put in by hand, three generated keys, the notifier key', () => {
+    it('keeps six secrets on stack delete: the bind password put in by hand, four generated keys, the notifier key', () => {
       const s = example();
       const data = dataOf(s.stack);
       const secrets = ofType(s.template, 'AWS::SecretsManager::Secret');
-      expect(secrets).toHaveLength(5);
+      expect(secrets).toHaveLength(6);
       for (const [id, secret] of secrets) {
         expect(secret.DeletionPolicy, id).toBe('Retain');
         expect(secret.UpdateReplacePolicy, id).toBe('Retain');
       }
       const props = (secret: Parameters<typeof logicalId>[0]) => resource(s.template, logicalId(secret)).Properties;
-      for (const generated of [data.pepperSecret, data.decoyKeySecret, data.originSecret]) {
+      for (const generated of [
+        data.pepperSecret,
+        data.decoyKeySecret,
+        data.authenticatorKeySecret,
+        data.originSecret,
+      ]) {
         expect(props(generated)?.SecretString).toBeUndefined();
         expect(props(generated)?.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
         expect(props(generated)?.GenerateSecretString.ExcludePunctuation).toBe(true);

@@ -111,14 +111,21 @@ describe('LocalSecrets', () => {
   it('generates 32-byte keys once into secrets.json (0600) and reuses them', async () => {
     const dataDir = join(dir, 'data');
     const first = new LocalSecrets(dataDir);
-    const [pepper, decoyKey] = await Promise.all([first.pepper(), first.decoyKey()]);
+    const [pepper, decoyKey, authenticatorKey] = await Promise.all([
+      first.pepper(),
+      first.decoyKey(),
+      first.authenticatorKey(),
+    ]);
     expect(pepper).toHaveLength(32);
     expect(decoyKey).toHaveLength(32);
+    expect(authenticatorKey).toHaveLength(32);
     expect(pepper.equals(decoyKey)).toBe(false);
+    expect(authenticatorKey.equals(pepper) || authenticatorKey.equals(decoyKey)).toBe(false);
     expect((await stat(join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
     const again = new LocalSecrets(dataDir);
     expect(await again.pepper()).toEqual(pepper);
     expect(await again.decoyKey()).toEqual(decoyKey);
+    expect(await again.authenticatorKey()).toEqual(authenticatorKey);
   });
 
   it('agrees on one set of keys when several instances start at once', async () => {
@@ -145,7 +152,13 @@ describe('LocalSecrets', () => {
     const dataDir = join(dir, 'notifier');
     const keys = await new LocalSecrets(dataDir).notifierKeys();
     const file = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
-    expect(Object.keys(file).sort()).toEqual(['decoyKey', 'notifierPrivateKey', 'notifierPublicKey', 'pepper']);
+    expect(Object.keys(file).sort()).toEqual([
+      'authenticatorKey',
+      'decoyKey',
+      'notifierPrivateKey',
+      'notifierPublicKey',
+      'pepper',
+    ]);
     expect(file.notifierPublicKey).toBe(exportPublicKey(keys.publicKey));
     expect(file.notifierPrivateKey).toBe(exportPrivateKey(keys.privateKey));
     expect(openParams(sealParams({ code: '1' }, keys.publicKey, 'i'), keys.privateKey, 'i')).toEqual({ code: '1' });
@@ -167,6 +180,39 @@ describe('LocalSecrets', () => {
     const file = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
     expect(file).toMatchObject({ pepper, decoyKey, notifierPublicKey: exportPublicKey(keys.publicKey) });
     expect((await stat(join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('adds an authenticator key to a data directory from before it, keeping every other key', async () => {
+    const dataDir = join(dir, 'upgrade-authenticator');
+    await mkdir(dataDir, { recursive: true });
+    const pair = generateSealingKeyPair();
+    const before = {
+      pepper: Buffer.alloc(32, 1).toString('base64'),
+      decoyKey: Buffer.alloc(32, 2).toString('base64'),
+      notifierPublicKey: pair.publicKey,
+      notifierPrivateKey: pair.privateKey,
+    };
+    await writeFile(join(dataDir, 'secrets.json'), JSON.stringify(before), { mode: 0o600 });
+    const secrets = new LocalSecrets(dataDir);
+    const authenticatorKey = await secrets.authenticatorKey();
+    expect(authenticatorKey).toHaveLength(32);
+    const file = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
+    expect(file).toEqual({ ...before, authenticatorKey: authenticatorKey.toString('base64') });
+    expect((await stat(join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
+    expect(await new LocalSecrets(dataDir).authenticatorKey()).toEqual(authenticatorKey);
+  });
+
+  it('refuses an authenticator key that is the pepper or the decoy key', async () => {
+    const dataDir = join(dir, 'shared-authenticator');
+    await mkdir(dataDir, { recursive: true });
+    const pair = generateSealingKeyPair();
+    const pepper = Buffer.alloc(32, 1).toString('base64');
+    const file = { pepper, decoyKey: Buffer.alloc(32, 2).toString('base64'), authenticatorKey: pepper };
+    await writeFile(
+      join(dataDir, 'secrets.json'),
+      JSON.stringify({ ...file, notifierPublicKey: pair.publicKey, notifierPrivateKey: pair.privateKey }),
+    );
+    await expect(new LocalSecrets(dataDir).authenticatorKey()).rejects.toThrow(/must differ/);
   });
 
   it('refuses half a key pair, or halves that do not belong together', async () => {

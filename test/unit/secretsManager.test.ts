@@ -16,9 +16,14 @@ afterEach(() => {
   secretsManager.reset();
 });
 
-const ids = { pepperSecretId: 'sspr/pepper', decoyKeySecretId: 'sspr/decoy-key' };
+const ids = {
+  pepperSecretId: 'sspr/pepper',
+  decoyKeySecretId: 'sspr/decoy-key',
+  authenticatorKeySecretId: 'sspr/authenticator-key',
+};
 const pepper = randomBytes(32);
 const decoyKey = randomBytes(48);
+const authenticatorKey = randomBytes(32);
 
 function serveBoth(): void {
   secretsManager
@@ -27,6 +32,9 @@ function serveBoth(): void {
   secretsManager
     .on(GetSecretValueCommand, { SecretId: 'sspr/decoy-key' })
     .resolves({ SecretString: `${decoyKey.toString('base64')}\n` });
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: 'sspr/authenticator-key' })
+    .resolves({ SecretString: authenticatorKey.toString('base64') });
 }
 
 describe('SecretsManagerSecrets', () => {
@@ -35,18 +43,31 @@ describe('SecretsManagerSecrets', () => {
     const secrets = new SecretsManagerSecrets(ids, new SecretsManagerClient({ region: 'eu-central-1' }));
     expect(await secrets.pepper()).toEqual(pepper);
     expect(await secrets.decoyKey()).toEqual(decoyKey);
+    expect(await secrets.authenticatorKey()).toEqual(authenticatorKey);
     const inputs = secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input);
-    expect(inputs).toEqual([{ SecretId: 'sspr/pepper' }, { SecretId: 'sspr/decoy-key' }]);
+    expect(inputs).toEqual([
+      { SecretId: 'sspr/pepper' },
+      { SecretId: 'sspr/decoy-key' },
+      { SecretId: 'sspr/authenticator-key' },
+    ]);
   });
 
   it('fetches once per instance, also for parallel callers', async () => {
     serveBoth();
     const secrets = new SecretsManagerSecrets(ids);
-    await Promise.all([secrets.pepper(), secrets.pepper(), secrets.decoyKey()]);
+    await Promise.all([
+      secrets.pepper(),
+      secrets.pepper(),
+      secrets.decoyKey(),
+      secrets.authenticatorKey(),
+      secrets.authenticatorKey(),
+    ]);
     await secrets.pepper();
     await secrets.decoyKey();
+    await secrets.authenticatorKey();
     expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: 'sspr/pepper' })).toHaveLength(1);
     expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: 'sspr/decoy-key' })).toHaveLength(1);
+    expect(secretsManager.commandCalls(GetSecretValueCommand, { SecretId: 'sspr/authenticator-key' })).toHaveLength(1);
   });
 
   it('does not cache a failed fetch', async () => {
@@ -71,12 +92,27 @@ describe('SecretsManagerSecrets', () => {
     const secrets = new SecretsManagerSecrets(ids);
     await expect(secrets.pepper()).rejects.toThrow(/31 bytes; at least 32/);
     await expect(secrets.decoyKey()).rejects.toThrow(/no string value/);
+    secretsManager.on(GetSecretValueCommand, { SecretId: 'sspr/authenticator-key' }).resolves({
+      SecretString: randomBytes(16).toString('base64'),
+    });
+    await expect(secrets.authenticatorKey()).rejects.toThrow(/authenticator key holds 16 bytes; at least 32/);
     expect(() => decodeSecretKey('not base64 at all!', 'pepper')).toThrow(/not a base64 string/);
     expect(() => decodeSecretKey('', 'pepper')).toThrow(/not a base64 string/);
   });
 
   it('refuses one secret for both the pepper and the decoy key', () => {
-    expect(() => new SecretsManagerSecrets({ pepperSecretId: 'same', decoyKeySecretId: 'same' })).toThrow(/different/);
+    expect(() => new SecretsManagerSecrets({ ...ids, pepperSecretId: 'same', decoyKeySecretId: 'same' })).toThrow(
+      /different/,
+    );
+  });
+
+  it('refuses the pepper or the decoy key as the authenticator key', () => {
+    expect(() => new SecretsManagerSecrets({ ...ids, authenticatorKeySecretId: ids.pepperSecretId })).toThrow(
+      /of its own/,
+    );
+    expect(() => new SecretsManagerSecrets({ ...ids, authenticatorKeySecretId: ids.decoyKeySecretId })).toThrow(
+      /of its own/,
+    );
   });
 });
 
