@@ -3,6 +3,7 @@ import type { DirectoryPolicy } from './core/directory.js';
 import { describePolicy } from './core/passwordPolicy.js';
 import { questionsFor } from './core/questions.js';
 import type { RequestPorts } from './core/requestPorts.js';
+import type { ConfigResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 /** The domain policy changes rarely; reading it once per warm instance every few minutes is plenty. */
@@ -39,6 +40,6 @@ export function createConfigHandler(
       },
       reset: { questionsAsked: config.reset.questionsAsked, codeLength: config.codes.length },
       passwordPolicy: describePolicy(await domainPolicy(), source.language),
-    },
+    } satisfies ConfigResponse,
   }));
 }

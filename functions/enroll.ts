@@ -3,10 +3,11 @@ import * as z from 'zod/mini';
 import { enroll } from './core/enroll.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
+import type { EnrollResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
 /** Shape only; the domain's own rules (answers, username forms, contacts) name their fields in its sentences. */
-const enrollBody = z.strictObject({
+export const enrollRequest = z.strictObject({
   username: z.string().check(z.maxLength(256)),
   password: z.string().check(z.maxLength(1024)),
   answers: z
@@ -21,6 +22,6 @@ const enrollBody = z.strictObject({
 export function createEnrollHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('enroll', ports.logger, async (event, source) => ({
     statusCode: 200,
-    body: await enroll(parseJsonBody(event, enrollBody), source, ports),
+    body: (await enroll(parseJsonBody(event, enrollRequest), source, ports)) satisfies EnrollResponse,
   }));
 }

@@ -3,9 +3,10 @@ import * as z from 'zod/mini';
 import { sendCode } from './core/flow/sendCode.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
+import type { SendCodeResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
-const sendCodeBody = z.strictObject({
+export const sendCodeRequest = z.strictObject({
   flowId: z.string().check(z.maxLength(128)),
   channelId: z.string().check(z.maxLength(64)),
 });
@@ -13,6 +14,6 @@ const sendCodeBody = z.strictObject({
 export function createSendCodeHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('sendCode', ports.logger, async (event, source) => ({
     statusCode: 202,
-    body: await sendCode(parseJsonBody(event, sendCodeBody), source, ports),
+    body: (await sendCode(parseJsonBody(event, sendCodeRequest), source, ports)) satisfies SendCodeResponse,
   }));
 }

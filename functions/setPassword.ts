@@ -3,9 +3,10 @@ import * as z from 'zod/mini';
 import { setPassword } from './core/flow/setPassword.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
+import type { SetPasswordResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
-const setPasswordBody = z.strictObject({
+export const setPasswordRequest = z.strictObject({
   flowId: z.string().check(z.maxLength(128)),
   newPassword: z.string().check(z.maxLength(1024)),
 });
@@ -13,6 +14,6 @@ const setPasswordBody = z.strictObject({
 export function createSetPasswordHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('setPassword', ports.logger, async (event, source) => ({
     statusCode: 200,
-    body: await setPassword(parseJsonBody(event, setPasswordBody), source, ports),
+    body: (await setPassword(parseJsonBody(event, setPasswordRequest), source, ports)) satisfies SetPasswordResponse,
   }));
 }

@@ -3,9 +3,10 @@ import * as z from 'zod/mini';
 import { startFlow } from './core/flow/start.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
+import type { StartResetResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
-const startBody = z.strictObject({
+export const startResetRequest = z.strictObject({
   username: z.string().check(z.maxLength(256)),
   purpose: z.enum(['reset', 'unlock']),
 });
@@ -13,6 +14,6 @@ const startBody = z.strictObject({
 export function createStartResetHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('startReset', ports.logger, async (event, source) => ({
     statusCode: 200,
-    body: await startFlow(parseJsonBody(event, startBody), source, ports),
+    body: (await startFlow(parseJsonBody(event, startResetRequest), source, ports)) satisfies StartResetResponse,
   }));
 }

@@ -3,13 +3,14 @@ import * as z from 'zod/mini';
 import { unlockAccount } from './core/flow/unlock.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
+import type { UnlockResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
-const unlockBody = z.strictObject({ flowId: z.string().check(z.maxLength(128)) });
+export const unlockRequest = z.strictObject({ flowId: z.string().check(z.maxLength(128)) });
 
 export function createUnlockHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('unlock', ports.logger, async (event, source) => ({
     statusCode: 200,
-    body: await unlockAccount(parseJsonBody(event, unlockBody), source, ports),
+    body: (await unlockAccount(parseJsonBody(event, unlockRequest), source, ports)) satisfies UnlockResponse,
   }));
 }

@@ -1,4 +1,4 @@
-/** The one mapping from errors to HTTP responses (DESIGN §3); the statuses are in errorStatus.ts. */
+/** The one mapping from errors to HTTP responses (DESIGN §3); statuses in errorStatus.ts, the body in responses.ts. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DirectoryUnavailableError } from '../core/directory.js';
 import { SsprError } from '../core/errors.js';
@@ -7,18 +7,9 @@ import type { Logger } from '../core/log.js';
 import { errorMessage, message } from '../core/messages.js';
 import { statusOf } from './errorStatus.js';
 import { jsonResponse } from './response.js';
+import type { ErrorBody } from './responses.js';
 
-export interface ErrorBody {
-  error: {
-    code: string;
-    message: string;
-    requestId: string;
-    fields?: Record<string, string>;
-    reason?: string;
-    violations?: string[];
-    retryAfterSeconds?: number;
-  };
-}
+export type { ErrorBody } from './responses.js';
 
 /** Unexposed errors become a generic 500 that carries only the request id; the detail goes to the log. */
 export function toSsprError(error: unknown, logger: Logger, requestId: string): SsprError {

@@ -1,0 +1,222 @@
+/**
+ * The API's response bodies as zod schemas (DESIGN §3), and one row per route of what it answers: the source of
+ * docs/openapi.json (`npm run openapi`). The handlers check their bodies against these types with `satisfies`, so the
+ * code and the contract change together or `npm run typecheck` fails; test/unit/openapi.test.ts parses real responses
+ * with them. Handlers import only types from here: the schemas never reach a Lambda bundle.
+ *
+ * A new challenge type: one line in `challengeSchema` (and its case in core/flow/challenge.ts `Challenge`).
+ * A new route: its row in routes.ts ROUTES, its response schema and its row in ROUTE_DOCS below, its request schema
+ * in scripts/openapi.ts REQUEST_BODIES; then `npm run openapi`.
+ */
+import * as z from 'zod/mini';
+import { ERROR_CODES, type ErrorCode, INELIGIBILITY_REASONS, PASSWORD_VIOLATIONS } from '../core/errors.js';
+import type { RouteName } from './routes.js';
+
+const count = z.int().check(z.nonnegative());
+
+// ---- shared parts
+
+export const passwordPolicySchema = z.strictObject({
+  minLength: count,
+  maxLength: count,
+  complexity: z.boolean(),
+  historyLength: count,
+  minAgeDays: count,
+  /** The rules as sentences in the request's language. */
+  rules: z.array(z.string()),
+});
+
+/** A contact as the API shows it: `id` opaque and stable within a flow, the destination masked. */
+export const channelSchema = z.strictObject({
+  id: z.string(),
+  channel: z.enum(['email', 'sms']),
+  destination: z.string(),
+});
+
+/** One challenge type: its `type` and the keys it carries. */
+const challenge = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), ...shape });
+
+/** What a flow asks next (DESIGN §3 `challenge`): one line per type. */
+export const challengeSchema = z.discriminatedUnion('type', [
+  challenge('question', { questionId: z.string(), text: z.string(), index: count, of: count }),
+  challenge('code', { channels: z.array(channelSchema) }),
+  challenge('verified', { passwordPolicy: z.optional(passwordPolicySchema) }),
+]);
+
+/** Every error (functions/http/errors.ts); the keys after requestId appear only where they apply. */
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    requestId: z.string(),
+    fields: z.optional(z.record(z.string(), z.string())),
+    reason: z.optional(z.enum(INELIGIBILITY_REASONS)),
+    violations: z.optional(z.array(z.enum(PASSWORD_VIOLATIONS))),
+    retryAfterSeconds: z.optional(count),
+  }),
+});
+export type ErrorBody = z.output<typeof errorBodySchema>;
+
+// ---- one success body per route
+
+const contactSetting = z.enum(['optional', 'required', 'off']);
+
+export const healthResponse = z.strictObject({ ok: z.literal(true), version: z.string() });
+export const configResponse = z.strictObject({
+  questions: z.array(z.strictObject({ id: z.string(), text: z.string() })),
+  enrollment: z.strictObject({
+    questionsRequired: count,
+    answerMinLength: count,
+    answerMaxLength: count,
+    email: contactSetting,
+    phone: contactSetting,
+  }),
+  reset: z.strictObject({ questionsAsked: count, codeLength: count }),
+  passwordPolicy: passwordPolicySchema,
+});
+export const enrollResponse = z.strictObject({
+  enrolled: z.literal(true),
+  questionIds: z.array(z.string()),
+  pendingContacts: z.array(channelSchema),
+  enrollmentToken: z.optional(z.string()),
+});
+export const verifyContactResponse = z.strictObject({ verified: z.literal(true), channel: channelSchema });
+export const startResetResponse = z.strictObject({
+  flowId: z.string(),
+  expiresInSeconds: count,
+  challenge: challengeSchema,
+});
+export const answerResponse = z.strictObject({ challenge: challengeSchema });
+export const sendCodeResponse = z.strictObject({
+  sent: z.literal(true),
+  destination: z.string(),
+  expiresInSeconds: count,
+  resendAfterSeconds: count,
+});
+export const setPasswordResponse = z.strictObject({ passwordChanged: z.literal(true), unlocked: z.boolean() });
+export const unlockResponse = z.strictObject({ unlocked: z.boolean() });
+export const changePasswordResponse = z.strictObject({ passwordChanged: z.literal(true) });
+
+export type HealthResponse = z.output<typeof healthResponse>;
+export type ConfigResponse = z.output<typeof configResponse>;
+export type EnrollResponse = z.output<typeof enrollResponse>;
+export type VerifyContactResponse = z.output<typeof verifyContactResponse>;
+export type StartResetResponse = z.output<typeof startResetResponse>;
+export type AnswerResponse = z.output<typeof answerResponse>;
+export type SendCodeResponse = z.output<typeof sendCodeResponse>;
+export type SetPasswordResponse = z.output<typeof setPasswordResponse>;
+export type UnlockResponse = z.output<typeof unlockResponse>;
+export type ChangePasswordResponse = z.output<typeof changePasswordResponse>;
+
+// ---- what each route answers
+
+export interface RouteDoc {
+  summary: string;
+  /** The success status and body. */
+  status: 200 | 202;
+  response: z.ZodMiniType;
+  /** The error codes it can answer (statuses from errorStatus.ts); 404 and 405 come from the `$default` route. */
+  errors: readonly ErrorCode[];
+}
+
+/** Every request body can be refused as VALIDATION; every route can fail as INTERNAL. */
+const FLOW_STEP: readonly ErrorCode[] = ['VALIDATION', 'VERIFICATION_FAILED', 'WRONG_STEP', 'FLOW_EXPIRED'];
+
+export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
+  health: {
+    summary: 'Says the function runs; touches nothing behind it',
+    status: 200,
+    response: healthResponse,
+    errors: ['INTERNAL'],
+  },
+  config: {
+    summary: 'The questions, the answer rules, the contact settings and the domain password policy',
+    status: 200,
+    response: configResponse,
+    errors: ['DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+  },
+  enroll: {
+    summary: 'Prove the AD password, store the hashed answers and contacts; new contacts get a code',
+    status: 200,
+    response: enrollResponse,
+    errors: ['VALIDATION', 'BAD_CREDENTIALS', 'NOT_ELIGIBLE', 'RATE_LIMITED', 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+  },
+  verifyContact: {
+    summary: 'Confirm a new e-mail or phone given at enrollment with the code sent to it',
+    status: 200,
+    response: verifyContactResponse,
+    errors: [...FLOW_STEP, 'RATE_LIMITED', 'INTERNAL'],
+  },
+  startReset: {
+    summary: 'Open a reset or unlock flow; returns the first challenge',
+    status: 200,
+    response: startResetResponse,
+    errors: [
+      'VALIDATION',
+      'NOT_ELIGIBLE',
+      'NOT_ENROLLED',
+      'BLOCKED',
+      'RATE_LIMITED',
+      'DIRECTORY_UNAVAILABLE',
+      'INTERNAL',
+    ],
+  },
+  answer: {
+    summary: 'Answer the current challenge (a question or the code); returns the next challenge',
+    status: 200,
+    response: answerResponse,
+    errors: [...FLOW_STEP, 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+  },
+  sendCode: {
+    summary: "Send a verification code to one of the code challenge's channels",
+    status: 202,
+    response: sendCodeResponse,
+    errors: [...FLOW_STEP, 'RATE_LIMITED', 'INTERNAL'],
+  },
+  setPassword: {
+    summary: 'Set a new password on a verified reset flow; also unlocks',
+    status: 200,
+    response: setPasswordResponse,
+    errors: [...FLOW_STEP, 'NOT_ELIGIBLE', 'PASSWORD_POLICY', 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+  },
+  unlock: {
+    summary: 'Unlock the account on a verified unlock flow',
+    status: 200,
+    response: unlockResponse,
+    errors: [...FLOW_STEP, 'NOT_ELIGIBLE', 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+  },
+  changePassword: {
+    summary: 'Change a known password (old and new)',
+    status: 200,
+    response: changePasswordResponse,
+    errors: [
+      'VALIDATION',
+      'BAD_CREDENTIALS',
+      'NOT_ELIGIBLE',
+      'PASSWORD_POLICY',
+      'RATE_LIMITED',
+      'DIRECTORY_UNAVAILABLE',
+      'INTERNAL',
+    ],
+  },
+};
+
+/** When each error code is answered (DESIGN §3), for the error responses' descriptions. */
+export const ERROR_DOCS: Record<ErrorCode, string> = {
+  VALIDATION:
+    'Malformed or rule-breaking input, wrong content type, body over 16 KiB, invalid JSON; `fields` names each field',
+  BAD_CREDENTIALS: 'Username or password wrong, or the account is locked (one answer for all three)',
+  NOT_ELIGIBLE: 'The account may not use self-service (after the password is proven, or in reveal mode); `reason`',
+  NOT_ENROLLED: 'The account is not enrolled (reveal mode only)',
+  VERIFICATION_FAILED: 'The questions or the code failed; later calls on that flow get 410',
+  NOT_FOUND: 'Unknown route',
+  METHOD_NOT_ALLOWED: 'Known route, wrong method',
+  WRONG_STEP: "The request does not fit the flow's current step or purpose, or another request on it is running",
+  FLOW_EXPIRED: 'Unknown, expired, failed or already used flow or enrollment token',
+  PASSWORD_POLICY: 'The new password is refused; `violations`',
+  BLOCKED: 'Self-service is blocked for this user (reveal mode only); `retryAfterSeconds`',
+  RATE_LIMITED: 'Too many requests or failures from this address or for this user; `retryAfterSeconds`',
+  DIRECTORY_UNAVAILABLE: 'No domain controller answered in time',
+  INTERNAL: 'Anything else; no detail leaves the server, the request id does',
+};
