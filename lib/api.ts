@@ -41,6 +41,13 @@ export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
   setPassword: { description: 'POST /api/reset/password', ...FLOW, hashes: false },
   unlock: { description: 'POST /api/unlock', ...FLOW, hashes: false },
   changePassword: { description: 'POST /api/change', ...FLOW, hashes: false },
+  // The methods session proves the password (decoy key); its steps read the account again, keep recovery codes' keyed
+  // hashes (pepper) and seal authenticator seeds (authenticator key), and queue notices.
+  methodsSession: { description: 'POST /api/methods/session', ...FLOW, hashes: false },
+  methodsRecoveryCodes: { description: 'POST /api/methods/recovery-codes', ...FLOW, hashes: false },
+  methodsAuthenticatorBegin: { description: 'POST /api/methods/authenticator/begin', ...FLOW, hashes: false },
+  methodsAuthenticatorConfirm: { description: 'POST /api/methods/authenticator/confirm', ...FLOW, hashes: false },
+  methodsRemove: { description: 'POST /api/methods/remove', ...FLOW, hashes: false },
   fallback: {
     description: '$default: unknown routes and methods',
     directory: false,

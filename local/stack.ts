@@ -23,7 +23,7 @@ import { type Config, ConfigError, parseConfig } from '../functions/core/config.
 import type { Directory } from '../functions/core/directory.js';
 import type { Logger } from '../functions/core/log.js';
 import { deliverWrittenOutboxItem, type NotifierPorts } from '../functions/core/notifier.js';
-import type { AnswerHasher, Outbox, OutboxMessage, Secrets } from '../functions/core/ports.js';
+import type { AnswerHasher, Outbox, OutboxMessage, RequestSecrets } from '../functions/core/ports.js';
 import { QUESTION_CATALOG } from '../functions/core/questions.js';
 import type { RequestPorts } from '../functions/core/requestPorts.js';
 import type { Store } from '../functions/core/store.js';
@@ -32,6 +32,13 @@ import { createEnrollVerifyHandler } from '../functions/enrollVerify.js';
 import { createFallbackHandler } from '../functions/fallback.js';
 import { createHealthHandler } from '../functions/health.js';
 import type { HttpHandler } from '../functions/http/route.js';
+import {
+  createMethodsAuthenticatorBeginHandler,
+  createMethodsAuthenticatorConfirmHandler,
+} from '../functions/methodsAuthenticator.js';
+import { createMethodsRecoveryCodesHandler } from '../functions/methodsRecoveryCodes.js';
+import { createMethodsRemoveHandler } from '../functions/methodsRemove.js';
+import { createMethodsSessionHandler } from '../functions/methodsSession.js';
 import { createSendCodeHandler } from '../functions/sendCode.js';
 import { createSetPasswordHandler } from '../functions/setPassword.js';
 import { createStartResetHandler } from '../functions/startReset.js';
@@ -145,7 +152,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const secrets = new LocalSecrets(dataDir);
     // As deployed: request-side code gets the pepper and decoy key, never the notifier's private key.
-    const requestSecrets: Secrets = { pepper: () => secrets.pepper(), decoyKey: () => secrets.decoyKey() };
+    const requestSecrets: RequestSecrets = {
+      pepper: () => secrets.pepper(),
+      decoyKey: () => secrets.decoyKey(),
+      authenticatorKey: () => secrets.authenticatorKey(),
+    };
     const hasher = new ScryptAnswerHasher(requestSecrets, options.answerHashParams);
     let directory: Directory;
     let memoryDirectory: MemoryDirectory | undefined;
@@ -209,6 +220,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         unlock: createUnlockHandler(ports),
         setPassword: createSetPasswordHandler(ports),
         changePassword: createChangePasswordHandler(ports),
+        methodsSession: createMethodsSessionHandler(ports),
+        methodsRecoveryCodes: createMethodsRecoveryCodesHandler(ports),
+        methodsAuthenticatorBegin: createMethodsAuthenticatorBeginHandler(ports),
+        methodsAuthenticatorConfirm: createMethodsAuthenticatorConfirmHandler(ports),
+        methodsRemove: createMethodsRemoveHandler(ports),
         fallback: createFallbackHandler({ logger }),
       }),
     });

@@ -23,8 +23,16 @@ import {
   errorBodySchema,
   passwordPolicySchema,
   ROUTE_DOCS,
+  recoveryMethodsSchema,
 } from '../functions/http/responses.js';
 import { ROUTES, type RouteName } from '../functions/http/routes.js';
+import {
+  methodsAuthenticatorBeginRequest,
+  methodsAuthenticatorConfirmRequest,
+} from '../functions/methodsAuthenticator.js';
+import { methodsRecoveryCodesRequest } from '../functions/methodsRecoveryCodes.js';
+import { methodsRemoveRequest } from '../functions/methodsRemove.js';
+import { methodsSessionRequest } from '../functions/methodsSession.js';
 import { sendCodeRequest } from '../functions/sendCode.js';
 import { setPasswordRequest } from '../functions/setPassword.js';
 import { startResetRequest } from '../functions/startReset.js';
@@ -44,6 +52,11 @@ export const REQUEST_BODIES: Record<RouteName, z.ZodMiniType | null> = {
   setPassword: setPasswordRequest,
   unlock: unlockRequest,
   changePassword: changePasswordRequest,
+  methodsSession: methodsSessionRequest,
+  methodsRecoveryCodes: methodsRecoveryCodesRequest,
+  methodsAuthenticatorBegin: methodsAuthenticatorBeginRequest,
+  methodsAuthenticatorConfirm: methodsAuthenticatorConfirmRequest,
+  methodsRemove: methodsRemoveRequest,
 };
 
 /** The parts the responses share, as named components. */
@@ -52,6 +65,7 @@ const SHARED: Record<string, z.ZodMiniType> = {
   PasswordPolicy: passwordPolicySchema,
   Channel: channelSchema,
   Challenge: challengeSchema,
+  RecoveryMethods: recoveryMethodsSchema,
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

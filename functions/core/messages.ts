@@ -11,6 +11,7 @@ const en: Catalog = {
   'flow.invalid': 'This session id is not valid.',
   'code.format': 'Enter the {length}-digit code.',
   'channel.unknown': 'Choose one of the offered destinations.',
+  'method.notOffered': 'This recovery method is not offered here.',
   'error.VALIDATION': 'Some of what was sent needs correcting.',
   'error.BAD_CREDENTIALS':
     'The username or password is not correct, or the account is locked. If it is locked, use Unlock account.',
@@ -64,6 +65,7 @@ const de: Catalog = {
   'flow.invalid': 'Diese Sitzungs-ID ist ungültig.',
   'code.format': 'Geben Sie den {length}-stelligen Code ein.',
   'channel.unknown': 'Wählen Sie eines der angebotenen Ziele.',
+  'method.notOffered': 'Diese Wiederherstellungsmethode wird hier nicht angeboten.',
   'error.VALIDATION': 'Einige Angaben müssen korrigiert werden.',
   'error.BAD_CREDENTIALS':
     'Benutzername oder Kennwort sind nicht korrekt, oder das Konto ist gesperrt. Ist es gesperrt, nutzen Sie „Konto entsperren“.',
@@ -118,6 +120,7 @@ const fr: Catalog = {
   'flow.invalid': 'Cet identifiant de session n’est pas valide.',
   'code.format': 'Saisissez le code à {length} chiffres.',
   'channel.unknown': 'Choisissez l’une des destinations proposées.',
+  'method.notOffered': 'Cette méthode de récupération n’est pas proposée ici.',
   'error.VALIDATION': 'Certaines informations doivent être corrigées.',
   'error.BAD_CREDENTIALS':
     'Le nom d’utilisateur ou le mot de passe est incorrect, ou le compte est verrouillé. S’il est verrouillé, utilisez « Déverrouiller le compte ».',

@@ -11,8 +11,11 @@ import { auditor, type RequestSource } from './request.js';
 import type { RequestPorts } from './requestPorts.js';
 import type { Enrollment } from './store.js';
 
-/** The notices that also go by SMS (DESIGN §4 Notifications): the ones a user must hear of even without e-mail. */
-export const SMS_NOTICES: readonly string[] = ['password-reset', 'account-unlocked'];
+/**
+ * The notices that also go by SMS (DESIGN §4 Notifications): the ones a user must hear of even without e-mail. A
+ * recovery method added or removed is told on every channel (issue 16): it changes who can reset the password.
+ */
+export const SMS_NOTICES: readonly string[] = ['password-reset', 'account-unlocked', 'method-added', 'method-removed'];
 
 /**
  * The numbers that may be texted for this user: the verified enrolled phones, and the directory mobile when the
@@ -37,9 +40,9 @@ export function smsNumbers(
 
 /**
  * Tells the user by e-mail: the directory mail and the verified enrolled e-mail addresses, in the enrollment's
- * language (never the request's: an attacker must not choose the victim's language). A reset or an unlock is also
- * texted, to the verified enrolled phone or else the directory mobile, within the SMS caps: a notice over a cap is
- * skipped and audited, never failing what it reports.
+ * language (never the request's: an attacker must not choose the victim's language). A reset, an unlock and a
+ * recovery method added or removed are also texted, to the verified enrolled phone or else the directory mobile,
+ * within the SMS caps: a notice over a cap is skipped and audited, never failing what it reports.
  */
 export async function notify(
   ports: RequestPorts,

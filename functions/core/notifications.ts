@@ -10,9 +10,12 @@
  *   password-changed      displayName, at; sourceAddress?
  *   self-service-blocked  displayName, at, until
  *   enrollment-removed    displayName, at                     the helpdesk removed the enrollment (admin CLI)
+ *   method-added          displayName, at, method; sourceAddress?   a recovery method was added (or replaced)
+ *   method-removed        displayName, at, method; sourceAddress?   a recovery method was removed
  *   verification-code     code, minutes                        a one-time code for a reset or unlock flow
  * `at` and `until` are ISO 8601 times; `displayName` may be '' (the directory has none) and gets a plain greeting;
- * `contact` is an already masked destination (core/masking.ts); `code` is digits only and `minutes` a number.
+ * `contact` is an already masked destination (core/masking.ts); `code` is digits only and `minutes` a number; `method`
+ * is one of NOTICE_METHODS, told in words of the message's language (never anything of the method itself).
  * `code` is a secret: a template that takes it is sealed to the notifier in the outbox (SEALED_TEMPLATES, DESIGN §1).
  *
  * Everything that reaches a message from outside is cleaned: control characters, CR/LF and invisible formatting
@@ -30,7 +33,13 @@ export interface NotificationContext {
   baseUrl: string;
 }
 
-type ParamName = 'displayName' | 'at' | 'until' | 'sourceAddress' | 'contact' | 'code' | 'minutes';
+type ParamName = 'displayName' | 'at' | 'until' | 'sourceAddress' | 'contact' | 'code' | 'minutes' | 'method';
+
+/** The recovery methods a method-added or method-removed notice can name (passkeys will join them). */
+export const NOTICE_METHODS = ['authenticator', 'recoveryCodes'] as const;
+export type NoticeMethod = (typeof NOTICE_METHODS)[number];
+
+const METHOD_NOTICE: ParamSpec = { required: ['displayName', 'at', 'method'], optional: ['sourceAddress'] };
 
 interface ParamSpec {
   required: readonly ParamName[];
@@ -49,6 +58,8 @@ export const TEMPLATE_PARAMS = {
   'self-service-blocked': { required: ['displayName', 'at', 'until'], optional: [] },
   'enrollment-removed': { required: ['displayName', 'at'], optional: [] },
   'verification-code': { required: ['code', 'minutes'], optional: [] },
+  'method-added': METHOD_NOTICE,
+  'method-removed': METHOD_NOTICE,
 } as const satisfies Record<string, ParamSpec>;
 
 export type TemplateName = keyof typeof TEMPLATE_PARAMS;
@@ -100,6 +111,10 @@ export function checkTemplateParams(template: string, params: Record<string, unk
   for (const name of ['at', 'until'] as const) {
     const value = params[name];
     if (typeof value === 'string') formatTime(value);
+  }
+  const method = params.method;
+  if (typeof method === 'string' && !(NOTICE_METHODS as readonly string[]).includes(method)) {
+    throw new Error(`notification template ${template}: parameter method must be one of ${NOTICE_METHODS.join(', ')}`);
   }
   for (const name of ['code', 'minutes'] as const) {
     const value = params[name];
@@ -165,6 +180,8 @@ interface Values {
   contact: string | undefined;
   code: string;
   minutes: string;
+  /** The method in words of the message's language ('' for templates without one). */
+  method: string;
 }
 
 interface TemplateText {
@@ -184,6 +201,8 @@ interface LanguageText {
   notYou(helpdesk: string): string;
   smsNotYou(helpdesk: string): string;
   portal(url: string): string;
+  /** A recovery method as the notices name it. */
+  methods: Record<NoticeMethod, string>;
   templates: Record<TemplateName, TemplateText>;
 }
 
@@ -194,6 +213,7 @@ const en: LanguageText = {
     `If this was you, there is nothing more to do. If it wasn't you, contact ${helpdesk} right away.`,
   smsNotYou: (helpdesk) => `Not you? Contact ${helpdesk}.`,
   portal: (url) => `Password self-service: ${url}`,
+  methods: { authenticator: 'An authenticator app', recoveryCodes: 'A set of recovery codes' },
   templates: {
     enrolled: {
       subject: 'Your self-service security answers were saved',
@@ -248,6 +268,18 @@ const en: LanguageText = {
       sms: (v) => `Your password self-service enrollment was removed by the helpdesk on ${v.at}.`,
       closing: (helpdesk) => `If you did not ask for this, contact ${helpdesk}.`,
     },
+    'method-added': {
+      subject: 'A recovery method was added to your password self-service',
+      event: (v) =>
+        `${v.method} was added to your password self-service on ${v.at}${en.from(v.sourceAddress)}. ` +
+        'It can now be used to reset your password or unlock your account.',
+      sms: (v) => `${v.method} was added to your password self-service on ${v.at}.`,
+    },
+    'method-removed': {
+      subject: 'A recovery method was removed from your password self-service',
+      event: (v) => `${v.method} was removed from your password self-service on ${v.at}${en.from(v.sourceAddress)}.`,
+      sms: (v) => `${v.method} was removed from your password self-service on ${v.at}.`,
+    },
   },
 };
 
@@ -258,6 +290,7 @@ const de: LanguageText = {
     `Wenn Sie das waren, ist nichts weiter zu tun. Wenn nicht, wenden Sie sich bitte sofort an ${helpdesk}.`,
   smsNotYou: (helpdesk) => `Nicht Sie? Wenden Sie sich an ${helpdesk}.`,
   portal: (url) => `Kennwort-Selbstbedienung: ${url}`,
+  methods: { authenticator: 'Eine Authenticator-App', recoveryCodes: 'Ein Satz Wiederherstellungscodes' },
   templates: {
     enrolled: {
       subject: 'Ihre Sicherheitsantworten wurden gespeichert',
@@ -316,6 +349,19 @@ const de: LanguageText = {
       sms: (v) => `Ihre Registrierung für die Kennwort-Selbstbedienung wurde am ${v.at} vom IT-Service entfernt.`,
       closing: (helpdesk) => `Wenn Sie das nicht veranlasst haben, wenden Sie sich bitte an ${helpdesk}.`,
     },
+    'method-added': {
+      subject: 'Eine Wiederherstellungsmethode wurde zu Ihrer Kennwort-Selbstbedienung hinzugefügt',
+      event: (v) =>
+        `${v.method} wurde am ${v.at}${de.from(v.sourceAddress)} zu Ihrer Kennwort-Selbstbedienung hinzugefügt. ` +
+        'Damit können Sie jetzt Ihr Kennwort zurücksetzen oder Ihr Konto entsperren.',
+      sms: (v) => `${v.method} wurde am ${v.at} zu Ihrer Kennwort-Selbstbedienung hinzugefügt.`,
+    },
+    'method-removed': {
+      subject: 'Eine Wiederherstellungsmethode wurde aus Ihrer Kennwort-Selbstbedienung entfernt',
+      event: (v) =>
+        `${v.method} wurde am ${v.at}${de.from(v.sourceAddress)} aus Ihrer Kennwort-Selbstbedienung entfernt.`,
+      sms: (v) => `${v.method} wurde am ${v.at} aus Ihrer Kennwort-Selbstbedienung entfernt.`,
+    },
   },
 };
 
@@ -326,6 +372,7 @@ const fr: LanguageText = {
     `Si c’était vous, vous n’avez rien d’autre à faire. Sinon, contactez immédiatement ${helpdesk}.`,
   smsNotYou: (helpdesk) => `Pas vous ? Contactez ${helpdesk}.`,
   portal: (url) => `Libre-service mot de passe : ${url}`,
+  methods: { authenticator: 'Une application d’authentification', recoveryCodes: 'Une série de codes de récupération' },
   templates: {
     enrolled: {
       subject: 'Vos réponses de sécurité ont été enregistrées',
@@ -381,6 +428,19 @@ const fr: LanguageText = {
       sms: (v) => `Votre inscription au libre-service mot de passe a été supprimée par le support le ${v.at}.`,
       closing: (helpdesk) => `Si vous n’avez pas demandé cela, contactez ${helpdesk}.`,
     },
+    'method-added': {
+      subject: 'Une méthode de récupération a été ajoutée à votre libre-service mot de passe',
+      event: (v) =>
+        `${v.method} a été ajoutée à votre libre-service mot de passe le ${v.at}${fr.from(v.sourceAddress)}. ` +
+        'Elle permet désormais de réinitialiser votre mot de passe ou de déverrouiller votre compte.',
+      sms: (v) => `${v.method} a été ajoutée à votre libre-service mot de passe le ${v.at}.`,
+    },
+    'method-removed': {
+      subject: 'Une méthode de récupération a été retirée de votre libre-service mot de passe',
+      event: (v) =>
+        `${v.method} a été retirée de votre libre-service mot de passe le ${v.at}${fr.from(v.sourceAddress)}.`,
+      sms: (v) => `${v.method} a été retirée de votre libre-service mot de passe le ${v.at}.`,
+    },
   },
 };
 
@@ -406,6 +466,7 @@ export function renderMessage(item: OutboxItem, context: NotificationContext): R
     contact: optional(item.params.contact),
     code: item.params.code ?? '',
     minutes: item.params.minutes ?? '',
+    method: item.params.method === undefined ? '' : language.methods[item.params.method as NoticeMethod],
   };
   const helpdesk = cleanText(context.helpdeskContact, 200);
   const portal = portalUrl(context.baseUrl);

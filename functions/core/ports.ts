@@ -10,6 +10,15 @@ export interface Secrets {
   decoyKey(): Promise<Buffer>;
 }
 
+/**
+ * The keys of request functions: Secrets, and the authenticator key, which seals authenticator app seeds
+ * (core/methods/authenticator.ts): a secret of its own, so one leaked secret never both forges code hashes and reads
+ * every seed.
+ */
+export interface RequestSecrets extends Secrets {
+  authenticatorKey(): Promise<Buffer>;
+}
+
 /** Slow, peppered hashing of normalized answers (functions/adapters/answerHasher.ts). */
 export interface AnswerHasher {
   hash(normalizedAnswer: string): Promise<AnswerHash>;

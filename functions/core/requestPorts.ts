@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Directory } from './directory.js';
 import type { Logger } from './log.js';
-import type { AnswerHasher, Outbox, Secrets } from './ports.js';
+import type { AnswerHasher, Outbox, RequestSecrets } from './ports.js';
 import type { Store } from './store.js';
 
 export interface RequestPorts {
@@ -15,7 +15,7 @@ export interface RequestPorts {
   store: Store;
   hasher: AnswerHasher;
   outbox: Outbox;
-  secrets: Secrets;
+  secrets: RequestSecrets;
   clock: Clock;
   config: Config;
   logger: Logger;

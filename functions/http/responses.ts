@@ -10,6 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { ERROR_CODES, type ErrorCode, INELIGIBILITY_REASONS, PASSWORD_VIOLATIONS } from '../core/errors.js';
+import { RECOVERY_METHODS } from '../core/recovery/policy.js';
 import type { RouteName } from './routes.js';
 
 const count = z.int().check(z.nonnegative());
@@ -58,6 +59,14 @@ export const errorBodySchema = z.strictObject({
 });
 export type ErrorBody = z.output<typeof errorBodySchema>;
 
+/** What an account holds of each recovery method and what the policy offers (never a secret of a method). */
+export const recoveryMethodsSchema = z.strictObject({
+  offered: z.array(z.enum(RECOVERY_METHODS)),
+  questions: z.strictObject({ enrolled: z.boolean() }),
+  authenticator: z.strictObject({ enrolled: z.boolean(), addedAt: z.optional(z.iso.datetime()) }),
+  recoveryCodes: z.strictObject({ remaining: count, issuedAt: z.optional(z.iso.datetime()) }),
+});
+
 // ---- one success body per route
 
 const contactSetting = z.enum(['optional', 'required', 'off']);
@@ -97,6 +106,26 @@ export const sendCodeResponse = z.strictObject({
 export const setPasswordResponse = z.strictObject({ passwordChanged: z.literal(true), unlocked: z.boolean() });
 export const unlockResponse = z.strictObject({ unlocked: z.boolean() });
 export const changePasswordResponse = z.strictObject({ passwordChanged: z.literal(true) });
+export const methodsSessionResponse = z.strictObject({
+  methodsToken: z.string(),
+  expiresInSeconds: count,
+  methods: recoveryMethodsSchema,
+});
+export const methodsRecoveryCodesResponse = z.strictObject({
+  /** Shown once: the store keeps only their keyed hashes. */
+  codes: z.array(z.string()),
+  issuedAt: z.iso.datetime(),
+});
+export const methodsAuthenticatorBeginResponse = z.strictObject({
+  /** The seed in base32, for typing into an app; `otpauthUri` carries it for a QR code. */
+  secret: z.string(),
+  otpauthUri: z.string(),
+});
+export const methodsAuthenticatorConfirmResponse = z.strictObject({
+  added: z.literal(true),
+  addedAt: z.iso.datetime(),
+});
+export const methodsRemoveResponse = z.strictObject({ removed: z.literal(true), methods: recoveryMethodsSchema });
 
 export type HealthResponse = z.output<typeof healthResponse>;
 export type ConfigResponse = z.output<typeof configResponse>;
@@ -108,6 +137,11 @@ export type SendCodeResponse = z.output<typeof sendCodeResponse>;
 export type SetPasswordResponse = z.output<typeof setPasswordResponse>;
 export type UnlockResponse = z.output<typeof unlockResponse>;
 export type ChangePasswordResponse = z.output<typeof changePasswordResponse>;
+export type MethodsSessionResponse = z.output<typeof methodsSessionResponse>;
+export type MethodsRecoveryCodesResponse = z.output<typeof methodsRecoveryCodesResponse>;
+export type MethodsAuthenticatorBeginResponse = z.output<typeof methodsAuthenticatorBeginResponse>;
+export type MethodsAuthenticatorConfirmResponse = z.output<typeof methodsAuthenticatorConfirmResponse>;
+export type MethodsRemoveResponse = z.output<typeof methodsRemoveResponse>;
 
 // ---- what each route answers
 
@@ -122,6 +156,17 @@ export interface RouteDoc {
 
 /** Every request body can be refused as VALIDATION; every route can fail as INTERNAL. */
 const FLOW_STEP: readonly ErrorCode[] = ['VALIDATION', 'VERIFICATION_FAILED', 'WRONG_STEP', 'FLOW_EXPIRED'];
+
+/** A step with a methods token: its shape, the session, the account read again, the limits, a race. */
+const METHODS_STEP: readonly ErrorCode[] = [
+  'VALIDATION',
+  'NOT_ELIGIBLE',
+  'WRONG_STEP',
+  'FLOW_EXPIRED',
+  'RATE_LIMITED',
+  'DIRECTORY_UNAVAILABLE',
+  'INTERNAL',
+];
 
 export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
   health: {
@@ -199,6 +244,36 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
       'DIRECTORY_UNAVAILABLE',
       'INTERNAL',
     ],
+  },
+  methodsSession: {
+    summary: 'Prove the AD password as enroll does; returns a token for adding and removing recovery methods',
+    status: 200,
+    response: methodsSessionResponse,
+    errors: ['VALIDATION', 'BAD_CREDENTIALS', 'NOT_ELIGIBLE', 'RATE_LIMITED', 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+  },
+  methodsRecoveryCodes: {
+    summary: 'A new set of 10 recovery codes, shown once, replacing the old set',
+    status: 200,
+    response: methodsRecoveryCodesResponse,
+    errors: METHODS_STEP,
+  },
+  methodsAuthenticatorBegin: {
+    summary: "A new authenticator app seed (text and otpauth URI), kept sealed on the session until it's confirmed",
+    status: 200,
+    response: methodsAuthenticatorBeginResponse,
+    errors: METHODS_STEP,
+  },
+  methodsAuthenticatorConfirm: {
+    summary: 'Store the begun authenticator with a current code of it; codes.maxTries wrong codes end the session',
+    status: 200,
+    response: methodsAuthenticatorConfirmResponse,
+    errors: [...METHODS_STEP, 'VERIFICATION_FAILED'],
+  },
+  methodsRemove: {
+    summary: 'Remove the authenticator app or the recovery codes',
+    status: 200,
+    response: methodsRemoveResponse,
+    errors: METHODS_STEP,
   },
 };
 

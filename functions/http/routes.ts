@@ -10,6 +10,11 @@ export const ROUTES = [
   { method: 'POST', path: '/api/reset/password', name: 'setPassword' },
   { method: 'POST', path: '/api/unlock', name: 'unlock' },
   { method: 'POST', path: '/api/change', name: 'changePassword' },
+  { method: 'POST', path: '/api/methods/session', name: 'methodsSession' },
+  { method: 'POST', path: '/api/methods/recovery-codes', name: 'methodsRecoveryCodes' },
+  { method: 'POST', path: '/api/methods/authenticator/begin', name: 'methodsAuthenticatorBegin' },
+  { method: 'POST', path: '/api/methods/authenticator/confirm', name: 'methodsAuthenticatorConfirm' },
+  { method: 'POST', path: '/api/methods/remove', name: 'methodsRemove' },
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number]['name'];

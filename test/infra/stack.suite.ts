@@ -205,6 +205,11 @@ export function stackSuite(): void {
       setPassword: FLOW,
       unlock: FLOW,
       changePassword: FLOW,
+      methodsSession: FLOW,
+      methodsRecoveryCodes: FLOW,
+      methodsAuthenticatorBegin: FLOW,
+      methodsAuthenticatorConfirm: FLOW,
+      methodsRemove: FLOW,
     };
     const NO_TABLE: RequestFunctionName[] = ['health', 'config', 'fallback'];
     const ENI_ACTIONS = [

@@ -38,6 +38,7 @@ function paramsFor(template: keyof typeof TEMPLATE_PARAMS): Record<string, strin
     contact: 'a•••@example.com',
     code: '042917',
     minutes: '10',
+    method: 'authenticator',
   };
   const spec = TEMPLATE_PARAMS[template];
   const names: readonly string[] = [...spec.required, ...spec.optional];
@@ -146,6 +147,39 @@ describe('renderMessage', () => {
         expect(sms.body.length).toBeLessThan(200);
       }
     }
+  });
+
+  it('tells an added or removed recovery method in words of each language, and takes no other method', () => {
+    const notice = (template: string, language: OutboxItem['language'], method: string, channel: 'email' | 'sms') =>
+      renderMessage(
+        item({
+          template,
+          language,
+          channel,
+          params: { displayName: 'A', at: '2026-03-01T09:05:00Z', method, sourceAddress: '192.0.2.10' },
+        }),
+        context,
+      );
+    const added = notice('method-added', 'en', 'authenticator', 'email');
+    expect(added.subject).toBe('A recovery method was added to your password self-service');
+    expect(added.body).toContain(
+      'An authenticator app was added to your password self-service on 2026-03-01 09:05 UTC (from address 192.0.2.10).',
+    );
+    expect(notice('method-removed', 'en', 'recoveryCodes', 'sms').body).toBe(
+      'A set of recovery codes was removed from your password self-service on 2026-03-01 09:05 UTC. Not you? Contact the IT helpdesk (ext. 4357).',
+    );
+    expect(notice('method-added', 'de', 'recoveryCodes', 'email').body).toContain(
+      'Ein Satz Wiederherstellungscodes wurde am 2026-03-01 09:05 UTC (von der Adresse 192.0.2.10) zu Ihrer',
+    );
+    expect(notice('method-removed', 'fr', 'authenticator', 'email').body).toContain(
+      'Une application d’authentification a été retirée de votre libre-service mot de passe le 2026-03-01 09:05 UTC',
+    );
+    // The method's id is never the words.
+    for (const language of LANGUAGES) {
+      expect(notice('method-added', language, 'recoveryCodes', 'email').body).not.toContain('recoveryCodes');
+    }
+    expect(() => notice('method-added', 'en', 'JBSWY3DPEHPK3PXP', 'email')).toThrow(/parameter method must be one of/);
+    expect(() => notice('method-added', 'en', 'toString', 'email')).toThrow(/parameter method must be one of/);
   });
 
   it('throws for an unknown template', () => {

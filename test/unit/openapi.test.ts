@@ -5,6 +5,7 @@
  * code must be one its route documents. The types below make the handlers' result types and the response schemas agree
  * both ways at compile time (the handlers check the other way with `satisfies`).
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
@@ -16,6 +17,13 @@ import type { sendCode } from '../../functions/core/flow/sendCode.js';
 import type { setPassword } from '../../functions/core/flow/setPassword.js';
 import type { startFlow } from '../../functions/core/flow/start.js';
 import type { unlockAccount } from '../../functions/core/flow/unlock.js';
+import type {
+  beginAuthenticator,
+  confirmAuthenticator,
+  issueRecoveryCodeSet,
+  removeMethod,
+} from '../../functions/core/methods/enrollMethods.js';
+import type { startMethodsSession } from '../../functions/core/methods/methodsSession.js';
 import { ERROR_STATUS } from '../../functions/http/errorStatus.js';
 import {
   type AnswerResponse,
@@ -23,6 +31,11 @@ import {
   type EnrollResponse,
   errorBodySchema,
   healthResponse,
+  type MethodsAuthenticatorBeginResponse,
+  type MethodsAuthenticatorConfirmResponse,
+  type MethodsRecoveryCodesResponse,
+  type MethodsRemoveResponse,
+  type MethodsSessionResponse,
   ROUTE_DOCS,
   type SendCodeResponse,
   type SetPasswordResponse,
@@ -49,6 +62,11 @@ type ResponseTypesAgree = [
   Holds<Agree<Result<typeof setPassword>, SetPasswordResponse>>,
   Holds<Agree<Result<typeof unlockAccount>, UnlockResponse>>,
   Holds<Agree<Result<typeof changePassword>, ChangePasswordResponse>>,
+  Holds<Agree<Result<typeof startMethodsSession>, MethodsSessionResponse>>,
+  Holds<Agree<Result<typeof issueRecoveryCodeSet>, MethodsRecoveryCodesResponse>>,
+  Holds<Agree<Result<typeof beginAuthenticator>, MethodsAuthenticatorBeginResponse>>,
+  Holds<Agree<Result<typeof confirmAuthenticator>, MethodsAuthenticatorConfirmResponse>>,
+  Holds<Agree<Result<typeof removeMethod>, MethodsRemoveResponse>>,
 ];
 
 // ---- the committed document
@@ -103,8 +121,8 @@ describe('docs/openapi.json', () => {
   });
 
   it('the handler results and the response schemas agree (checked by tsc)', () => {
-    const agree: ResponseTypesAgree = [true, true, true, true, true, true, true, true];
-    expect(agree).toHaveLength(8);
+    const agree: ResponseTypesAgree = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+    expect(agree).toHaveLength(13);
   });
 
   it('response schemas are strict: an undocumented key fails', () => {
@@ -218,6 +236,28 @@ describe('real responses parse with the documented schemas', () => {
     });
     check('unlock', await api.unlock(ivanFlow), 200);
 
+    // recovery methods (judy): a session, recovery codes, an authenticator begun and confirmed, removed
+    const methods = check(
+      'methodsSession',
+      await stack.post('/api/methods/session', { username: 'judy', password: DEMO.judy }),
+      200,
+    );
+    const { methodsToken } = methods;
+    check('methodsRecoveryCodes', await stack.post('/api/methods/recovery-codes', { methodsToken }), 200);
+    const begun = check(
+      'methodsAuthenticatorBegin',
+      await stack.post('/api/methods/authenticator/begin', { methodsToken }),
+      200,
+    );
+    const confirm = (code: string) => stack.post('/api/methods/authenticator/confirm', { methodsToken, code });
+    check('methodsAuthenticatorConfirm', await confirm(totpNow(begun.secret, stack.clock.now())), 200);
+    const removed = check(
+      'methodsRemove',
+      await stack.post('/api/methods/remove', { methodsToken, method: 'authenticator' }),
+      200,
+    );
+    expect(removed.methods.recoveryCodes.remaining).toBe(10);
+
     for (const route of ROUTES) expect(seen, route.name).toContain(`${route.name} ${ROUTE_DOCS[route.name].status}`);
     const errorStatuses = new Set(seen.map((s) => Number(s.split(' ')[1])).filter((s) => s >= 400));
     expect([...errorStatuses].sort()).toEqual([400, 401, 403, 404, 405, 409, 410, 422, 429]);
@@ -225,3 +265,15 @@ describe('real responses parse with the documented schemas', () => {
 });
 
 const json = { 'content-type': 'application/json' };
+
+/** The current RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 seed. */
+function totpNow(base32: string, now: number): string {
+  let bits = '';
+  for (const char of base32) bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(char).toString(2).padStart(5, '0');
+  const seed = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => Number.parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 30_000)));
+  const mac = createHmac('sha1', seed).update(counter).digest();
+  const offset = (mac.at(-1) ?? 0) & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}

@@ -1,0 +1,20 @@
+/** POST /api/methods/remove: remove the authenticator app or the recovery codes (issue 16). */
+import * as z from 'zod/mini';
+import { removeMethod } from './core/methods/enrollMethods.js';
+import { NOTICE_METHODS } from './core/notifications.js';
+import type { RequestPorts } from './core/requestPorts.js';
+import { parseJsonBody } from './http/body.js';
+import type { MethodsRemoveResponse } from './http/responses.js';
+import { type HttpHandler, httpRoute } from './http/route.js';
+
+export const methodsRemoveRequest = z.strictObject({
+  methodsToken: z.string().check(z.maxLength(128)),
+  method: z.enum(NOTICE_METHODS),
+});
+
+export function createMethodsRemoveHandler(ports: RequestPorts): HttpHandler {
+  return httpRoute('methodsRemove', ports.logger, async (event, source) => {
+    const body = await removeMethod(parseJsonBody(event, methodsRemoveRequest), source, ports);
+    return { statusCode: 200, body: body satisfies MethodsRemoveResponse };
+  });
+}
