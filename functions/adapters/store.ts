@@ -488,8 +488,21 @@ export class DynamoStore implements Store {
   }
 
   async putEnrollment(enrollment: Enrollment): Promise<void> {
+    // One update that sets every attribute the enrollment names: the recovery methods it leaves undefined stay as they
+    // are in the same write, so an enroll (which names neither) never drops, restores or rolls back a method that was
+    // added, used or removed meanwhile.
+    const { pk: _pk, sk: _sk, ...attributes } = enrollmentRecord(enrollment);
+    const entries = Object.entries(attributes);
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: enrollmentRecord(enrollment) }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(enrollment.objectGuid),
+          UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#a${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:a${i}`, value])),
+        }),
+      );
     } catch (error) {
       throw storeError('putEnrollment', error);
     }

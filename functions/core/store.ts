@@ -270,7 +270,10 @@ export interface MethodsSession {
 
 export interface Store {
   getEnrollment(objectGuid: string): Promise<Enrollment | null>;
-  /** Replaces any earlier enrollment of the same account. */
+  /**
+   * Replaces any earlier enrollment of the same account, in one write; the recovery methods it leaves undefined
+   * (`authenticator`, `recoveryCodes`) stay as stored, so re-enrolling answers keeps them (null removes one).
+   */
   putEnrollment(enrollment: Enrollment): Promise<void>;
   /**
    * Creates the account's enrollment only if it has none (one conditional write): never overwrites one a concurrent

@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { movableClock } from '../support/movableClock.js';
-import { DEMO, demoMail, startTestStack, type TestStack } from './harness.js';
+import { DEMO, demoMail, enrollBody, startTestStack, type TestStack } from './harness.js';
 import { scanTable } from './tableScan.js';
 
 /** Generous request limits; the failed-proof limit per name stays the default (3 per 30 minutes). */
@@ -306,6 +306,22 @@ describe('recovery methods (default policy)', () => {
       expect(right.status).toBe(checked === MAX_TRIES ? 410 : 200);
     });
 
+    it('enrolling answers again keeps the methods (and then the questions count as enrolled)', async () => {
+      const alice = await stack.demo.account('alice');
+      const before = await stack.store.getEnrollment(alice.objectGuid);
+      const enrolled = await stack.post(
+        '/api/enroll',
+        enrollBody(['first-pet-name', 'birth-city', 'first-school'], 'alice', DEMO.alice),
+      );
+      expect(enrolled.status, enrolled.text).toBe(200);
+      const after = await stack.store.getEnrollment(alice.objectGuid);
+      expect(after?.answers).toHaveLength(3);
+      expect(after?.authenticator).toEqual(before?.authenticator);
+      expect(after?.recoveryCodes).toEqual(before?.recoveryCodes);
+      const listed = await stack.post('/api/methods/session', { username: 'alice', password: DEMO.alice });
+      expect(listed.body.methods).toMatchObject({ questions: { enrolled: true }, authenticator: { enrolled: true } });
+    });
+
     it('remove takes it away, tells the user, and a second remove finds nothing to remove (409)', async () => {
       const methodsToken = await session('alice');
       const before = (await noticesTo(...REMOVED)).length;
@@ -315,7 +331,7 @@ describe('recovery methods (default policy)', () => {
         removed: true,
         methods: {
           offered: expect.any(Array),
-          questions: { enrolled: false },
+          questions: { enrolled: true },
           authenticator: { enrolled: false },
           recoveryCodes: { remaining: 10, issuedAt: expect.any(String) },
         },

@@ -887,6 +887,24 @@ describe('recovery methods on the enrollment (issue 16)', () => {
     expect(await store.listEnrollments()).toContainEqual(both);
   });
 
+  it('a re-enrollment that names no method keeps the stored ones; null removes one', async () => {
+    const first = enrollment({ authenticator: authenticator(), recoveryCodes: codes() });
+    await store.putEnrollment(first);
+    const again = enrollment({ objectGuid: first.objectGuid, answers: first.answers.slice(0, 1), contacts: [] });
+    await store.putEnrollment(again);
+    expect(await store.getEnrollment(first.objectGuid)).toEqual({
+      ...again,
+      authenticator: first.authenticator,
+      recoveryCodes: first.recoveryCodes,
+    });
+    await store.putEnrollment({ ...again, recoveryCodes: null });
+    expect(await store.getEnrollment(first.objectGuid)).toEqual({
+      ...again,
+      authenticator: first.authenticator,
+      recoveryCodes: null,
+    });
+  });
+
   it('sets, replaces and removes an authenticator, each time moving updatedAt on', async () => {
     const enrolled = enrollment();
     await store.putEnrollment(enrolled);
