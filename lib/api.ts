@@ -25,8 +25,16 @@ interface RouteNeeds {
   directory: boolean;
   table: boolean;
   keys: boolean;
+  /**
+   * With `keys`: only these of the three keys (the function reads them through lambda/runtime/grantedKeys.ts); without
+   * it, all three (lambda/runtime/keys.ts).
+   */
+  onlyKeys?: readonly KeyName[];
   hashes: boolean;
 }
+
+type KeyName = 'pepper' | 'decoyKey' | 'authenticatorKey';
+const ALL_KEYS: readonly KeyName[] = ['pepper', 'decoyKey', 'authenticatorKey'];
 
 const FLOW: Omit<RouteNeeds, 'description' | 'hashes'> = { directory: true, table: true, keys: true };
 
@@ -41,13 +49,29 @@ export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
   setPassword: { description: 'POST /api/reset/password', ...FLOW, hashes: false },
   unlock: { description: 'POST /api/unlock', ...FLOW, hashes: false },
   changePassword: { description: 'POST /api/change', ...FLOW, hashes: false },
-  // The methods session proves the password (decoy key); its steps read the account again, keep recovery codes' keyed
-  // hashes (pepper) and seal authenticator seeds (authenticator key), and queue notices.
-  methodsSession: { description: 'POST /api/methods/session', ...FLOW, hashes: false },
-  methodsRecoveryCodes: { description: 'POST /api/methods/recovery-codes', ...FLOW, hashes: false },
-  methodsAuthenticatorBegin: { description: 'POST /api/methods/authenticator/begin', ...FLOW, hashes: false },
-  methodsAuthenticatorConfirm: { description: 'POST /api/methods/authenticator/confirm', ...FLOW, hashes: false },
-  methodsRemove: { description: 'POST /api/methods/remove', ...FLOW, hashes: false },
+  // Recovery methods: the session proves the password (the decoy key keys unresolved names); every step reads the
+  // account again and queues notices; recovery codes are keyed hashes (pepper), authenticator seeds are sealed (the
+  // authenticator key); removing needs no key.
+  methodsSession: { description: 'POST /api/methods/session', ...FLOW, onlyKeys: ['decoyKey'], hashes: false },
+  methodsRecoveryCodes: {
+    description: 'POST /api/methods/recovery-codes',
+    ...FLOW,
+    onlyKeys: ['pepper'],
+    hashes: false,
+  },
+  methodsAuthenticatorBegin: {
+    description: 'POST /api/methods/authenticator/begin',
+    ...FLOW,
+    onlyKeys: ['authenticatorKey'],
+    hashes: false,
+  },
+  methodsAuthenticatorConfirm: {
+    description: 'POST /api/methods/authenticator/confirm',
+    ...FLOW,
+    onlyKeys: ['authenticatorKey'],
+    hashes: false,
+  },
+  methodsRemove: { description: 'POST /api/methods/remove', ...FLOW, onlyKeys: [], hashes: false },
   fallback: {
     description: '$default: unknown routes and methods',
     directory: false,
@@ -103,11 +127,16 @@ export class Api extends Construct {
       }
       if (needs.table) environment.SSPR_TABLE_NAME = data.table.tableName;
       if (needs.keys) {
-        environment.SSPR_PEPPER_SECRET_ID = data.pepperSecret.secretArn;
-        environment.SSPR_DECOY_KEY_SECRET_ID = data.decoyKeySecret.secretArn;
-        environment.SSPR_AUTHENTICATOR_KEY_SECRET_ID = data.authenticatorKeySecret.secretArn;
+        const keys = {
+          pepper: { variable: 'SSPR_PEPPER_SECRET_ID', secret: data.pepperSecret },
+          decoyKey: { variable: 'SSPR_DECOY_KEY_SECRET_ID', secret: data.decoyKeySecret },
+          authenticatorKey: { variable: 'SSPR_AUTHENTICATOR_KEY_SECRET_ID', secret: data.authenticatorKeySecret },
+        };
+        for (const name of needs.onlyKeys ?? ALL_KEYS) {
+          environment[keys[name].variable] = keys[name].secret.secretArn;
+          secrets.push(keys[name].secret);
+        }
         environment.SSPR_NOTIFIER_PUBLIC_KEY = data.notifierPublicKey;
-        secrets.push(data.pepperSecret, data.decoyKeySecret, data.authenticatorKeySecret);
       }
       const fn = new SsprFunction(this, upperFirst(name), {
         entry: name,

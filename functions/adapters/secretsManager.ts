@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Secrets } from '../core/ports.js';
+import type { RequestSecrets, Secrets } from '../core/ports.js';
 import { parsePrivateKey } from './sealing.js';
 
 export const MIN_SECRET_BYTES = 32;
@@ -63,6 +63,33 @@ export class SecretsManagerSecrets implements Secrets {
       'authenticator key',
     ),
   );
+}
+
+/**
+ * The keys of a request function that was given only some of them (lib/api.ts grants each route the keys it needs):
+ * each named secret is read on first use and kept, as SecretsManagerSecrets does; asking for a key the function was not
+ * given is refused at once, without a call its role could not make anyway.
+ */
+export class GrantedSecrets implements RequestSecrets {
+  readonly pepper: () => Promise<Buffer>;
+  readonly decoyKey: () => Promise<Buffer>;
+  readonly authenticatorKey: () => Promise<Buffer>;
+
+  constructor(
+    ids: { [Name in keyof SecretIds]?: string | undefined },
+    client: SecretsManagerClient = new SecretsManagerClient({}),
+  ) {
+    const given = Object.values(ids).filter((id) => id !== undefined);
+    if (new Set(given).size !== given.length)
+      throw new Error('the pepper, decoy key and authenticator key must differ');
+    const reader = (secretId: string | undefined, what: string): (() => Promise<Buffer>) =>
+      secretId === undefined
+        ? () => Promise.reject(new Error(`this function is not given the ${what}`))
+        : keptUntilFailed(async () => decodeSecretKey(await readSecretString(client, secretId, what), what));
+    this.pepper = reader(ids.pepperSecretId, 'pepper');
+    this.decoyKey = reader(ids.decoyKeySecretId, 'decoy key');
+    this.authenticatorKey = reader(ids.authenticatorKeySecretId, 'authenticator key');
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Deployed entry of the authenticator begin route (functions/methodsAuthenticator.ts). */
 import { createMethodsAuthenticatorBeginHandler } from '../methodsAuthenticator.js';
 import { deployed } from './runtime/base.js';
-import { requestPorts } from './runtime/requestPorts.js';
+import { methodsPorts } from './runtime/methodsPorts.js';
 
-export const handler = deployed(createMethodsAuthenticatorBeginHandler(requestPorts));
+export const handler = deployed(createMethodsAuthenticatorBeginHandler(methodsPorts));

@@ -205,11 +205,12 @@ export function stackSuite(): void {
       setPassword: FLOW,
       unlock: FLOW,
       changePassword: FLOW,
-      methodsSession: FLOW,
-      methodsRecoveryCodes: FLOW,
-      methodsAuthenticatorBegin: FLOW,
-      methodsAuthenticatorConfirm: FLOW,
-      methodsRemove: FLOW,
+      // Each only the key it needs: the proof's decoy key, the codes' pepper, the seeds' authenticator key, none.
+      methodsSession: ['origin', 'bind', 'decoy'],
+      methodsRecoveryCodes: ['origin', 'bind', 'pepper'],
+      methodsAuthenticatorBegin: ['origin', 'bind', 'authenticator'],
+      methodsAuthenticatorConfirm: ['origin', 'bind', 'authenticator'],
+      methodsRemove: ['origin', 'bind'],
     };
     const NO_TABLE: RequestFunctionName[] = ['health', 'config', 'fallback'];
     const ENI_ACTIONS = [

@@ -6,6 +6,7 @@ import { exportPrivateKey, generateSealingKeyPair } from '../../functions/adapte
 import {
   CachedSecretString,
   decodeSecretKey,
+  GrantedSecrets,
   NotifierKeySecret,
   SecretsManagerSecrets,
 } from '../../functions/adapters/secretsManager.js';
@@ -113,6 +114,25 @@ describe('SecretsManagerSecrets', () => {
     expect(() => new SecretsManagerSecrets({ ...ids, authenticatorKeySecretId: ids.decoyKeySecretId })).toThrow(
       /of its own/,
     );
+  });
+});
+
+describe('GrantedSecrets (a function given only some keys)', () => {
+  it('reads the keys it was given, once each, and refuses the others without a call', async () => {
+    serveBoth();
+    const secrets = new GrantedSecrets({ authenticatorKeySecretId: ids.authenticatorKeySecretId });
+    expect(await secrets.authenticatorKey()).toEqual(authenticatorKey);
+    expect(await secrets.authenticatorKey()).toEqual(authenticatorKey);
+    await expect(secrets.pepper()).rejects.toThrow('this function is not given the pepper');
+    await expect(secrets.decoyKey()).rejects.toThrow('this function is not given the decoy key');
+    const inputs = secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input);
+    expect(inputs).toEqual([{ SecretId: 'sspr/authenticator-key' }]);
+  });
+
+  it('refuses two keys named by one secret, and a value that is not a key', async () => {
+    expect(() => new GrantedSecrets({ pepperSecretId: 'same', authenticatorKeySecretId: 'same' })).toThrow(/differ/);
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'c2hvcnQ=' });
+    await expect(new GrantedSecrets({ pepperSecretId: 'sspr/pepper' }).pepper()).rejects.toThrow(/at least 32/);
   });
 });
 
