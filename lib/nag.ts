@@ -17,24 +17,8 @@ const PUBLIC_API =
   'Self-service is for users who cannot sign in: the API has no IAM or JWT authorizer by design. Each function checks ' +
   "CloudFront's origin secret (constant time) and then proves the user by password, answers and codes, with rate limits.";
 
-const ROUTES = [
-  'DefaultRoute',
-  'GET--api--config',
-  'GET--api--health',
-  'POST--api--change',
-  'POST--api--enroll--verify',
-  'POST--api--enroll',
-  'POST--api--methods--authenticator--begin',
-  'POST--api--methods--authenticator--confirm',
-  'POST--api--methods--recovery-codes',
-  'POST--api--methods--remove',
-  'POST--api--methods--session',
-  'POST--api--reset--answer',
-  'POST--api--reset--code',
-  'POST--api--reset--password',
-  'POST--api--reset--start',
-  'POST--api--unlock',
-];
+/** The HTTP API's route construct ids (CDK names them method + path with `/` as `--`), and its `$default` route. */
+const ROUTES = ['DefaultRoute', ...API_ROUTES.map((route) => `${route.method}${route.path.replaceAll('/', '--')}`)];
 
 /** The request functions' construct ids under Api (lib/api.ts): one per route, and the `$default` fallback. */
 const REQUEST_FUNCTIONS = [...API_ROUTES.map((route) => route.name), 'fallback'].map(

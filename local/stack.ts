@@ -16,6 +16,7 @@ import { DynamoStore } from '../functions/adapters/store.js';
 import { StoreOutbox } from '../functions/adapters/storeOutbox.js';
 import { createAnswerHandler } from '../functions/answer.js';
 import { createChangePasswordHandler } from '../functions/changePassword.js';
+import { createChooseMethodHandler } from '../functions/chooseMethod.js';
 import { createConfigHandler } from '../functions/config.js';
 import { normalizeAnswer } from '../functions/core/answers.js';
 import type { Clock } from '../functions/core/clock.js';
@@ -216,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         verifyContact: createEnrollVerifyHandler(ports),
         startReset: createStartResetHandler(ports),
         answer: createAnswerHandler(ports),
+        chooseMethod: createChooseMethodHandler(ports),
         sendCode: createSendCodeHandler(ports),
         unlock: createUnlockHandler(ports),
         setPassword: createSetPasswordHandler(ports),

@@ -49,6 +49,7 @@ import {
 import * as z from 'zod/mini';
 import { LANGUAGES } from '../core/language.js';
 import { isSealedTemplate } from '../core/notifications.js';
+import { RECOVERY_METHODS } from '../core/recovery/policy.js';
 import type {
   Admission,
   AnswerHash,
@@ -214,7 +215,19 @@ const enrollmentItem = z.object({
 
 const rateItem = z.object({ count: finite, windowEnd: finite });
 
-const FLOW_STEPS = ['question', 'code', 'verified', 'claimed', 'failed', 'done'] as const satisfies readonly FlowStep[];
+const FLOW_STEPS = [
+  'choose',
+  'question',
+  'code',
+  'authenticator',
+  'recoveryCode',
+  'passkey',
+  'verified',
+  'claimed',
+  'failed',
+  'done',
+] as const satisfies readonly FlowStep[];
+const recoveryMethod = z.enum(RECOVERY_METHODS);
 const FAILURE_KINDS = ['answer', 'code'] as const satisfies readonly FailureKind[];
 /** BatchWriteItem's unprocessed items: sent again up to this many attempts in all, waiting 2ⁿ × the base between. */
 const BATCH_ATTEMPTS = 4;
@@ -232,7 +245,8 @@ const flowItem = z.object({
   answered: finite,
   correct: finite,
   correctRequired: finite,
-  codeRequired: z.boolean(),
+  alternatives: z.array(z.object({ methods: z.array(recoveryMethod), onlyWithout: z.array(recoveryMethod) })),
+  passed: z.array(recoveryMethod),
   channels: z.array(z.object({ id: z.string(), channel, address: z.string() })),
   step: z.enum(FLOW_STEPS),
   pending: z.nullable(z.string()),
@@ -435,7 +449,8 @@ function flowRecord(flow: Flow): Record<string, unknown> {
     answered: flow.answered,
     correct: flow.correct,
     correctRequired: flow.correctRequired,
-    codeRequired: flow.codeRequired,
+    alternatives: flow.alternatives.map((a) => ({ methods: [...a.methods], onlyWithout: [...a.onlyWithout] })),
+    passed: [...flow.passed],
     channels: flow.channels.map(({ id, channel, address }) => ({ id, channel, address })),
     step: flow.step,
     pending: flow.pending,

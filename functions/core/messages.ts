@@ -12,6 +12,8 @@ const en: Catalog = {
   'code.format': 'Enter the {length}-digit code.',
   'channel.unknown': 'Choose one of the offered destinations.',
   'method.notOffered': 'This recovery method is not offered here.',
+  'recoveryCode.format': 'Enter one of your recovery codes: 16 letters and digits, like ABCD-EFGH-JKMN-PQRS.',
+  'method.unknown': 'Choose one of the offered ways.',
   'error.VALIDATION': 'Some of what was sent needs correcting.',
   'error.BAD_CREDENTIALS':
     'The username or password is not correct, or the account is locked. If it is locked, use Unlock account.',
@@ -66,6 +68,9 @@ const de: Catalog = {
   'code.format': 'Geben Sie den {length}-stelligen Code ein.',
   'channel.unknown': 'Wählen Sie eines der angebotenen Ziele.',
   'method.notOffered': 'Diese Wiederherstellungsmethode wird hier nicht angeboten.',
+  'recoveryCode.format':
+    'Geben Sie einen Ihrer Wiederherstellungscodes ein: 16 Buchstaben und Ziffern, etwa ABCD-EFGH-JKMN-PQRS.',
+  'method.unknown': 'Wählen Sie einen der angebotenen Wege.',
   'error.VALIDATION': 'Einige Angaben müssen korrigiert werden.',
   'error.BAD_CREDENTIALS':
     'Benutzername oder Kennwort sind nicht korrekt, oder das Konto ist gesperrt. Ist es gesperrt, nutzen Sie „Konto entsperren“.',
@@ -121,6 +126,9 @@ const fr: Catalog = {
   'code.format': 'Saisissez le code à {length} chiffres.',
   'channel.unknown': 'Choisissez l’une des destinations proposées.',
   'method.notOffered': 'Cette méthode de récupération n’est pas proposée ici.',
+  'recoveryCode.format':
+    'Saisissez l’un de vos codes de récupération : 16 lettres et chiffres, comme ABCD-EFGH-JKMN-PQRS.',
+  'method.unknown': 'Choisissez l’un des moyens proposés.',
   'error.VALIDATION': 'Certaines informations doivent être corrigées.',
   'error.BAD_CREDENTIALS':
     'Le nom d’utilisateur ou le mot de passe est incorrect, ou le compte est verrouillé. S’il est verrouillé, utilisez « Déverrouiller le compte ».',

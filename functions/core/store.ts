@@ -4,6 +4,7 @@
  * Every change is one conditional write on one item: no transactions (dynalite has none).
  */
 import type { Language } from './language.js';
+import type { Alternative, RecoveryMethod } from './recovery/policy.js';
 
 export type ChannelKind = 'email' | 'sms';
 
@@ -152,10 +153,21 @@ export interface OutboxItem {
 export type FlowPurpose = 'reset' | 'unlock';
 
 /**
- * question → (code →) verified → done; failed when the questions or the code tries are used up.
- * `claimed` marks the one request that is acting on a verified flow (setPassword, unlock).
+ * A method step (question, code, authenticator, recoveryCode, passkey) or a choice among them, as the recovery policy
+ * has it (core/flow/steps.ts) → verified → done; failed when a method's tries are used up. `claimed` marks the one
+ * request that is acting on a verified flow (setPassword, unlock).
  */
-export type FlowStep = 'question' | 'code' | 'verified' | 'claimed' | 'failed' | 'done';
+export type FlowStep =
+  | 'choose'
+  | 'question'
+  | 'code'
+  | 'authenticator'
+  | 'recoveryCode'
+  | 'passkey'
+  | 'verified'
+  | 'claimed'
+  | 'failed'
+  | 'done';
 
 /** A code channel offered in a flow; `id` is opaque and stable within the flow. */
 export interface FlowChannel {
@@ -188,8 +200,10 @@ export interface Flow {
   answered: number;
   correct: number;
   correctRequired: number;
-  /** Whether a code step follows the questions. */
-  codeRequired: boolean;
+  /** The policy's alternatives this user can complete, fixed at start (a decoy's look like a real user's). */
+  alternatives: Alternative[];
+  /** The methods that passed so far, in order. */
+  passed: RecoveryMethod[];
   channels: FlowChannel[];
   step: FlowStep;
   /** Set while one request is checking an answer or a code: parallel requests get WRONG_STEP. */

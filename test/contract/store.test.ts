@@ -294,7 +294,11 @@ describe('flows', () => {
       answered: 0,
       correct: 0,
       correctRequired: 1,
-      codeRequired: true,
+      alternatives: [
+        { methods: ['questions', 'email'], onlyWithout: [] },
+        { methods: ['questions', 'sms'], onlyWithout: [] },
+      ],
+      passed: [],
       channels: [{ id: 'ch1', channel: 'email', address: 'alice@corp.example.test' }],
       step: 'question',
       pending: null,
@@ -331,7 +335,12 @@ describe('flows', () => {
   });
 
   it('keeps a decoy without an account, and stores the TTL in seconds beside the expiry in ms', async () => {
-    const decoy = flow({ objectGuid: null, decoy: true, channels: [], codeRequired: false });
+    const decoy = flow({
+      objectGuid: null,
+      decoy: true,
+      channels: [],
+      alternatives: [{ methods: ['questions'], onlyWithout: ['email', 'sms'] }],
+    });
     await store.createFlow(decoy);
     expect(await store.getFlow(decoy.tokenHash, created)).toEqual(decoy);
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys.flow(decoy.tokenHash) }));
@@ -761,7 +770,8 @@ describe('ending a subject’s open flows', () => {
       answered: 0,
       correct: 0,
       correctRequired: 1,
-      codeRequired: true,
+      alternatives: [{ methods: ['questions'], onlyWithout: [] }],
+      passed: [],
       channels: [],
       step: 'question',
       pending: null,

@@ -201,6 +201,7 @@ export function stackSuite(): void {
       enroll: FLOW,
       startReset: FLOW,
       answer: FLOW,
+      chooseMethod: FLOW,
       sendCode: FLOW,
       setPassword: FLOW,
       unlock: FLOW,

@@ -29,8 +29,9 @@ function flow(overrides: Partial<Flow> = {}): Flow {
     answered: 0,
     correct: 0,
     correctRequired: 1,
-    codeRequired: true,
-    channels: [],
+    alternatives: [{ methods: ['questions', 'email'], onlyWithout: [] }],
+    passed: [],
+    channels: [{ id: 'c', channel: 'email', address: 'bob@corp.example.test' }],
     step: 'question',
     pending: null,
     code: { hmac: 'h', channelId: 'c', expiresAt: 1 },
@@ -64,29 +65,47 @@ describe('verdictOf', () => {
 
 describe('afterQuestion', () => {
   it('a right answer passes the questions, to the code or straight to verified', () => {
-    expect(afterQuestion(flow(), 'right')).toEqual({ answered: 1, correct: 1, step: 'code' });
-    expect(afterQuestion(flow({ codeRequired: false, correctRequired: 1 }), 'right').step).toBe('verified');
-    expect(afterQuestion(flow({ correctRequired: 3 }), 'right')).toEqual({ answered: 1, correct: 1, step: 'question' });
+    expect(afterQuestion(flow(), 'right')).toEqual({ answered: 1, correct: 1, step: 'code', passed: ['questions'] });
+    expect(
+      afterQuestion(flow({ alternatives: [{ methods: ['questions'], onlyWithout: [] }], correctRequired: 1 }), 'right')
+        .step,
+    ).toBe('verified');
+    expect(afterQuestion(flow({ correctRequired: 3 }), 'right')).toEqual({
+      answered: 1,
+      correct: 1,
+      step: 'question',
+      passed: [],
+    });
   });
 
   it('a refused answer moves on as a wrong one: the flow fails at the last question, never passes', () => {
     for (const verdict of ['wrong', 'refused'] as const) {
-      expect(afterQuestion(flow(), verdict)).toEqual({ answered: 1, correct: 0, step: 'question' });
-      expect(afterQuestion(flow({ answered: 2 }), verdict)).toEqual({ answered: 3, correct: 0, step: 'failed' });
+      expect(afterQuestion(flow(), verdict)).toEqual({ answered: 1, correct: 0, step: 'question', passed: [] });
+      expect(afterQuestion(flow({ answered: 2 }), verdict)).toEqual({
+        answered: 3,
+        correct: 0,
+        step: 'failed',
+        passed: [],
+      });
     }
     // Two right of three required, then refused: it can no longer pass.
     expect(afterQuestion(flow({ correctRequired: 3, answered: 2, correct: 2 }), 'refused').step).toBe('failed');
   });
 
   it('a blocking answer ends the flow at once; a decoy never passes', () => {
-    expect(afterQuestion(flow(), 'blocking')).toEqual({ answered: 1, correct: 0, step: 'failed' });
+    expect(afterQuestion(flow(), 'blocking')).toEqual({ answered: 1, correct: 0, step: 'failed', passed: [] });
     expect(afterQuestion(flow({ decoy: true }), 'right').step).toBe('question');
   });
 });
 
 describe('afterCode', () => {
   it('right: verified, the code used up; wrong: one try more, failed at the last one or when blocking', () => {
-    expect(afterCode(flow({ step: 'code' }), 'right', 5)).toEqual({ codeTries: 0, step: 'verified', code: null });
+    expect(afterCode(flow({ step: 'code', passed: ['questions'] }), 'right', 5)).toEqual({
+      codeTries: 0,
+      step: 'verified',
+      code: null,
+      passed: ['questions', 'email'],
+    });
     expect(afterCode(flow({ step: 'code' }), 'wrong', 5)).toMatchObject({ codeTries: 1, step: 'code' });
     expect(afterCode(flow({ step: 'code', codeTries: 4 }), 'wrong', 5)).toMatchObject({ codeTries: 5, step: 'failed' });
     expect(afterCode(flow({ step: 'code' }), 'blocking', 5)).toMatchObject({ codeTries: 1, step: 'failed' });

@@ -15,9 +15,10 @@ import type { RequestPorts } from '../requestPorts.js';
 import type { Flow } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
 import { blockSubject } from './blocks.js';
-import { type Challenge, codeChallenge, questionChallenge } from './challenge.js';
+import { type Challenge, stepChallenge } from './challenge.js';
 import { afterCode, afterQuestion, failureWindow, refusalReason, reserveFailure, verdictOf } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
+import { answerPossession, isPossessionStep } from './possession.js';
 import { rehashIfOutdated } from './rehash.js';
 
 export interface AnswerInput {
@@ -34,6 +35,11 @@ export async function answerChallenge(
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
   if (flow.step === 'question') return { challenge: await answerQuestion(flow, input.answer, source, ports) };
   if (flow.step === 'code') return { challenge: await answerCode(flow, input.answer, source, ports) };
+  if (isPossessionStep(flow)) {
+    return {
+      challenge: await challengeAfter(await answerPossession(flow, input.answer, source, ports), source, ports),
+    };
+  }
   throw new SsprError('WRONG_STEP');
 }
 
@@ -99,18 +105,18 @@ async function answerCode(flow: Flow, answer: string, source: RequestSource, por
 
 async function challengeAfter(flow: Flow, source: RequestSource, ports: RequestPorts): Promise<Challenge> {
   switch (flow.step) {
-    case 'question':
-      return questionChallenge(flow, source.language);
-    case 'code':
-      return codeChallenge(flow);
     case 'verified': {
-      await auditor(ports, source)(flow.subject, flow.purpose, 'verified');
+      await auditor(ports, source)(flow.subject, flow.purpose, 'verified', flow.passed.join('+'));
       if (flow.purpose !== 'reset') return { type: 'verified' };
       return { type: 'verified', passwordPolicy: await policyOf(flow, source, ports) };
     }
-    default:
+    case 'failed':
+    case 'done':
+    case 'claimed':
       await auditor(ports, source)(flow.subject, flow.purpose, 'failed');
       throw new SsprError('VERIFICATION_FAILED');
+    default:
+      return stepChallenge(flow, source.language);
   }
 }
 

@@ -11,6 +11,7 @@ import type { Audit } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { FailureKind, FailureReservation, FailureWindow, Flow, FlowStep } from '../store.js';
 import { stillEligible, writeFlow } from './flowState.js';
+import { stepAfter } from './steps.js';
 
 /**
  * What one answer or code came to. `refused`: not checked at all, the user being blocked; `blocking`: the user is to be
@@ -49,32 +50,37 @@ export function refusalReason(reservation: FailureReservation & { reserved: fals
 /**
  * The flow after one answer to a question. A refused answer moves the flow on as a wrong one does (it can never pass),
  * so the point of failure stays the last question for every user, decoy, blocked or not; only a blocking answer ends
- * the flow at once.
+ * the flow at once. Questions that pass go on as the policy says (steps.ts): verified, or the next method.
  */
-export function afterQuestion(flow: Flow, verdict: Verdict): Pick<Flow, 'answered' | 'correct' | 'step'> {
+export function afterQuestion(flow: Flow, verdict: Verdict): Pick<Flow, 'answered' | 'correct' | 'step' | 'passed'> {
   const answered = flow.answered + 1;
   const correct = flow.correct + (verdict === 'right' ? 1 : 0);
-  const passed = !flow.decoy && correct >= flow.correctRequired;
-  const step: FlowStep = passed
-    ? flow.codeRequired
-      ? 'code'
-      : 'verified'
-    : verdict === 'blocking' || answered >= flow.questionIds.length
-      ? 'failed'
-      : 'question';
-  return { answered, correct, step };
+  if (!flow.decoy && correct >= flow.correctRequired) {
+    const passed = [...flow.passed, 'questions' as const];
+    return { answered, correct, passed, step: stepAfter(flow.alternatives, passed) };
+  }
+  const step: FlowStep = verdict === 'blocking' || answered >= flow.questionIds.length ? 'failed' : 'question';
+  return { answered, correct, passed: flow.passed, step };
 }
 
 /**
  * The flow after one code answer. Only a real flow with a sent code gets here (no decoy to look alike), so a code
- * refused during a block ends it at once, with no try counted.
+ * refused during a block ends it at once, with no try counted. A right code passes the method of its channel.
  */
-export function afterCode(flow: Flow, verdict: Verdict, maxTries: number): Pick<Flow, 'codeTries' | 'step' | 'code'> {
-  if (verdict === 'right') return { codeTries: flow.codeTries, step: 'verified', code: null };
-  if (verdict === 'refused') return { codeTries: flow.codeTries, step: 'failed', code: flow.code };
+export function afterCode(
+  flow: Flow,
+  verdict: Verdict,
+  maxTries: number,
+): Pick<Flow, 'codeTries' | 'step' | 'code' | 'passed'> {
+  if (verdict === 'right') {
+    const channel = flow.channels.find((c) => c.id === flow.code?.channelId);
+    const passed = channel ? [...flow.passed, channel.channel] : flow.passed;
+    return { codeTries: flow.codeTries, step: stepAfter(flow.alternatives, passed), code: null, passed };
+  }
+  if (verdict === 'refused') return { codeTries: flow.codeTries, step: 'failed', code: flow.code, passed: flow.passed };
   const codeTries = flow.codeTries + 1;
   const step: FlowStep = verdict === 'blocking' || codeTries >= maxTries ? 'failed' : 'code';
-  return { codeTries, step, code: flow.code };
+  return { codeTries, step, code: flow.code, passed: flow.passed };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { RequestPorts } from '../requestPorts.js';
 import { tokenHashOf } from '../tokens.js';
 import { refuseWhenBlocked } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
+import { codeKindsNext, nextSteps } from './steps.js';
 
 export interface SendCodeInput {
   flowId: string;
@@ -35,8 +36,11 @@ export async function sendCode(
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const now = clock.now();
   const flow = await liveFlow(ports, tokenHash, now);
-  if (flow.step !== 'code') throw new SsprError('WRONG_STEP');
-  const channel = flow.channels.find((c) => c.id === input.channelId);
+  // At the code step, or at a choice that offers a code (sending one is choosing it).
+  const codeNext = nextSteps(flow.alternatives, flow.passed).includes('code');
+  if (flow.step !== 'code' && !(flow.step === 'choose' && codeNext)) throw new SsprError('WRONG_STEP');
+  const kinds: readonly string[] = codeKindsNext(flow.alternatives, flow.passed);
+  const channel = flow.channels.find((c) => c.id === input.channelId && kinds.includes(c.channel));
   if (!channel) throw validationError({ channelId: { message: 'channel.unknown' } });
   const sms = channel.channel === 'sms';
   // The flow's channels were chosen at start; SMS turned off or a country taken off the list since then wins.
@@ -75,6 +79,7 @@ export async function sendCode(
       code: { hmac: codeHmac(pepper, flow.tokenHash, code), channelId: channel.id, expiresAt: now + validMs },
       sends: flow.sends + 1,
       lastSentAt: now,
+      step: 'code',
     });
   } catch (error) {
     // A parallel send on this flow won: nothing goes out for this request, so it takes up none of the caps (an SMS

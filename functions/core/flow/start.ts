@@ -14,13 +14,15 @@ import { addressLimit, admitAll, type Limit, userLimit } from '../limits.js';
 import { smsNumbers } from '../notices.js';
 import { decoyWeights } from '../questionPopularity.js';
 import { QUESTION_CATALOG } from '../questions.js';
+import type { Alternative } from '../recovery/policy.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { Enrollment, Flow, FlowChannel, FlowPurpose } from '../store.js';
 import { accountSubject, nameKey, unresolvedSubject } from '../subjects.js';
 import { hashToken, newToken } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
-import { type Challenge, questionChallenge } from './challenge.js';
+import { type Challenge, stepChallenge } from './challenge.js';
+import { correctRequiredFor, decoyAlternatives, flowAlternatives, stepAfter } from './steps.js';
 
 export interface StartInput {
   username: string;
@@ -79,10 +81,11 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
     store.getBlock(subject, now),
     decoyWeights(store, catalog, now),
   ]);
-  const channels = account && enrollment ? codeChannels(account, enrollment, config, ports.newChannelId) : [];
+  const channels = account ? codeChannels(account, enrollment, config, ports.newChannelId) : [];
+  const alternatives = account ? flowAlternatives(enrollment, channels, config) : [];
   // The groups are resolved on every path, account or not, so a configuration error refuses every name alike.
   const groups = await eligibilityGroups(ports.directory, config.eligibility, { nowMs: now, logger: ports.logger });
-  const refusal = refusalFor(account, enrollment, block?.until ?? null, channels, now, config, groups);
+  const refusal = refusalFor(account, enrollment, block?.until ?? null, alternatives, now, groups);
 
   if (refusal && config.revealAccountState) {
     await audit(subject, 'start', refusal.code, 'reason' in refusal ? refusal.reason : undefined);
@@ -94,15 +97,13 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
 
   const asked = config.reset.questionsAsked;
   const decoy = refusal !== null;
+  // A decoy's alternatives look like those of a real user under the same policy (steps.ts decoyAlternatives).
+  const flowPaths = decoy ? decoyAlternatives(config) : alternatives;
   const questionIds =
     enrollment && enrollment.answers.length >= asked
       ? shuffled(enrollment.answers.map((a) => a.questionId)).slice(0, asked)
       : shuffled(decoyQuestionIds(decoyKey, subject, catalog, asked, weights));
-  const codeRequired = !decoy && config.codes.required !== 'never' && channels.length > 0;
-  const correctRequired = Math.min(
-    questionIds.length,
-    codeRequired ? config.reset.correctAnswersRequired : config.reset.correctAnswersRequiredWithoutCode,
-  );
+  const correctRequired = correctRequiredFor(flowPaths, questionIds.length, config);
 
   const token = newToken();
   const flow: Flow = {
@@ -116,9 +117,10 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
     answered: 0,
     correct: 0,
     correctRequired,
-    codeRequired,
+    alternatives: flowPaths,
+    passed: [],
     channels: decoy ? [] : channels,
-    step: 'question',
+    step: stepAfter(flowPaths, []),
     pending: null,
     code: null,
     codeTries: 0,
@@ -136,7 +138,7 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   return {
     flowId: token,
     expiresInSeconds: config.reset.flowMinutes * 60,
-    challenge: questionChallenge(flow, source.language),
+    challenge: stepChallenge(flow, source.language),
   };
 }
 
@@ -144,19 +146,18 @@ function refusalFor(
   account: DirectoryAccount | null,
   enrollment: Enrollment | null,
   blockedUntil: number | null,
-  channels: FlowChannel[],
+  alternatives: readonly Alternative[],
   now: number,
-  config: Config,
   groups: EligibilityGroups,
 ): Refusal | null {
   if (!account) return { code: 'NOT_ENROLLED' };
   const eligibility = checkEligibility('start', account, { nowMs: now, groups });
   if (!eligibility.eligible) return { code: 'NOT_ELIGIBLE', reason: eligibility.reason };
-  if (!enrollment) return { code: 'NOT_ENROLLED' };
+  // Never enrolled: only automatic enrollment (a code to a directory contact) gives such a user a way.
+  if (!enrollment && alternatives.length === 0) return { code: 'NOT_ENROLLED' };
   if (blockedUntil !== null) return { code: 'BLOCKED', retryAfterSeconds: Math.ceil((blockedUntil - now) / 1000) };
-  if (config.codes.required === 'always' && channels.length === 0) {
-    return { code: 'NOT_ELIGIBLE', reason: 'NO_VERIFICATION_CHANNEL' };
-  }
+  // Enrolled, but holding no set of methods the policy passes (codes "always" and no channel, say).
+  if (alternatives.length === 0) return { code: 'NOT_ELIGIBLE', reason: 'NO_VERIFICATION_CHANNEL' };
   return null;
 }
 
@@ -167,14 +168,14 @@ function refusalFor(
  */
 function codeChannels(
   account: DirectoryAccount,
-  enrollment: Enrollment,
+  enrollment: Enrollment | null,
   config: Config,
   newId: () => string,
 ): FlowChannel[] {
   const addresses = new Map<string, string>();
   if (config.codes.useDirectoryContacts && account.mail && isValidEmail(account.mail))
     addresses.set(account.mail.toLowerCase(), account.mail);
-  for (const contact of enrollment.contacts) {
+  for (const contact of enrollment?.contacts ?? []) {
     if (contact.channel === 'email' && contact.verified) addresses.set(contact.address.toLowerCase(), contact.address);
   }
   const numbers = smsNumbers(account, enrollment, config);

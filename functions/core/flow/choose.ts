@@ -1,0 +1,51 @@
+/**
+ * POST /api/reset/choose: the user picks the way on among those the policy offers at this point of the flow (the
+ * `choose` challenge's options), or switches to another of them from a method step. A choice proves nothing and costs
+ * no try; what was answered on a method before stays (a sent code stays valid, questions already answered count).
+ */
+import { SsprError, validationError } from '../errors.js';
+import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
+import type { FlowStep } from '../store.js';
+import { tokenHashOf } from '../tokens.js';
+import { type Challenge, stepChallenge } from './challenge.js';
+import { refuseWhenBlocked } from './failures.js';
+import { liveFlow, writeFlow } from './flowState.js';
+import { type MethodStep, nextSteps } from './steps.js';
+
+export const CHOOSABLE_METHODS = ['questions', 'code', 'authenticator', 'recoveryCode', 'passkey'] as const;
+export type ChoosableMethod = (typeof CHOOSABLE_METHODS)[number];
+
+const STEP_OF_CHOICE: Record<ChoosableMethod, MethodStep> = {
+  questions: 'question',
+  code: 'code',
+  authenticator: 'authenticator',
+  recoveryCode: 'recoveryCode',
+  passkey: 'passkey',
+};
+
+/** The steps a choice may be made from: a choice, or any method step (to switch). */
+const CHOOSING_STEPS: readonly FlowStep[] = ['choose', 'question', 'code', 'authenticator', 'recoveryCode', 'passkey'];
+
+export interface ChooseInput {
+  flowId: string;
+  method: ChoosableMethod;
+}
+
+export async function chooseMethod(
+  input: ChooseInput,
+  source: RequestSource,
+  ports: RequestPorts,
+): Promise<{ challenge: Challenge }> {
+  const tokenHash = tokenHashOf(input.flowId, 'flowId');
+  const flow = await liveFlow(ports, tokenHash, ports.clock.now());
+  if (!CHOOSING_STEPS.includes(flow.step)) throw new SsprError('WRONG_STEP');
+  const step = STEP_OF_CHOICE[input.method];
+  if (!nextSteps(flow.alternatives, flow.passed).includes(step)) {
+    throw validationError({ method: { message: 'method.unknown' } });
+  }
+  const audit = auditor(ports, source);
+  await refuseWhenBlocked(ports, flow, 'choose', audit);
+  const next = flow.step === step ? flow : await writeFlow(ports, flow, { step });
+  return { challenge: stepChallenge(next, source.language) };
+}

@@ -1,0 +1,114 @@
+/**
+ * The answer to an authenticator or recovery-code step (POST /api/reset/answer): a code the user holds rather than one
+ * sent. The rules of sent codes hold (failures.ts): each answer is claimed on the flow, a failure of kind `code` is
+ * reserved for the user before the check and given back when it was right, so racing flows never get more codes
+ * checked than `codes.maxTries` in the window; a right code is used up with a conditional write before the flow moves
+ * on (an authenticator's time step, a recovery code's hash), so one code passes at most one flow.
+ */
+
+import { decoyObjectGuid } from '../decoys.js';
+import { validationError } from '../errors.js';
+import {
+  isTotpCodeFormat,
+  normalizeTotpCode,
+  openAuthenticatorSecret,
+  TOTP_DIGITS,
+  verifyTotp,
+} from '../methods/authenticator.js';
+import { findRecoveryCode, isRecoveryCodeFormat } from '../methods/recoveryCodes.js';
+import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
+import type { Enrollment, Flow, FlowStep } from '../store.js';
+import { blockSubject } from './blocks.js';
+import { failureWindow, refusalReason, reserveFailure, type Verdict, verdictOf } from './failures.js';
+import { writeFlow } from './flowState.js';
+import { stepAfter } from './steps.js';
+
+export type PossessionStep = 'authenticator' | 'recoveryCode';
+
+/** Checks the code of an authenticator or recovery-code step; returns the flow as it is after it. */
+export async function answerPossession(
+  flow: Flow & { step: PossessionStep },
+  typed: string,
+  source: RequestSource,
+  ports: RequestPorts,
+): Promise<Flow> {
+  const { config, clock, store } = ports;
+  const method = flow.step;
+  // Not a code at all: refused and not counted, so a typo never costs a try.
+  if (method === 'authenticator' && !isTotpCodeFormat(normalizeTotpCode(typed))) {
+    throw validationError({ answer: { message: 'code.format', params: { length: TOTP_DIGITS } } });
+  }
+  if (method === 'recoveryCode' && !isRecoveryCodeFormat(typed)) {
+    throw validationError({ answer: { message: 'recoveryCode.format' } });
+  }
+  const audit = auditor(ports, source);
+  const claimed = await writeFlow(ports, flow, { pending: source.requestId });
+
+  const decoyKey = await ports.secrets.decoyKey();
+  const [enrollment, reservation] = await Promise.all([
+    store.getEnrollment(flow.objectGuid ?? decoyObjectGuid(decoyKey, flow.subject)),
+    reserveFailure(ports, flow, 'code'),
+  ]);
+  // A decoy, and a code whose failure could not be reserved, are never checked (and never pass).
+  const checked = !flow.decoy && reservation.reserved && flow.objectGuid !== null && enrollment !== null;
+  const right = checked ? await useCode(method, typed, enrollment, flow.objectGuid as string, ports) : false;
+  const verdict = verdictOf(reservation, right, failureWindow(config, 'code').limit);
+
+  if (reservation.reserved) await audit(flow.subject, method, right ? 'verified' : 'wrong');
+  else await audit(flow.subject, method, 'refused', refusalReason(reservation));
+  if (verdict === 'right') await store.giveBackFailure(flow.subject, 'code', clock.now());
+  if (verdict === 'blocking') await blockSubject(ports, flow, 'code', audit, source);
+
+  return writeFlow(ports, claimed, { pending: null, ...afterPossession(flow, method, verdict, config.codes.maxTries) });
+}
+
+/** Whether the code is right, used up in the same breath (a conditional write: a parallel use of it loses). */
+async function useCode(
+  method: PossessionStep,
+  typed: string,
+  enrollment: Enrollment,
+  objectGuid: string,
+  ports: RequestPorts,
+): Promise<boolean> {
+  const now = ports.clock.now();
+  if (method === 'authenticator') {
+    const authenticator = enrollment.authenticator;
+    if (!authenticator) return false;
+    const secret = openAuthenticatorSecret(await ports.secrets.authenticatorKey(), authenticator.sealed, objectGuid);
+    if (!secret) {
+      ports.logger.error('authenticator seed does not open', { errorName: 'SealError' });
+      return false;
+    }
+    const step = verifyTotp(secret, normalizeTotpCode(typed), now, authenticator.lastUsedStep);
+    return step !== null && (await ports.store.useAuthenticatorStep(objectGuid, authenticator.id, step));
+  }
+  const hashes = enrollment.recoveryCodes?.hashes ?? [];
+  const found = findRecoveryCode(await ports.secrets.pepper(), objectGuid, typed, hashes);
+  return found !== null && (await ports.store.useRecoveryCode(objectGuid, found));
+}
+
+/**
+ * The flow after one possession code: right passes the method and the flow goes on as the policy says; wrong counts a
+ * try on the flow (codes.maxTries, shared with sent codes); a refused one ends it.
+ */
+export function afterPossession(
+  flow: Flow,
+  method: PossessionStep,
+  verdict: Verdict,
+  maxTries: number,
+): Pick<Flow, 'codeTries' | 'step' | 'passed'> {
+  if (verdict === 'right') {
+    const passed = [...flow.passed, method];
+    return { codeTries: flow.codeTries, step: stepAfter(flow.alternatives, passed), passed };
+  }
+  if (verdict === 'refused') return { codeTries: flow.codeTries, step: 'failed', passed: flow.passed };
+  const codeTries = flow.codeTries + 1;
+  const step: FlowStep = verdict === 'blocking' || codeTries >= maxTries ? 'failed' : method;
+  return { codeTries, step, passed: flow.passed };
+}
+
+/** Whether a flow's step is one of these. */
+export function isPossessionStep(flow: Flow): flow is Flow & { step: PossessionStep } {
+  return flow.step === 'authenticator' || flow.step === 'recoveryCode';
+}
