@@ -3,9 +3,10 @@ import * as z from 'zod/mini';
 import { CHOOSABLE_METHODS, chooseMethod } from './core/flow/choose.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';
+import type { AnswerResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
 
-export const chooseRequest = z.strictObject({
+export const chooseMethodRequest = z.strictObject({
   flowId: z.string().check(z.maxLength(128)),
   method: z.enum(CHOOSABLE_METHODS),
 });
@@ -13,6 +14,6 @@ export const chooseRequest = z.strictObject({
 export function createChooseMethodHandler(ports: RequestPorts): HttpHandler {
   return httpRoute('chooseMethod', ports.logger, async (event, source) => ({
     statusCode: 200,
-    body: await chooseMethod(parseJsonBody(event, chooseRequest), source, ports),
+    body: (await chooseMethod(parseJsonBody(event, chooseMethodRequest), source, ports)) satisfies AnswerResponse,
   }));
 }

@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { answerRequest } from '../functions/answer.js';
 import { changePasswordRequest } from '../functions/changePassword.js';
+import { chooseMethodRequest } from '../functions/chooseMethod.js';
 import type { ErrorCode } from '../functions/core/errors.js';
 import { LANGUAGES } from '../functions/core/language.js';
 import { enrollRequest } from '../functions/enroll.js';
@@ -48,6 +49,7 @@ export const REQUEST_BODIES: Record<RouteName, z.ZodMiniType | null> = {
   verifyContact: verifyContactRequest,
   startReset: startResetRequest,
   answer: answerRequest,
+  chooseMethod: chooseMethodRequest,
   sendCode: sendCodeRequest,
   setPassword: setPasswordRequest,
   unlock: unlockRequest,

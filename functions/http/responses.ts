@@ -38,10 +38,22 @@ export const channelSchema = z.strictObject({
 const challenge = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape });
 
-/** What a flow asks next (DESIGN §3 `challenge`): one line per type. */
+/** A way on the user may choose (docs/recovery.md): `code` with the channels a code may go to. */
+const methodOptionSchema = z.discriminatedUnion('method', [
+  z.strictObject({ method: z.literal('questions') }),
+  z.strictObject({ method: z.literal('code'), channels: z.array(channelSchema) }),
+  z.strictObject({ method: z.literal('authenticator') }),
+  z.strictObject({ method: z.literal('recoveryCode') }),
+  z.strictObject({ method: z.literal('passkey') }),
+]);
+
+/** What a flow asks next (DESIGN §3 `challenge`, docs/recovery.md): one line per type. */
 export const challengeSchema = z.discriminatedUnion('type', [
   challenge('question', { questionId: z.string(), text: z.string(), index: count, of: count }),
   challenge('code', { channels: z.array(channelSchema) }),
+  challenge('authenticator', {}),
+  challenge('recoveryCode', {}),
+  challenge('choose', { options: z.array(methodOptionSchema) }),
   challenge('verified', { passwordPolicy: z.optional(passwordPolicySchema) }),
 ]);
 
@@ -208,10 +220,18 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
     ],
   },
   answer: {
-    summary: 'Answer the current challenge (a question or the code); returns the next challenge',
+    summary:
+      'Answer the current challenge (a question, a sent code, an authenticator code or a recovery code); returns the next challenge',
     status: 200,
     response: answerResponse,
     errors: [...FLOW_STEP, 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+  },
+  chooseMethod: {
+    summary:
+      'Choose the way on among the options of a choose challenge (or switch between them); returns its challenge',
+    status: 200,
+    response: answerResponse,
+    errors: [...FLOW_STEP, 'INTERNAL'],
   },
   sendCode: {
     summary: "Send a verification code to one of the code challenge's channels",
