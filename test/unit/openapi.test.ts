@@ -203,6 +203,10 @@ describe('real responses parse with the documented schemas', () => {
     // a reset: a wrong answer, the right ones, a code (answered too early, resent too soon, wrong, right)
     const started = check('startReset', await api.start('alice', 'reset'), 200);
     const { flowId } = started;
+    // choosing the step the flow is at (the only way on here) answers its challenge; a way not offered is 400
+    const chose = check('chooseMethod', await stack.post('/api/reset/choose', { flowId, method: 'questions' }), 200);
+    expect(chose.challenge).toEqual(started.challenge);
+    check('chooseMethod', await stack.post('/api/reset/choose', { flowId, method: 'authenticator' }), 400);
     const afterWrong = check('answer', await api.answer(flowId, 'definitely not it'), 200);
     const codeStep = await api.passQuestions(flowId, afterWrong.challenge, api.goodKey());
     expect(codeStep.type).toBe('code');
