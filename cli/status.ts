@@ -4,11 +4,11 @@
  * the caller, it does not read it out.
  */
 import type { Config } from '../functions/core/config.js';
-import { directoryPhone, isSmsAllowed, isValidEmail } from '../functions/core/contacts.js';
 import type { DirectoryAccount } from '../functions/core/directory.js';
 import { checkEligibility, type EligibilityGroups, isLockedOut, type Purpose } from '../functions/core/eligibility.js';
 import type { IneligibilityReason } from '../functions/core/errors.js';
-import { smsEnabled } from '../functions/core/limits.js';
+import { codeChannels } from '../functions/core/flow/channels.js';
+import { flowAlternatives } from '../functions/core/flow/steps.js';
 import { maskDestination } from '../functions/core/masking.js';
 import type { Block, Enrollment } from '../functions/core/store.js';
 import { formatDuration, formatTime, printable } from './format.js';
@@ -54,28 +54,15 @@ const PURPOSES: [keyof StatusReport['eligibility'], Purpose][] = [
   ['change', 'change'],
 ];
 
-/** The masked destinations a reset code could go to, as start offers them (flow/start.ts codeChannels). */
+/** The masked destinations a reset code could go to, as start offers them (core/flow/channels.ts). */
 export function codeDestinations(account: DirectoryAccount, enrollment: Enrollment | null, config: Config): string[] {
-  if (!enrollment) return [];
-  const emails = new Map<string, string>();
-  if (config.codes.useDirectoryContacts && account.mail && isValidEmail(account.mail)) {
-    emails.set(account.mail.toLowerCase(), account.mail);
-  }
-  for (const c of enrollment.contacts) {
-    if (c.channel === 'email' && c.verified) emails.set(c.address.toLowerCase(), c.address);
-  }
-  const phones = new Set<string>();
-  if (smsEnabled(config)) {
-    const allowed = (n: string | null): n is string => n !== null && isSmsAllowed(n, config.codes.smsCountryCodes);
-    const mobile = config.codes.useDirectoryContacts ? directoryPhone(account.mobile) : null;
-    if (allowed(mobile)) phones.add(mobile);
-    for (const c of enrollment.contacts)
-      if (c.channel === 'sms' && c.verified && allowed(c.address)) phones.add(c.address);
-  }
-  return [
-    ...[...emails.values()].map((a) => maskDestination('email', a)),
-    ...[...phones].map((p) => maskDestination('sms', p)),
-  ];
+  return resetChannels(account, enrollment, config).map((c) => maskDestination(c.channel, c.address));
+}
+
+/** The channels a start would offer: none for a user never enrolled, unless automatic enrollment is on. */
+function resetChannels(account: DirectoryAccount, enrollment: Enrollment | null, config: Config) {
+  if (!enrollment && !config.recovery.automaticEnrollment) return [];
+  return codeChannels(account, enrollment, config, () => '');
 }
 
 export function buildStatus(input: StatusInput): StatusReport {
@@ -86,14 +73,14 @@ export function buildStatus(input: StatusInput): StatusReport {
       return [name, result.eligible ? null : result.reason];
     }),
   ) as StatusReport['eligibility'];
-  const codeChannels = codeDestinations(account, enrollment, config);
+  const channels = resetChannels(account, enrollment, config);
+  // The rules of a start (core/flow/start.ts refusalFor): the alternatives of the recovery policy this user can complete.
+  const alternatives = flowAlternatives(enrollment, channels, config);
   let selfServiceReset: StatusReport['selfServiceReset'] = 'ok';
   if (eligibility.reset) selfServiceReset = `NOT_ELIGIBLE:${eligibility.reset}`;
-  else if (!enrollment) selfServiceReset = 'NOT_ENROLLED';
+  else if (!enrollment && alternatives.length === 0) selfServiceReset = 'NOT_ENROLLED';
   else if (block) selfServiceReset = 'BLOCKED';
-  else if (config.codes.required === 'always' && codeChannels.length === 0) {
-    selfServiceReset = 'NOT_ELIGIBLE:NO_VERIFICATION_CHANNEL';
-  }
+  else if (alternatives.length === 0) selfServiceReset = 'NOT_ELIGIBLE:NO_VERIFICATION_CHANNEL';
   return {
     user: account.sAMAccountName,
     displayName: account.displayName,
@@ -123,7 +110,7 @@ export function buildStatus(input: StatusInput): StatusReport {
     lockedInDirectory: isLockedOut(account),
     badPwdCount: account.badPwdCount,
     eligibility,
-    codeChannels,
+    codeChannels: channels.map((c) => maskDestination(c.channel, c.address)),
     selfServiceReset,
   };
 }

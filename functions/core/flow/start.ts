@@ -1,27 +1,20 @@
-/**
- * POST /api/reset/start (DESIGN §4 Reset and unlock, Enumeration protection): open a reset or unlock flow and ask
- * the first question. Unless the operator reveals account states, an unknown, ineligible, not enrolled or blocked user
- * gets a decoy flow that looks and fails like a real one, after the same directory and store calls.
- */
-import type { Config } from '../config.js';
-import { isValidEmail } from '../contacts.js';
 import { decoyObjectGuid, decoyQuestionIds, shuffled } from '../decoys.js';
 import type { DirectoryAccount } from '../directory.js';
 import { checkEligibility, type EligibilityGroups, isHiddenAccount } from '../eligibility.js';
 import { type IneligibilityReason, SsprError, validationError } from '../errors.js';
 import { eligibilityGroups } from '../groups.js';
 import { addressLimit, admitAll, type Limit, userLimit } from '../limits.js';
-import { smsNumbers } from '../notices.js';
 import { decoyWeights } from '../questionPopularity.js';
 import { QUESTION_CATALOG } from '../questions.js';
 import type { Alternative } from '../recovery/policy.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
-import type { Enrollment, Flow, FlowChannel, FlowPurpose } from '../store.js';
+import type { Enrollment, Flow, FlowPurpose } from '../store.js';
 import { accountSubject, nameKey, unresolvedSubject } from '../subjects.js';
 import { hashToken, newToken } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
 import { type Challenge, stepChallenge } from './challenge.js';
+import { codeChannels } from './channels.js';
 import { correctRequiredFor, decoyAlternatives, flowAlternatives, stepAfter } from './steps.js';
 
 export interface StartInput {
@@ -159,29 +152,4 @@ function refusalFor(
   // Enrolled, but holding no set of methods the policy passes (codes "always" and no channel, say).
   if (alternatives.length === 0) return { code: 'NOT_ELIGIBLE', reason: 'NO_VERIFICATION_CHANNEL' };
   return null;
-}
-
-/**
- * Where a code may go: verified enrolled e-mail addresses and phones, and the directory's mail and mobile when the
- * operator allows it; numbers only in E.164 and in an allowed country (codes.smsCountryCodes). The same address
- * twice is one channel.
- */
-function codeChannels(
-  account: DirectoryAccount,
-  enrollment: Enrollment | null,
-  config: Config,
-  newId: () => string,
-): FlowChannel[] {
-  const addresses = new Map<string, string>();
-  if (config.codes.useDirectoryContacts && account.mail && isValidEmail(account.mail))
-    addresses.set(account.mail.toLowerCase(), account.mail);
-  for (const contact of enrollment?.contacts ?? []) {
-    if (contact.channel === 'email' && contact.verified) addresses.set(contact.address.toLowerCase(), contact.address);
-  }
-  const numbers = smsNumbers(account, enrollment, config);
-  const phones = new Set([...(numbers.directory ? [numbers.directory] : []), ...numbers.enrolled]);
-  return [
-    ...[...addresses.values()].map((address): FlowChannel => ({ id: newId(), channel: 'email', address })),
-    ...[...phones].map((address): FlowChannel => ({ id: newId(), channel: 'sms', address })),
-  ];
 }
