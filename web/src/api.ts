@@ -52,9 +52,22 @@ export interface EnrollResponse {
 
 export type Purpose = 'reset' | 'unlock';
 
+/** A way on the user may choose (docs/recovery.md): `code` with the channels a code may go to. */
+export type MethodOption =
+  | { method: 'questions' }
+  | { method: 'code'; channels: Channel[] }
+  | { method: 'authenticator' }
+  | { method: 'recoveryCode' }
+  | { method: 'passkey' };
+
+export type ChoosableMethod = MethodOption['method'];
+
 export type Challenge =
   | { type: 'question'; questionId: string; text: string; index: number; of: number }
   | { type: 'code'; channels: Channel[] }
+  | { type: 'authenticator' }
+  | { type: 'recoveryCode' }
+  | { type: 'choose'; options: MethodOption[] }
   | { type: 'verified'; passwordPolicy?: PasswordPolicy };
 
 export interface StartResponse {
@@ -208,8 +221,28 @@ function isChallenge(value: unknown): value is Challenge {
       return typeof value.text === 'string' && typeof value.index === 'number' && typeof value.of === 'number';
     case 'code':
       return Array.isArray(value.channels) && value.channels.every(isChannel);
+    case 'authenticator':
+    case 'recoveryCode':
+      return true;
+    case 'choose':
+      return Array.isArray(value.options) && value.options.every(isMethodOption);
     case 'verified':
       return value.passwordPolicy === undefined || isPolicy(value.passwordPolicy);
+    default:
+      return false;
+  }
+}
+
+function isMethodOption(value: unknown): value is MethodOption {
+  if (!isRecord(value)) return false;
+  switch (value.method) {
+    case 'code':
+      return Array.isArray(value.channels) && value.channels.every(isChannel);
+    case 'questions':
+    case 'authenticator':
+    case 'recoveryCode':
+    case 'passkey':
+      return true;
     default:
       return false;
   }
@@ -277,6 +310,15 @@ export function answerChallenge(
   language: Language,
 ): Promise<ApiResult<{ challenge: Challenge }>> {
   return call('POST', '/api/reset/answer', language, isChallengeBody, { flowId, answer });
+}
+
+/** POST /api/reset/choose: the way on among a choice's options (or another of them, from a method step). */
+export function chooseMethod(
+  flowId: string,
+  method: ChoosableMethod,
+  language: Language,
+): Promise<ApiResult<{ challenge: Challenge }>> {
+  return call('POST', '/api/reset/choose', language, isChallengeBody, { flowId, method });
 }
 
 /** POST /api/reset/code: send (or send again) a code to one of the offered channels. */

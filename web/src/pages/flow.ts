@@ -1,8 +1,10 @@
 /**
- * Reset password and Unlock account (DESIGN §3 /api/reset/*, /api/unlock; §4 Reset and unlock): the username, then
- * one question at a time, then (when the server asks for it) a code sent to a chosen contact, then for a reset the new
- * password, and a last page that says what to do next. The flow id, and nothing the user typed for a secret, is kept
- * in memory across a language switch; passwords live only in their inputs.
+ * Reset password and Unlock account (DESIGN §3 /api/reset/*, /api/unlock; §4 Reset and unlock; docs/recovery.md):
+ * the username, then each challenge the server sends — a choice of ways on (POST /api/reset/choose, or a code send
+ * straight from it), one question at a time, a code sent to a chosen contact, a code from the authenticator app, a
+ * recovery code — then for a reset the new password, and a last page that says what to do next. Where the flow
+ * offered a choice, each method step has "Use another way" back to it. The flow id, and nothing the user typed for a
+ * secret, is kept in memory across a language switch; passwords live only in their inputs.
  */
 import {
   type ApiError,
@@ -11,7 +13,9 @@ import {
   type Challenge,
   type Channel,
   type CodeSent,
+  chooseMethod,
   getConfig,
+  type MethodOption,
   type PasswordPolicy,
   type Purpose,
   sendCode,
@@ -51,6 +55,9 @@ type Step =
   | { kind: 'username' }
   | { kind: 'question'; challenge: Extract<Challenge, { type: 'question' }> }
   | { kind: 'code'; channels: Channel[]; sent?: SentState }
+  | { kind: 'choose'; options: MethodOption[] }
+  | { kind: 'authenticator' }
+  | { kind: 'recoveryCode' }
   | { kind: 'password'; policy: PasswordPolicy }
   | { kind: 'unlock' }
   | { kind: 'done'; outcome: Outcome; alsoUnlocked: boolean }
@@ -62,6 +69,19 @@ export interface FlowCarry {
   flowId?: string;
   step?: Step;
   notice?: string;
+  choice?: MethodOption[];
+  atChoice?: boolean;
+}
+
+/** The ways on the page can offer: a passkey is not built yet, so it is never shown as an option. */
+function usableOptions(options: MethodOption[]): MethodOption[] {
+  return options.filter((option) => option.method !== 'passkey');
+}
+
+/** A possession code as the server reads it: spaces and hyphens dropped (and Crockford's O, I, L for a recovery code). */
+function normalizedPossession(kind: 'authenticator' | 'recoveryCode', typed: string): string {
+  const plain = typed.replace(/[\s-]/g, '');
+  return kind === 'authenticator' ? plain : plain.toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 function asCarry(value: unknown): FlowCarry {
@@ -83,6 +103,10 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
   let username = carry.username ?? '';
   let flowId = carry.flowId ?? '';
   let step: Step = carry.step ?? { kind: 'username' };
+  /** The options of the flow's latest choice, while the method chosen from it is under way ("Use another way"). */
+  let choice: MethodOption[] | undefined = carry.choice;
+  /** Whether the server's flow stands at that choice (a code can be sent from it directly). */
+  let atChoice = carry.atChoice ?? false;
   let mounted = true;
   let codeLength = 6;
   const timers = new Set<number>();
@@ -115,7 +139,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
       case 'critical':
         ctx.root.replaceChildren(
           criticalView(tr, next.error, () => {
-            flowId = '';
+            endFlow();
             render({ kind: 'username' }, true);
           }),
         );
@@ -135,27 +159,45 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
     if (focus) focusElement(target ?? (ctx.root.querySelector('h1') as HTMLElement));
   }
 
+  function endFlow(): void {
+    flowId = '';
+    choice = undefined;
+    atChoice = false;
+  }
+
   /** Where a request's error goes: its own page, a fresh start, or the box on this step. */
   function handleError(form: StepForm, error: ApiError, aliases: Record<string, string> = {}): void {
     if (error.code === 'VERIFICATION_FAILED') {
-      flowId = '';
+      endFlow();
       render({ kind: 'failed', requestId: error.requestId }, true);
     } else if (error.code === 'WRONG_STEP') {
-      flowId = '';
+      endFlow();
       render({ kind: 'username' }, true, t('flow.restarted'));
     } else if (isCritical(error)) {
-      flowId = '';
+      endFlow();
       render({ kind: 'critical', error }, true);
     } else {
       form.showError(error, aliases);
     }
   }
 
-  /** The next step for a challenge the server sent. */
-  async function advance(challenge: Challenge): Promise<void> {
+  /**
+   * The next step for a challenge the server sent. `from` is the request that sent it: after a start or a method that
+   * passed, the choice made before no longer applies (another question of the same set keeps it).
+   */
+  async function advance(challenge: Challenge, from: 'start' | 'answer' | 'choose'): Promise<void> {
+    atChoice = challenge.type === 'choose';
+    if (challenge.type === 'choose') {
+      choice = usableOptions(challenge.options);
+      render({ kind: 'choose', options: choice }, true);
+      return;
+    }
+    if (from !== 'choose' && !(challenge.type === 'question' && step.kind === 'question')) choice = undefined;
     if (challenge.type === 'question') render({ kind: 'question', challenge }, true);
     else if (challenge.type === 'code') render({ kind: 'code', channels: challenge.channels }, true);
-    else if (purpose === 'unlock') render({ kind: 'unlock' }, true);
+    else if (challenge.type === 'authenticator' || challenge.type === 'recoveryCode') {
+      render({ kind: challenge.type }, true);
+    } else if (purpose === 'unlock') render({ kind: 'unlock' }, true);
     else render({ kind: 'password', policy: challenge.passwordPolicy ?? (await fallbackPolicy(tr)) }, true);
   }
 
@@ -176,6 +218,11 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
         return questionStep(current.challenge);
       case 'code':
         return codeStep(current);
+      case 'choose':
+        return chooseStep(current.options);
+      case 'authenticator':
+      case 'recoveryCode':
+        return possessionStep(current.kind);
       case 'password':
         return passwordStep(current.policy);
       default:
@@ -206,7 +253,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
           if (!result) return;
           if (!result.ok) return handleError(form, result.error);
           flowId = result.data.flowId;
-          await advance(result.data.challenge);
+          await advance(result.data.challenge, 'start');
         },
       },
       ctx.setBusy,
@@ -226,7 +273,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
         body: [ref.element],
         submitLabel: t('flow.continue'),
         busyLabel: t('flow.checking'),
-        secondary: [h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
+        secondary: [anotherWay(), h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
         onSubmit: async () => {
           if (input.value.trim() === '') {
             form.showProblems(new Map([['answer', tr.problem('answer.required')]]));
@@ -235,7 +282,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
           const result = await request(form, () => answerChallenge(flowId, input.value, tr.language));
           if (!result) return;
           if (!result.ok) return handleError(form, result.error);
-          await advance(result.data.challenge);
+          await advance(result.data.challenge, 'answer');
         },
       },
       ctx.setBusy,
@@ -344,7 +391,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
         body: [channels, sentNote, sent && codeRef.element],
         submitLabel: t(sent ? 'flow.continue' : 'code.send'),
         busyLabel: t(sent ? 'flow.checking' : 'code.sending'),
-        secondary: [sent && resend, h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
+        secondary: [sent && resend, anotherWay(), h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
         onSubmit: async () => {
           if (!sent) return send();
           const code = codeInput.value.replace(/\s/g, '');
@@ -360,7 +407,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
             form.showProblems(new Map([['code', t('code.wrong')]]), t('code.wrongTitle'));
             return;
           }
-          await advance(result.data.challenge);
+          await advance(result.data.challenge, 'answer');
         },
       },
       ctx.setBusy,
@@ -387,6 +434,179 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
     return form;
   }
 
+  /** "Use another way": back to the flow's choice, when it offered one (nothing is sent until an option is picked). */
+  function anotherWay(): HTMLElement | false {
+    const options = choice;
+    if (!options || options.length < 2) return false;
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button',
+        on: { click: () => render({ kind: 'choose', options }, true) },
+      },
+      t('choose.another'),
+    );
+  }
+
+  /** The label of one option's button (a code option has one button per channel). */
+  function optionLabel(option: MethodOption, channel?: Channel): string {
+    switch (option.method) {
+      case 'questions':
+        return t('choose.questions');
+      case 'authenticator':
+        return t('choose.authenticator');
+      case 'recoveryCode':
+        return t('choose.recoveryCode');
+      default:
+        return t(channel?.channel === 'sms' ? 'choose.codeSms' : 'choose.codeEmail', {
+          destination: channel?.destination ?? '',
+        });
+    }
+  }
+
+  function chooseStep(options: MethodOption[]): StepForm {
+    const buttons: HTMLButtonElement[] = [];
+    const option = (label: string, run: () => Promise<void>): HTMLElement => {
+      const button = h(
+        'button',
+        {
+          type: 'button',
+          class: 'option',
+          on: {
+            click: () => {
+              if (!form.isBusy) void run();
+            },
+          },
+        },
+        label,
+      );
+      buttons.push(button);
+      return h('li', {}, button);
+    };
+    const busy = (value: boolean): void => {
+      for (const button of buttons) button.disabled = value;
+    };
+
+    const choose = async (method: MethodOption['method']): Promise<boolean> => {
+      const result = await request(form, () => chooseMethod(flowId, method, tr.language));
+      if (!result) return false;
+      if (!result.ok) {
+        handleError(form, result.error);
+        return false;
+      }
+      if (method !== 'code') await advance(result.data.challenge, 'choose');
+      else atChoice = false;
+      return true;
+    };
+
+    const send = async (channels: Channel[], channel: Channel): Promise<void> => {
+      busy(true);
+      try {
+        // Sending a code is choosing it when the flow stands at the choice; from a method step, choose it first.
+        if (!atChoice && !(await choose('code'))) return;
+        const result = await request(form, () => sendCode(flowId, channel.id, tr.language));
+        if (!result) return;
+        if (!result.ok) return handleError(form, result.error);
+        atChoice = false;
+        const data: CodeSent = result.data;
+        render(
+          {
+            kind: 'code',
+            channels,
+            sent: {
+              channelId: channel.id,
+              destination: data.destination,
+              expiresInSeconds: data.expiresInSeconds,
+              resendAt: Date.now() + data.resendAfterSeconds * 1000,
+            },
+          },
+          true,
+        );
+      } finally {
+        if (mounted) busy(false);
+      }
+    };
+
+    const items = options.flatMap((each) =>
+      each.method === 'code'
+        ? each.channels.map((channel) => option(optionLabel(each, channel), () => send(each.channels, channel)))
+        : [
+            option(optionLabel(each), async () => {
+              busy(true);
+              try {
+                await choose(each.method);
+              } finally {
+                if (mounted) busy(false);
+              }
+            }),
+          ],
+    );
+
+    const form: StepForm = new StepForm(
+      tr,
+      {
+        heading: t('choose.title'),
+        intro: [h('p', { class: 'lead' }, t('choose.intro'))],
+        fields: [],
+        body: [h('ul', { class: 'options' }, items)],
+        busyLabel: t('flow.working'),
+        secondary: [h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
+        onSubmit: () => undefined,
+      },
+      ctx.setBusy,
+    );
+    return form;
+  }
+
+  /** An authenticator app's code or a recovery code, answered with POST /api/reset/answer. */
+  function possessionStep(kind: 'authenticator' | 'recoveryCode'): StepForm {
+    const app = kind === 'authenticator';
+    const input = app
+      ? textInput('code', {
+          autocomplete: 'one-time-code',
+          inputmode: 'numeric',
+          pattern: '[0-9 ]*',
+          maxlength: '9',
+        })
+      : textInput('recoveryCode', { autocomplete: 'off', autocapitalize: 'characters', maxlength: '32' });
+    const ref = app
+      ? field('flow-authenticator-code', 'code', t('authenticator.label'), input, { hint: t('authenticator.hint') })
+      : field('flow-recovery-code', 'code', t('recoveryCode.label'), input, { hint: t('recoveryCode.hint') });
+    const form: StepForm = new StepForm(
+      tr,
+      {
+        heading: t(app ? 'authenticator.title' : 'recoveryCode.title'),
+        intro: [h('p', { class: 'lead' }, t(app ? 'authenticator.intro' : 'recoveryCode.intro'))],
+        fields: [ref],
+        body: [ref.element],
+        submitLabel: t('flow.continue'),
+        busyLabel: t('flow.checking'),
+        secondary: [anotherWay(), h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
+        onSubmit: async () => {
+          const code = normalizedPossession(kind, input.value);
+          const shaped = app ? /^[0-9]{6}$/.test(code) : /^[0-9A-Z]{16}$/.test(code);
+          if (!shaped) {
+            const problem = app ? tr.problem('code.format', { length: 6 }) : tr.problem('recoveryCode.format');
+            form.showProblems(new Map([['code', problem]]));
+            return;
+          }
+          const result = await request(form, () => answerChallenge(flowId, input.value, tr.language));
+          if (!result) return;
+          if (!result.ok) return handleError(form, result.error, { answer: 'code' });
+          if (result.data.challenge.type === kind) {
+            input.value = '';
+            form.showProblems(new Map([['code', t('possession.wrong')]]), t('code.wrongTitle'));
+            return;
+          }
+          await advance(result.data.challenge, 'answer');
+        },
+      },
+      ctx.setBusy,
+    );
+    return form;
+  }
+
   function passwordStep(policy: PasswordPolicy): StepForm {
     const created = newPasswordFields(tr, 'flow', policy);
     const form: StepForm = new StepForm(
@@ -407,7 +627,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
           created.clear();
           if (!result) return;
           if (result.ok) {
-            flowId = '';
+            endFlow();
             render({ kind: 'done', outcome: 'passwordChanged', alsoUnlocked: result.data.unlocked === true }, true);
             return;
           }
@@ -444,7 +664,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
     const result = await request(form, () => unlockAccount(flowId, tr.language));
     if (!result) return;
     if (!result.ok) return handleError(form, result.error);
-    flowId = '';
+    endFlow();
     render({ kind: 'done', outcome: result.data.unlocked ? 'unlocked' : 'notLocked', alsoUnlocked: false }, true);
   }
 
@@ -463,7 +683,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
       const input = ctx.root.querySelector<HTMLInputElement>('#flow-username');
       if (input) username = input.value;
       // An unlock step re-runs its request when mounted again; that is what the user asked for.
-      return { username, flowId, step };
+      return { username, flowId, step, choice, atChoice };
     },
   };
 }

@@ -14,7 +14,8 @@ export interface StepFormOptions {
   intro: Child[];
   fields: FieldRef[];
   body: Child[];
-  submitLabel: string;
+  /** Without one the step has no submit button (a choice of buttons that each act). */
+  submitLabel?: string;
   busyLabel: string;
   secondary?: Child[];
   onSubmit: () => void;
@@ -37,7 +38,7 @@ export class StepForm {
     for (const ref of options.fields) this.fields.set(ref.path, ref);
     const level = options.headingLevel ?? 'h2';
     this.heading = h(level, { class: level === 'h1' ? 'page-title' : 'step-title', tabindex: -1 }, options.heading);
-    this.submit = h('button', { type: 'submit', class: 'button' }, options.submitLabel);
+    this.submit = h('button', { type: 'submit', class: 'button' }, options.submitLabel ?? '');
     this.form = h(
       'form',
       {
@@ -51,7 +52,7 @@ export class StepForm {
         },
       },
       options.body,
-      h('div', { class: 'actions' }, this.submit, options.secondary),
+      h('div', { class: 'actions' }, options.submitLabel !== undefined && this.submit, options.secondary),
     );
     // Editing a field takes its server problem away (it no longer describes what is there).
     for (const ref of options.fields) ref.control.addEventListener('input', () => setFieldError(ref, undefined));
@@ -70,7 +71,7 @@ export class StepForm {
     this.busy = busy;
     this.onBusy(busy);
     this.submit.disabled = busy;
-    this.submit.textContent = busy ? this.options.busyLabel : this.options.submitLabel;
+    this.submit.textContent = busy ? this.options.busyLabel : (this.options.submitLabel ?? '');
     if (busy) this.form.setAttribute('aria-busy', 'true');
     else this.form.removeAttribute('aria-busy');
   }

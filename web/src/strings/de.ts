@@ -92,9 +92,9 @@ export const de: Strings = {
 
   'flow.username.title': 'Wer sind Sie?',
   'flow.reset.intro':
-    'Geben Sie Ihren Benutzernamen ein. Danach beantworten Sie Ihre Sicherheitsfragen, erhalten eventuell einen Code und wählen ein neues Kennwort.',
+    'Geben Sie Ihren Benutzernamen ein. Danach bestätigen Sie in einem oder mehreren Schritten, wer Sie sind, zum Beispiel mit Ihren Sicherheitsfragen, einer Authenticator-App, einem Wiederherstellungscode oder einem Code, den wir Ihnen senden, und wählen ein neues Kennwort.',
   'flow.unlock.intro':
-    'Geben Sie Ihren Benutzernamen ein. Danach beantworten Sie Ihre Sicherheitsfragen und erhalten eventuell einen Code; dann wird Ihr Konto entsperrt, Ihr Kennwort bleibt gleich.',
+    'Geben Sie Ihren Benutzernamen ein. Danach bestätigen Sie in einem oder mehreren Schritten, wer Sie sind, zum Beispiel mit Ihren Sicherheitsfragen, einer Authenticator-App, einem Wiederherstellungscode oder einem Code, den wir Ihnen senden; dann wird Ihr Konto entsperrt, Ihr Kennwort bleibt gleich.',
   'flow.continue': 'Weiter',
   'flow.working': 'Bitte warten…',
   'flow.checking': 'Wird geprüft…',
@@ -204,4 +204,25 @@ export const de: Strings = {
   'critical.next.internal': 'Versuchen Sie es erneut. Schlägt es wieder fehl, wenden Sie sich an den Helpdesk.',
   'critical.helpdesk': 'Passiert das wiederholt, wenden Sie sich an {helpdesk} und nennen Sie die Referenz unten.',
   'critical.startAgain': 'Neu beginnen',
+
+  'choose.title': 'Wie möchten Sie bestätigen, dass Sie es sind?',
+  'choose.intro': 'Wählen Sie einen dieser Wege.',
+  'choose.questions': 'Ihre Sicherheitsfragen beantworten',
+  'choose.codeEmail': 'Einen Code an {destination} senden',
+  'choose.codeSms': 'Eine SMS an {destination} senden',
+  'choose.authenticator': 'Den Code aus Ihrer Authenticator-App eingeben',
+  'choose.recoveryCode': 'Einen Wiederherstellungscode verwenden',
+  'choose.another': 'Einen anderen Weg wählen',
+  'authenticator.title': 'Code aus Ihrer Authenticator-App eingeben',
+  'authenticator.intro':
+    'Öffnen Sie die Authenticator-App, die Sie für dieses Konto hinzugefügt haben, und geben Sie den 6-stelligen Code ein, den sie gerade anzeigt.',
+  'authenticator.label': 'Code aus der App',
+  'authenticator.hint': '6 Ziffern, zum Beispiel 123 456.',
+  'recoveryCode.title': 'Wiederherstellungscode verwenden',
+  'recoveryCode.intro':
+    'Geben Sie einen der Wiederherstellungscodes ein, die Sie gespeichert haben. Jeder Code gilt nur einmal.',
+  'recoveryCode.label': 'Wiederherstellungscode',
+  'recoveryCode.hint':
+    '16 Buchstaben und Ziffern, zum Beispiel ABCD-EFGH-JKMN-PQRS. Leerzeichen und Bindestriche spielen keine Rolle.',
+  'possession.wrong': 'Prüfen Sie den Code und versuchen Sie es erneut.',
 };

@@ -95,9 +95,9 @@ export const en = {
 
   'flow.username.title': 'Who are you?',
   'flow.reset.intro':
-    'Enter your username. You will then answer your security questions, may be sent a code, and choose a new password.',
+    'Enter your username. You then confirm who you are in one or more steps, for example with your security questions, an authenticator app, a recovery code or a code we send you, and choose a new password.',
   'flow.unlock.intro':
-    'Enter your username. You will then answer your security questions and may be sent a code; your account is then unlocked and your password stays the same.',
+    'Enter your username. You then confirm who you are in one or more steps, for example with your security questions, an authenticator app, a recovery code or a code we send you; your account is then unlocked and your password stays the same.',
   'flow.continue': 'Continue',
   'flow.working': 'Please wait…',
   'flow.checking': 'Checking…',
@@ -203,6 +203,25 @@ export const en = {
   'critical.next.internal': 'Try again. If it fails again, contact the helpdesk.',
   'critical.helpdesk': 'If this keeps happening, contact {helpdesk} and give them the reference below.',
   'critical.startAgain': 'Start again',
+
+  'choose.title': 'How do you want to confirm it is you?',
+  'choose.intro': 'Choose one of these ways.',
+  'choose.questions': 'Answer your security questions',
+  'choose.codeEmail': 'Send a code to {destination}',
+  'choose.codeSms': 'Send a text message to {destination}',
+  'choose.authenticator': 'Enter the code from your authenticator app',
+  'choose.recoveryCode': 'Use a recovery code',
+  'choose.another': 'Use another way',
+  'authenticator.title': 'Enter the code from your authenticator app',
+  'authenticator.intro':
+    'Open the authenticator app you added for this account and enter the 6-digit code it shows now.',
+  'authenticator.label': 'Code from the app',
+  'authenticator.hint': '6 digits, for example 123 456.',
+  'recoveryCode.title': 'Use a recovery code',
+  'recoveryCode.intro': 'Enter one of the recovery codes you saved. Each code works only once.',
+  'recoveryCode.label': 'Recovery code',
+  'recoveryCode.hint': '16 letters and digits, for example ABCD-EFGH-JKMN-PQRS. Spaces and hyphens do not matter.',
+  'possession.wrong': 'Check the code and try again.',
 } as const;
 
 export type StringKey = keyof typeof en;

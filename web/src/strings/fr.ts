@@ -93,9 +93,9 @@ export const fr: Strings = {
 
   'flow.username.title': 'Qui êtes-vous ?',
   'flow.reset.intro':
-    'Saisissez votre nom d’utilisateur. Vous répondrez ensuite à vos questions de sécurité, recevrez peut-être un code, puis choisirez un nouveau mot de passe.',
+    'Saisissez votre nom d’utilisateur. Vous confirmerez ensuite votre identité en une ou plusieurs étapes, par exemple avec vos questions de sécurité, une application d’authentification, un code de récupération ou un code que nous vous envoyons, puis choisirez un nouveau mot de passe.',
   'flow.unlock.intro':
-    'Saisissez votre nom d’utilisateur. Vous répondrez ensuite à vos questions de sécurité et recevrez peut-être un code ; votre compte sera alors déverrouillé et votre mot de passe restera le même.',
+    'Saisissez votre nom d’utilisateur. Vous confirmerez ensuite votre identité en une ou plusieurs étapes, par exemple avec vos questions de sécurité, une application d’authentification, un code de récupération ou un code que nous vous envoyons ; votre compte sera alors déverrouillé et votre mot de passe restera le même.',
   'flow.continue': 'Continuer',
   'flow.working': 'Veuillez patienter…',
   'flow.checking': 'Vérification…',
@@ -205,4 +205,25 @@ export const fr: Strings = {
   'critical.next.internal': 'Réessayez. Si cela échoue encore, contactez le support.',
   'critical.helpdesk': 'Si cela se reproduit, contactez {helpdesk} et donnez-lui la référence ci-dessous.',
   'critical.startAgain': 'Recommencer',
+
+  'choose.title': 'Comment voulez-vous confirmer votre identité ?',
+  'choose.intro': 'Choisissez l’un de ces moyens.',
+  'choose.questions': 'Répondre à vos questions de sécurité',
+  'choose.codeEmail': 'Envoyer un code à {destination}',
+  'choose.codeSms': 'Envoyer un SMS au {destination}',
+  'choose.authenticator': 'Saisir le code de votre application d’authentification',
+  'choose.recoveryCode': 'Utiliser un code de récupération',
+  'choose.another': 'Utiliser un autre moyen',
+  'authenticator.title': 'Saisissez le code de votre application d’authentification',
+  'authenticator.intro':
+    'Ouvrez l’application d’authentification ajoutée pour ce compte et saisissez le code à 6 chiffres qu’elle affiche maintenant.',
+  'authenticator.label': 'Code de l’application',
+  'authenticator.hint': '6 chiffres, par exemple 123 456.',
+  'recoveryCode.title': 'Utilisez un code de récupération',
+  'recoveryCode.intro':
+    'Saisissez l’un des codes de récupération que vous avez conservés. Chaque code ne fonctionne qu’une fois.',
+  'recoveryCode.label': 'Code de récupération',
+  'recoveryCode.hint':
+    '16 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS. Les espaces et les tirets ne comptent pas.',
+  'possession.wrong': 'Vérifiez le code et réessayez.',
 };
