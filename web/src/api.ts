@@ -70,6 +70,25 @@ export type Challenge =
   | { type: 'choose'; options: MethodOption[] }
   | { type: 'verified'; passwordPolicy?: PasswordPolicy };
 
+export type RecoveryMethod = 'questions' | 'email' | 'sms' | 'authenticator' | 'recoveryCode' | 'passkey';
+
+/** What an account holds of each recovery method and what the policy offers (never a secret of a method). */
+export interface RecoveryMethods {
+  offered: RecoveryMethod[];
+  questions: { enrolled: boolean };
+  authenticator: { enrolled: boolean; addedAt?: string };
+  recoveryCodes: { remaining: number; issuedAt?: string };
+}
+
+export interface MethodsSession {
+  methodsToken: string;
+  expiresInSeconds: number;
+  methods: RecoveryMethods;
+}
+
+/** The two methods the methods page adds and removes. */
+export type ManagedMethod = 'authenticator' | 'recoveryCodes';
+
 export interface StartResponse {
   flowId: string;
   expiresInSeconds: number;
@@ -248,6 +267,36 @@ function isMethodOption(value: unknown): value is MethodOption {
   }
 }
 
+function isRecoveryMethods(value: unknown): value is RecoveryMethods {
+  return (
+    isRecord(value) &&
+    Array.isArray(value.offered) &&
+    value.offered.every((method) => typeof method === 'string') &&
+    isRecord(value.questions) &&
+    typeof value.questions.enrolled === 'boolean' &&
+    isRecord(value.authenticator) &&
+    typeof value.authenticator.enrolled === 'boolean' &&
+    isRecord(value.recoveryCodes) &&
+    typeof value.recoveryCodes.remaining === 'number'
+  );
+}
+
+const isMethodsSession = (v: unknown): v is MethodsSession =>
+  isRecord(v) &&
+  typeof v.methodsToken === 'string' &&
+  typeof v.expiresInSeconds === 'number' &&
+  isRecoveryMethods(v.methods);
+const isCodesIssued = (v: unknown): v is { codes: string[]; issuedAt: string } =>
+  isRecord(v) &&
+  Array.isArray(v.codes) &&
+  v.codes.every((code) => typeof code === 'string') &&
+  typeof v.issuedAt === 'string';
+const isAuthenticatorBegun = (v: unknown): v is { secret: string; otpauthUri: string } =>
+  isRecord(v) && typeof v.secret === 'string' && typeof v.otpauthUri === 'string';
+const isAuthenticatorAdded = (v: unknown): v is { added: true; addedAt: string } =>
+  isRecord(v) && v.added === true && typeof v.addedAt === 'string';
+const isRemoved = (v: unknown): v is { removed: true; methods: RecoveryMethods } =>
+  isRecord(v) && v.removed === true && isRecoveryMethods(v.methods);
 const isStart = (v: unknown): v is StartResponse =>
   isRecord(v) && typeof v.flowId === 'string' && typeof v.expiresInSeconds === 'number' && isChallenge(v.challenge);
 const isChallengeBody = (v: unknown): v is { challenge: Challenge } => isRecord(v) && isChallenge(v.challenge);
@@ -346,4 +395,46 @@ export function changePassword(
   language: Language,
 ): Promise<ApiResult<{ passwordChanged: true }>> {
   return call('POST', '/api/change', language, isPasswordChanged, request);
+}
+
+/** POST /api/methods/session: the password proven, a token for adding and removing recovery methods. */
+export function startMethodsSession(
+  request: { username: string; password: string },
+  language: Language,
+): Promise<ApiResult<MethodsSession>> {
+  return call('POST', '/api/methods/session', language, isMethodsSession, request);
+}
+
+/** POST /api/methods/recovery-codes: a new set of codes, shown once, replacing the old set. */
+export function createRecoveryCodes(
+  methodsToken: string,
+  language: Language,
+): Promise<ApiResult<{ codes: string[]; issuedAt: string }>> {
+  return call('POST', '/api/methods/recovery-codes', language, isCodesIssued, { methodsToken });
+}
+
+/** POST /api/methods/authenticator/begin: a new seed (text and otpauth URI) for an authenticator app. */
+export function beginAuthenticator(
+  methodsToken: string,
+  language: Language,
+): Promise<ApiResult<{ secret: string; otpauthUri: string }>> {
+  return call('POST', '/api/methods/authenticator/begin', language, isAuthenticatorBegun, { methodsToken });
+}
+
+/** POST /api/methods/authenticator/confirm: the begun app is stored once a current code of it is typed. */
+export function confirmAuthenticator(
+  methodsToken: string,
+  code: string,
+  language: Language,
+): Promise<ApiResult<{ added: true; addedAt: string }>> {
+  return call('POST', '/api/methods/authenticator/confirm', language, isAuthenticatorAdded, { methodsToken, code });
+}
+
+/** POST /api/methods/remove: the authenticator app or the recovery codes go. */
+export function removeMethod(
+  methodsToken: string,
+  method: ManagedMethod,
+  language: Language,
+): Promise<ApiResult<{ removed: true; methods: RecoveryMethods }>> {
+  return call('POST', '/api/methods/remove', language, isRemoved, { methodsToken, method });
 }

@@ -19,6 +19,7 @@ import { mountChange } from './pages/change.js';
 import { type EnrollCarry, mountEnroll } from './pages/enroll.js';
 import { mountFlow } from './pages/flow.js';
 import { mountMenu } from './pages/menu.js';
+import { mountMethods } from './pages/methods.js';
 import type { PageContext, PageHandle } from './pages/types.js';
 import { hrefFor, linkOutFromQuery, type Route, routeFromHash } from './router.js';
 
@@ -99,6 +100,9 @@ function mount(route: Route, carried: unknown, moveFocus: boolean): void {
       break;
     case 'change':
       handle = mountChange(ctx, carried);
+      break;
+    case 'methods':
+      handle = mountMethods(ctx, carried);
       break;
     default:
       handle = mountFlow(ctx, route, carried);

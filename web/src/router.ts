@@ -2,7 +2,7 @@
  * Routes live in the hash (`#/enroll`), so the static bucket needs no rewrite rules. A link from outside may use the
  * query instead: `?cmd=enroll&username=jsmith` opens Enroll with the username filled in; an unknown cmd opens the menu.
  */
-export const ROUTES = ['menu', 'enroll', 'reset', 'unlock', 'change'] as const;
+export const ROUTES = ['menu', 'enroll', 'reset', 'unlock', 'change', 'methods'] as const;
 export type Route = (typeof ROUTES)[number];
 
 function isRoute(value: string): value is Route {

@@ -328,6 +328,7 @@ class EnrollForm {
       { 'aria-labelledby': 'enroll-title' },
       this.heading,
       h('p', { class: 'lead' }, t('enroll.intro', { count: rules.questionsRequired })),
+      h('p', {}, t('enroll.methodsHint'), ' ', h('a', { href: hrefFor('methods') }, t('menu.methods.title'))),
       this.alert,
       this.formElement,
     );

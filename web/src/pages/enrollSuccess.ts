@@ -52,6 +52,7 @@ export function successView(
           h('ul', { class: 'contacts' }, items),
         ),
       h('p', {}, t('success.reenroll')),
+      h('p', {}, t('enroll.methodsHint'), ' ', h('a', { href: hrefFor('methods') }, t('menu.methods.title'))),
       h('p', { class: 'actions' }, h('a', { class: 'button', href: hrefFor('menu') }, t('app.backToMenu'))),
     ),
   );

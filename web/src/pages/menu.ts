@@ -14,6 +14,7 @@ export const MENU: readonly MenuItem[] = [
   { route: 'reset', title: 'menu.reset.title', description: 'menu.reset.description' },
   { route: 'unlock', title: 'menu.unlock.title', description: 'menu.unlock.description' },
   { route: 'change', title: 'menu.change.title', description: 'menu.change.description' },
+  { route: 'methods', title: 'menu.methods.title', description: 'menu.methods.description' },
 ];
 
 /** `notice` says why the user is back here (the page was cleared after a while without input). */

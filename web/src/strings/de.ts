@@ -205,6 +205,10 @@ export const de: Strings = {
   'critical.helpdesk': 'Passiert das wiederholt, wenden Sie sich an {helpdesk} und nennen Sie die Referenz unten.',
   'critical.startAgain': 'Neu beginnen',
 
+  'menu.methods.title': 'Ihre Wiederherstellungsmethoden',
+  'menu.methods.description':
+    'Fügen Sie eine Authenticator-App oder Wiederherstellungscodes hinzu, oder entfernen Sie sie.',
+  'enroll.methodsHint': 'Sie können sich auch mit einer Authenticator-App oder mit Wiederherstellungscodes ausweisen:',
   'choose.title': 'Wie möchten Sie bestätigen, dass Sie es sind?',
   'choose.intro': 'Wählen Sie einen dieser Wege.',
   'choose.questions': 'Ihre Sicherheitsfragen beantworten',
@@ -225,4 +229,63 @@ export const de: Strings = {
   'recoveryCode.hint':
     '16 Buchstaben und Ziffern, zum Beispiel ABCD-EFGH-JKMN-PQRS. Leerzeichen und Bindestriche spielen keine Rolle.',
   'possession.wrong': 'Prüfen Sie den Code und versuchen Sie es erneut.',
+  'methods.title': 'Ihre Wiederherstellungsmethoden',
+  'methods.signIn.title': 'Anmelden',
+  'methods.signIn.intro':
+    'Melden Sie sich mit Benutzernamen und aktuellem Kennwort an, um die Wege zu sehen und zu ändern, mit denen Sie sich beim Zurücksetzen Ihres Kennworts ausweisen.',
+  'methods.signIn.submit': 'Anmelden',
+  'methods.signIn.working': 'Anmeldung läuft…',
+  'methods.expired': 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
+  'methods.overview.title': 'Was Ihr Konto hat',
+  'methods.overview.intro':
+    'Wir benachrichtigen Sie per E-Mail oder SMS, sobald eine Methode hinzugefügt oder entfernt wird.',
+  'methods.questions.title': 'Sicherheitsfragen',
+  'methods.questions.enrolled': 'Eingerichtet.',
+  'methods.questions.none': 'Nicht eingerichtet.',
+  'methods.questions.change': 'Auf der Seite „Registrieren“ einrichten',
+  'methods.authenticator.title': 'Authenticator-App',
+  'methods.authenticator.enrolled': 'Hinzugefügt am {date}.',
+  'methods.authenticator.none':
+    'Nicht eingerichtet. Eine Authenticator-App auf Ihrem Telefon zeigt alle 30 Sekunden einen neuen 6-stelligen Code.',
+  'methods.authenticator.add': 'Authenticator-App hinzufügen',
+  'methods.authenticator.remove': 'Authenticator-App entfernen',
+  'methods.codes.title': 'Wiederherstellungscodes',
+  'methods.codes.remaining': 'Verbleibende Codes: {count} (erstellt am {date}).',
+  'methods.codes.none':
+    'Nicht eingerichtet. Wiederherstellungscodes sind 10 Codes, die Sie ausdrucken oder sicher aufbewahren; jeder gilt einmal.',
+  'methods.codes.create': 'Wiederherstellungscodes erstellen',
+  'methods.codes.replace': 'Neue Codes erstellen (die alten werden ungültig)',
+  'methods.codes.remove': 'Wiederherstellungscodes entfernen',
+  'methods.codesShown.title': 'Speichern Sie Ihre Wiederherstellungscodes',
+  'methods.codesShown.intro':
+    'Diese Codes werden nur jetzt angezeigt. Drucken oder laden Sie sie herunter und bewahren Sie sie sicher auf, nicht bei Ihrem Computer. Jeder Code gilt einmal.',
+  'methods.codesShown.listTitle': 'Wiederherstellungscodes für {username}',
+  'methods.codesShown.print': 'Drucken',
+  'methods.codesShown.download': 'Als Textdatei herunterladen',
+  'methods.codesShown.fileNote': 'Erstellt am {date}. Jeder Code gilt einmal.',
+  'methods.codesShown.saved': 'Ich habe diese Codes gespeichert',
+  'methods.codesShown.savedRequired':
+    'Bestätigen Sie, dass Sie die Codes gespeichert haben: Sie können nicht erneut angezeigt werden.',
+  'methods.codesShown.done': 'Ihre neuen Wiederherstellungscodes sind aktiv.',
+  'methods.setup.title': 'Authenticator-App hinzufügen',
+  'methods.setup.scan': 'Öffnen Sie Ihre Authenticator-App, fügen Sie ein Konto hinzu und scannen Sie diesen QR-Code.',
+  'methods.setup.qrAlt':
+    'QR-Code, um Ihr Konto einer Authenticator-App hinzuzufügen. Wenn Sie ihn nicht scannen können, tippen Sie stattdessen den Schlüssel darunter ein.',
+  'methods.setup.keyTitle': 'Scannen nicht möglich? Tippen Sie diesen Schlüssel in die App:',
+  'methods.setup.copy': 'Schlüssel kopieren',
+  'methods.setup.copied': 'Der Schlüssel wurde kopiert.',
+  'methods.setup.copyFailed': 'Der Schlüssel konnte nicht kopiert werden. Markieren und kopieren Sie ihn selbst.',
+  'methods.setup.codeLabel': 'Der 6-stellige Code, den die App gerade anzeigt',
+  'methods.setup.submit': 'App hinzufügen',
+  'methods.setup.wrong':
+    'Dieser Code stimmt nicht. Prüfen Sie, ob die App dieses Konto anzeigt, und geben Sie den aktuellen Code ein.',
+  'methods.setup.done': 'Ihre Authenticator-App wurde hinzugefügt.',
+  'methods.remove.authenticatorTitle': 'Authenticator-App entfernen?',
+  'methods.remove.authenticatorText':
+    'Codes aus der App weisen Sie dann nicht mehr aus. Sie können jederzeit wieder eine App hinzufügen.',
+  'methods.remove.codesTitle': 'Wiederherstellungscodes entfernen?',
+  'methods.remove.codesText': 'Alle Ihre Wiederherstellungscodes werden ungültig. Sie können jederzeit neue erstellen.',
+  'methods.remove.submit': 'Entfernen',
+  'methods.remove.authenticatorDone': 'Ihre Authenticator-App wurde entfernt.',
+  'methods.remove.codesDone': 'Ihre Wiederherstellungscodes wurden entfernt.',
 };

@@ -206,6 +206,11 @@ export const fr: Strings = {
   'critical.helpdesk': 'Si cela se reproduit, contactez {helpdesk} et donnez-lui la référence ci-dessous.',
   'critical.startAgain': 'Recommencer',
 
+  'menu.methods.title': 'Vos méthodes de récupération',
+  'menu.methods.description':
+    'Ajoutez une application d’authentification ou des codes de récupération, ou retirez-les.',
+  'enroll.methodsHint':
+    'Vous pouvez aussi prouver votre identité avec une application d’authentification ou des codes de récupération :',
   'choose.title': 'Comment voulez-vous confirmer votre identité ?',
   'choose.intro': 'Choisissez l’un de ces moyens.',
   'choose.questions': 'Répondre à vos questions de sécurité',
@@ -226,4 +231,63 @@ export const fr: Strings = {
   'recoveryCode.hint':
     '16 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS. Les espaces et les tirets ne comptent pas.',
   'possession.wrong': 'Vérifiez le code et réessayez.',
+  'methods.title': 'Vos méthodes de récupération',
+  'methods.signIn.title': 'Connexion',
+  'methods.signIn.intro':
+    'Connectez-vous avec votre nom d’utilisateur et votre mot de passe actuel pour voir et modifier les moyens de prouver votre identité lorsque vous réinitialisez votre mot de passe.',
+  'methods.signIn.submit': 'Se connecter',
+  'methods.signIn.working': 'Connexion…',
+  'methods.expired': 'Votre session a expiré. Veuillez vous reconnecter.',
+  'methods.overview.title': 'Ce que votre compte possède',
+  'methods.overview.intro': 'Nous vous prévenons par e-mail ou SMS chaque fois qu’une méthode est ajoutée ou retirée.',
+  'methods.questions.title': 'Questions de sécurité',
+  'methods.questions.enrolled': 'Configurées.',
+  'methods.questions.none': 'Non configurées.',
+  'methods.questions.change': 'Les configurer sur la page « S’inscrire »',
+  'methods.authenticator.title': 'Application d’authentification',
+  'methods.authenticator.enrolled': 'Ajoutée le {date}.',
+  'methods.authenticator.none':
+    'Non configurée. Une application d’authentification sur votre téléphone affiche un nouveau code à 6 chiffres toutes les 30 secondes.',
+  'methods.authenticator.add': 'Ajouter une application d’authentification',
+  'methods.authenticator.remove': 'Retirer l’application d’authentification',
+  'methods.codes.title': 'Codes de récupération',
+  'methods.codes.remaining': 'Codes restants : {count} (créés le {date}).',
+  'methods.codes.none':
+    'Non configurés. Les codes de récupération sont 10 codes à imprimer ou à conserver en lieu sûr ; chacun fonctionne une fois.',
+  'methods.codes.create': 'Créer des codes de récupération',
+  'methods.codes.replace': 'Créer de nouveaux codes (les anciens ne fonctionneront plus)',
+  'methods.codes.remove': 'Retirer les codes de récupération',
+  'methods.codesShown.title': 'Conservez vos codes de récupération',
+  'methods.codesShown.intro':
+    'Ces codes ne sont affichés que maintenant. Imprimez-les ou téléchargez-les et gardez-les en lieu sûr, loin de votre ordinateur. Chaque code fonctionne une fois.',
+  'methods.codesShown.listTitle': 'Codes de récupération de {username}',
+  'methods.codesShown.print': 'Imprimer',
+  'methods.codesShown.download': 'Télécharger en fichier texte',
+  'methods.codesShown.fileNote': 'Créés le {date}. Chaque code fonctionne une fois.',
+  'methods.codesShown.saved': 'J’ai conservé ces codes',
+  'methods.codesShown.savedRequired':
+    'Confirmez que vous avez conservé les codes : ils ne pourront plus être affichés.',
+  'methods.codesShown.done': 'Vos nouveaux codes de récupération sont actifs.',
+  'methods.setup.title': 'Ajouter une application d’authentification',
+  'methods.setup.scan': 'Ouvrez votre application d’authentification, ajoutez un compte et scannez ce code QR.',
+  'methods.setup.qrAlt':
+    'Code QR pour ajouter votre compte à une application d’authentification. Si vous ne pouvez pas le scanner, saisissez plutôt la clé ci-dessous.',
+  'methods.setup.keyTitle': 'Impossible de scanner ? Saisissez cette clé dans l’application :',
+  'methods.setup.copy': 'Copier la clé',
+  'methods.setup.copied': 'La clé a été copiée.',
+  'methods.setup.copyFailed': 'La clé n’a pas pu être copiée. Sélectionnez-la et copiez-la vous-même.',
+  'methods.setup.codeLabel': 'Le code à 6 chiffres affiché par l’application',
+  'methods.setup.submit': 'Ajouter l’application',
+  'methods.setup.wrong':
+    'Ce code n’est pas correct. Vérifiez que l’application affiche ce compte et saisissez son code actuel.',
+  'methods.setup.done': 'Votre application d’authentification a été ajoutée.',
+  'methods.remove.authenticatorTitle': 'Retirer l’application d’authentification ?',
+  'methods.remove.authenticatorText':
+    'Les codes de l’application ne prouveront plus votre identité. Vous pourrez en ajouter une à tout moment.',
+  'methods.remove.codesTitle': 'Retirer vos codes de récupération ?',
+  'methods.remove.codesText':
+    'Tous vos codes de récupération cesseront de fonctionner. Vous pourrez en créer de nouveaux à tout moment.',
+  'methods.remove.submit': 'Retirer',
+  'methods.remove.authenticatorDone': 'Votre application d’authentification a été retirée.',
+  'methods.remove.codesDone': 'Vos codes de récupération ont été retirés.',
 };
