@@ -3,6 +3,7 @@
  * app, each page and step checked with axe-core and photographed at 1280 and 375 px under test-results/web/.
  */
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +25,7 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
   let browser: Browser;
   let dataDir: string;
   let questionTexts: string[] = [];
+  let questionIds: string[] = [];
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   const aliceAnswers = new Map<string, string>();
@@ -50,8 +52,11 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
         '--disable-sync',
       ],
     });
-    const config = (await (await fetch(`${stack.url}/api/config`)).json()) as { questions: { text: string }[] };
+    const config = (await (await fetch(`${stack.url}/api/config`)).json()) as {
+      questions: { id: string; text: string }[];
+    };
     questionTexts = config.questions.map((q) => q.text);
+    questionIds = config.questions.map((q) => q.id);
   }, 180_000);
 
   afterAll(async () => {
@@ -65,6 +70,7 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
     path: string,
     locale = 'en-US',
     prepare?: (context: BrowserContext) => Promise<unknown>,
+    on: LocalStack = stack,
   ): Promise<Page> {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
     contexts.push(context);
@@ -75,7 +81,7 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
       if (message.type() === 'error' && !/status of (4|5)\d\d/.test(message.text())) pageErrors.push(message.text());
     });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
-    await page.goto(`${stack.url}/${path}`);
+    await page.goto(`${on.url}/${path}`);
     return page;
   }
 
@@ -91,12 +97,16 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, `${name}-375.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     expect(overflow, `${name} scrolls sideways at 375 px`).toBe(false);
+    // WCAG 1.4.10 reflow: 320 CSS px without scrolling sideways.
+    await page.setViewportSize({ width: 320, height: 800 });
+    const narrow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(narrow, `${name} scrolls sideways at 320 px`).toBe(false);
     await page.setViewportSize({ width: 1280, height: 900 });
   }
 
-  async function latestCode(to: string): Promise<string> {
+  async function latestCode(to: string, on: LocalStack = stack): Promise<string> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const text = await readFile(stack.outboxFile, 'utf8').catch(() => '');
+      const text = await readFile(on.outboxFile, 'utf8').catch(() => '');
       const lines = text
         .split('\n')
         .filter(Boolean)
@@ -117,11 +127,11 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
   }
 
   it(
-    'shows the menu with the four tasks',
+    'shows the menu with the five tasks',
     async () => {
       const page = await open('');
       await expect.poll(() => page.locator('h1').textContent()).toBe('What would you like to do?');
-      expect(await page.locator('.menu-item').count()).toBe(4);
+      expect(await page.locator('.menu-item').count()).toBe(5);
       await check(page, 'menu');
       expectNoPageErrors();
     },
@@ -479,4 +489,397 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
     },
     T,
   );
+
+  // ---- Recovery methods (issue 16): the methods page, and resets by the ways it adds.
+
+  it(
+    "computes authenticator codes by the test's own RFC 6238, checked against the RFC's test vectors",
+    () => {
+      // RFC 6238 Appendix B, SHA-1, 8 digits, the ASCII seed "12345678901234567890".
+      const seed = Buffer.from('12345678901234567890', 'ascii');
+      const vectors: [number, string][] = [
+        [59, '94287082'],
+        [1111111109, '07081804'],
+        [1111111111, '14050471'],
+        [1234567890, '89005924'],
+        [2000000000, '69279037'],
+        [20000000000, '65353130'],
+      ];
+      for (const [seconds, code] of vectors) expect(totp(seed, seconds, 8), `T=${seconds}`).toBe(code);
+      // The base32 the page shows decodes to the bytes apps use (RFC 4648's own vector).
+      expect(base32Decode('MZXW6YTBOI').toString('ascii')).toBe('foobar');
+    },
+    T,
+  );
+
+  /** Signs in on the methods page (already open) and waits for the overview. */
+  async function signInToMethods(page: Page, username: string, password: string): Promise<void> {
+    await page.locator('#methods-username').fill(username);
+    await page.locator('#methods-password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('What your account has');
+    expect(await focusedText(page)).toBe('What your account has');
+  }
+
+  /** Creates recovery codes, reads the 10 shown, ticks "I saved these codes" and goes on; returns the codes. */
+  async function createCodes(page: Page, name?: string): Promise<string[]> {
+    await page.getByRole('button', { name: 'Create recovery codes' }).click();
+    await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Save your recovery codes');
+    expect(await focusedText(page)).toBe('Save your recovery codes');
+    const codes = await page.locator('.recovery-codes .code-text').allTextContents();
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    for (const code of codes) expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    if (name) await check(page, name);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // Not ticked yet: said next to the box, and the codes stay.
+    await expect.poll(() => page.locator('#methods-saved-error').textContent()).toMatch(/cannot be shown again/);
+    expect(await page.locator('.recovery-codes .code-text').count()).toBe(10);
+    await page.getByLabel('I saved these codes').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('Your new recovery codes are active.');
+    expect(await page.locator('#methods-codes-title + p').textContent()).toMatch(/^Codes left: 10 /);
+    return codes;
+  }
+
+  /** Adds an authenticator with a code of the test's own TOTP; returns the seed and the time step used. */
+  async function addAuthenticator(page: Page, name?: string): Promise<{ seed: Buffer; step: number }> {
+    await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+    await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Add an authenticator app');
+    // The QR code is drawn in the page (an SVG named for screen readers), and the key is there as text.
+    const qr = page.getByRole('img', { name: /QR code to add your account/ });
+    expect(await qr.count()).toBe(1);
+    expect(((await page.locator('#methods-qr path').getAttribute('d')) ?? '').length).toBeGreaterThan(500);
+    const shown = (await page.locator('#methods-secret').textContent()) ?? '';
+    expect(shown).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+    const seed = base32Decode(shown.replace(/\s/g, ''));
+    expect(seed.length).toBe(20);
+    if (name) await check(page, name);
+
+    const now = Math.floor(Date.now() / 1000);
+    const right = totp(seed, now);
+    // A wrong code is said next to the field (and costs one of the session's tries).
+    await page.locator('#methods-authenticator-code').fill(String((Number(right) + 1) % 1_000_000).padStart(6, '0'));
+    await page.getByRole('button', { name: 'Add the app' }).click();
+    await expect.poll(() => page.locator('#methods-authenticator-code-error').textContent()).toMatch(/not right/);
+    await page.locator('#methods-authenticator-code').fill(`${right.slice(0, 3)} ${right.slice(3)}`);
+    await page.getByRole('button', { name: 'Add the app' }).click();
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('Your authenticator app was added.');
+    expect(await page.locator('#methods-authenticator-title + p').textContent()).toMatch(/^Added on /);
+    return { seed, step: Math.floor(now / 30) };
+  }
+
+  /** A code of the app that the server has not seen yet: the step used to add it is spent. */
+  function freshCode(app: { seed: Buffer; step: number }): string {
+    const step = Math.max(Math.floor(Date.now() / 30_000), app.step + 1);
+    return totp(app.seed, step * 30);
+  }
+
+  async function heading(page: Page): Promise<string> {
+    return (await page.locator('h2.step-title, h1#done-title').first().textContent()) ?? '';
+  }
+
+  it(
+    "bob adds recovery codes and an authenticator app on the methods page, then resets with the app's code and an e-mail code",
+    async () => {
+      // bob answered his questions before (the choice at start offers them too).
+      const enrolled = await fetch(`${stack.url}/api/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username: 'bob',
+          password: 'Maple!2026b',
+          answers: [0, 1, 2].map((i) => ({ questionId: questionIds[i], answer: `bob answer ${i + 1}` })),
+        }),
+      });
+      expect(enrolled.status).toBe(200);
+
+      const page = await open('', 'en-US', (context) =>
+        context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.url }),
+      );
+      await page.locator('a.menu-item', { hasText: 'Your recovery methods' }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Your recovery methods');
+      await check(page, 'methods-sign-in');
+      await signInToMethods(page, 'bob', 'Maple!2026b');
+      expect(await page.locator('#methods-questions-title + p').textContent()).toBe('Set up.');
+      expect(await page.locator('#methods-codes-title + p').textContent()).toMatch(/^Not set up/);
+      await check(page, 'methods-overview');
+
+      const codes = await createCodes(page, 'methods-codes');
+      // Print shows the codes alone; Download saves them as text.
+      await page.getByRole('button', { name: 'Create new codes' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Save your recovery codes');
+      const replaced = await page.locator('.recovery-codes .code-text').allTextContents();
+      expect(replaced.some((code) => codes.includes(code))).toBe(false);
+      await page.evaluate(() => {
+        (window as unknown as { printed: number }).printed = 0;
+        window.print = () => {
+          (window as unknown as { printed: number }).printed += 1;
+        };
+      });
+      await page.getByRole('button', { name: 'Print' }).click();
+      expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+      await page.emulateMedia({ media: 'print' });
+      const visibility = (selector: string) =>
+        page
+          .locator(selector)
+          .first()
+          .evaluate((element) => getComputedStyle(element).visibility);
+      expect(await visibility('.site-header')).toBe('hidden');
+      expect(await visibility('h2.step-title')).toBe('hidden');
+      expect(await visibility('.recovery-codes .code-text')).toBe('visible');
+      await page.emulateMedia({ media: 'screen' });
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download as a text file' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('recovery-codes.txt');
+      const file = await readFile(await download.path(), 'utf8');
+      for (const code of replaced) expect(file).toContain(code);
+      await page.getByLabel('I saved these codes').check();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => page.locator('.notice').textContent()).toBe('Your new recovery codes are active.');
+
+      await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Add an authenticator app');
+      await page.getByRole('button', { name: 'Copy the key' }).click();
+      await expect.poll(() => page.locator('[role="status"].hint').textContent()).toBe('The key was copied.');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).toBe(((await page.locator('#methods-secret').textContent()) ?? '').replace(/\s/g, ''));
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('What your account has');
+      const app = await addAuthenticator(page, 'methods-authenticator');
+
+      // The reset: a choice at start, the app by keyboard (and back once with "Use another way").
+      await page.goto(`${stack.url}/#/reset`);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Reset password');
+      await page.locator('#flow-username').fill('bob');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => heading(page)).toBe('How do you want to confirm it is you?');
+      expect(await focusedText(page)).toBe('How do you want to confirm it is you?');
+      expect((await page.locator('.option').allTextContents()).sort()).toEqual([
+        'Answer your security questions',
+        'Enter the code from your authenticator app',
+        'Use a recovery code',
+      ]);
+      await check(page, 'reset-choose');
+      for (let i = 0; i < 6 && (await focusedText(page)) !== 'Use a recovery code'; i++) {
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.press('Enter');
+      await expect.poll(() => heading(page)).toBe('Use a recovery code');
+      expect(await focusedText(page)).toBe('Use a recovery code');
+      for (let i = 0; i < 6 && (await focusedText(page)) !== 'Use another way'; i++) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedText(page)).toBe('How do you want to confirm it is you?');
+      await page.getByRole('button', { name: 'Enter the code from your authenticator app' }).click();
+      await expect.poll(() => heading(page)).toBe('Enter the code from your authenticator app');
+      const field = page.locator('#flow-authenticator-code');
+      expect(await field.getAttribute('inputmode')).toBe('numeric');
+      expect(await field.getAttribute('autocomplete')).toBe('one-time-code');
+      expect(await page.getByRole('button', { name: 'Use another way' }).count()).toBe(1);
+      await check(page, 'reset-authenticator');
+      await field.fill(freshCode(app));
+      await page.getByRole('button', { name: 'Continue' }).click();
+
+      // The app passed: now a recovery code or a code sent to bob's mail, chosen by sending it.
+      await expect.poll(() => heading(page)).toBe('How do you want to confirm it is you?');
+      expect((await page.locator('.option').allTextContents()).sort()).toEqual([
+        'Send a code to b•••@corp.example.test',
+        'Use a recovery code',
+      ]);
+      await page.getByRole('button', { name: /^Send a code to / }).click();
+      await expect.poll(() => heading(page)).toBe('Confirm with a code');
+      await expect.poll(() => page.locator('.notice').textContent()).toMatch(/We sent a code to b•••@/);
+      await page.locator('#flow-code').fill(await latestCode('bob@corp.example.test'));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => heading(page)).toBe('Choose a new password');
+      await page.locator('#flow-new-password').fill('Quartz!2026y');
+      await page.locator('#flow-confirm-password').fill('Quartz!2026y');
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Your password has been changed');
+      const demo = memoryDemoDirectory(stack.memoryDirectory as NonNullable<LocalStack['memoryDirectory']>);
+      expect(await demo.verifyPassword('bob', 'Quartz!2026y')).toEqual({ ok: true });
+      expectNoPageErrors();
+    },
+    2 * T,
+  );
+
+  it(
+    'removes recovery codes after a confirm step, and says a methods session has ended and asks for the password again',
+    async () => {
+      const page = await open('#/methods');
+      await signInToMethods(page, 'paula', 'Poplar!2026pw');
+      await createCodes(page);
+      await page.getByRole('button', { name: 'Remove the recovery codes' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Remove your recovery codes?');
+      expect(await focusedText(page)).toBe('Remove your recovery codes?');
+      await check(page, 'methods-remove');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => page.locator('#methods-codes-title + p').textContent()).toMatch(/^Codes left: 10 /);
+      await page.getByRole('button', { name: 'Remove the recovery codes' }).click();
+      await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      await expect.poll(() => page.locator('.notice').textContent()).toBe('Your recovery codes were removed.');
+      expect(await page.locator('#methods-codes-title + p').textContent()).toMatch(/^Not set up/);
+
+      // Five wrong codes end the session (codes.maxTries): the page says so and returns to the password step.
+      await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Add an authenticator app');
+      const seed = base32Decode(((await page.locator('#methods-secret').textContent()) ?? '').replace(/\s/g, ''));
+      const now = Math.floor(Date.now() / 1000);
+      const valid = new Set([-1, 0, 1].map((d) => totp(seed, now + 30 * d)));
+      const wrong = ['111111', '222222', '333333', '444444', '555555', '666666', '777777'].filter(
+        (code) => !valid.has(code),
+      );
+      for (let i = 0; i < 5; i++) {
+        await page.locator('#methods-authenticator-code').fill(wrong[i] ?? '');
+        await page.getByRole('button', { name: 'Add the app' }).click();
+        // A wrong code empties the field once the answer is back.
+        await expect.poll(() => page.locator('#methods-authenticator-code').inputValue()).toBe('');
+      }
+      await page.locator('#methods-authenticator-code').fill(wrong[5] ?? '');
+      await page.getByRole('button', { name: 'Add the app' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Sign in');
+      expect(await page.locator('.notice').textContent()).toBe('Your session has ended. Please sign in again.');
+      expect(await focusedText(page)).toBe('Sign in');
+      await check(page, 'methods-expired');
+      expectNoPageErrors();
+    },
+    T,
+  );
+
+  it(
+    'speaks German and French on the methods page',
+    async () => {
+      const de = await open('#/methods', 'de-DE');
+      await expect.poll(() => de.locator('h1').textContent()).toBe('Ihre Wiederherstellungsmethoden');
+      await check(de, 'de-methods-sign-in');
+      const fr = await open('#/methods', 'fr-FR');
+      await expect.poll(() => fr.locator('h1').textContent()).toBe('Vos méthodes de récupération');
+      await fr.getByRole('button', { name: 'Se connecter' }).click();
+      await expect.poll(() => fr.locator('#methods-password-error').textContent()).toBeTruthy();
+      await check(fr, 'fr-methods-validation');
+      expectNoPageErrors();
+    },
+    T,
+  );
+
+  describe('under the standards preset (no questions)', () => {
+    let standards: LocalStack;
+    let standardsDir: string;
+
+    beforeAll(async () => {
+      standardsDir = await mkdtemp(join(tmpdir(), 'sspr-e2e-standards-'));
+      standards = await startLocalStack({
+        dataDir: standardsDir,
+        port: 0,
+        log: () => {},
+        config: { recovery: { preset: 'standards' } },
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await standards?.close();
+      if (standardsDir) await rm(standardsDir, { recursive: true, force: true });
+    });
+
+    it(
+      'judy, never enrolled, adds recovery codes and an app, then resets with a typed recovery code and an e-mail code; no question anywhere',
+      async () => {
+        const page = await open('#/methods', 'en-US', undefined, standards);
+        const headings: string[] = [];
+        const noQuestion = async () => {
+          headings.push(await heading(page));
+          expect(await page.locator('#flow-answer').count()).toBe(0);
+          expect(await page.locator('main').textContent()).not.toMatch(/security question/i);
+        };
+        await signInToMethods(page, 'judy', 'Juniper!2026j');
+        await noQuestion();
+        expect(await page.locator('#methods-questions-title').count()).toBe(0);
+        const codes = await createCodes(page);
+        await noQuestion();
+        await addAuthenticator(page);
+        await noQuestion();
+
+        await page.goto(`${standards.url}/#/reset`);
+        await page.locator('#flow-username').fill('judy');
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await expect.poll(() => heading(page)).toBe('How do you want to confirm it is you?');
+        await noQuestion();
+        expect((await page.locator('.option').allTextContents()).sort()).toEqual([
+          'Enter the code from your authenticator app',
+          'Use a recovery code',
+        ]);
+        await page.getByRole('button', { name: 'Use a recovery code' }).click();
+        await expect.poll(() => heading(page)).toBe('Use a recovery code');
+        await noQuestion();
+        const input = page.locator('#flow-recovery-code');
+        expect(await input.getAttribute('autocomplete')).toBe('off');
+        await check(page, 'standards-recovery-code');
+        // Typed as a person might: small letters, spaces for the hyphens.
+        await input.fill((codes[3] ?? '').toLowerCase().replace(/-/g, ' '));
+        await page.getByRole('button', { name: 'Continue' }).click();
+
+        // A recovery code passed: a code to a contact comes next (no alternative of standards has the app after it).
+        await expect.poll(() => heading(page)).toBe('Confirm with a code');
+        await noQuestion();
+        await page.locator('label', { hasText: 'j•••@corp.example.test' }).click();
+        await page.getByRole('button', { name: 'Send code' }).click();
+        await expect.poll(() => page.locator('#flow-code').count()).toBe(1);
+        await noQuestion();
+        await page.locator('#flow-code').fill(await latestCode('judy@corp.example.test', standards));
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await expect.poll(() => heading(page)).toBe('Choose a new password');
+        await noQuestion();
+        await page.locator('#flow-new-password').fill('Garnet!2026q');
+        await page.locator('#flow-confirm-password').fill('Garnet!2026q');
+        await page.getByRole('button', { name: 'Set new password' }).click();
+        await expect.poll(() => page.locator('h1').textContent()).toBe('Your password has been changed');
+        const demo = memoryDemoDirectory(standards.memoryDirectory as NonNullable<LocalStack['memoryDirectory']>);
+        expect(await demo.verifyPassword('judy', 'Garnet!2026q')).toEqual({ ok: true });
+        expect(headings.some((text) => /question/i.test(text))).toBe(false);
+
+        // The methods page counts the code used: 9 left.
+        await page.goto(`${standards.url}/#/methods`);
+        await signInToMethods(page, 'judy', 'Garnet!2026q');
+        expect(await page.locator('#methods-codes-title + p').textContent()).toMatch(/^Codes left: 9 /);
+        expectNoPageErrors();
+      },
+      2 * T,
+    );
+  });
 });
+
+/** HOTP (RFC 4226) with HMAC-SHA-1: the counter as 8 bytes big-endian, dynamic truncation, `digits` digits. */
+function hotp(secret: Buffer, counter: number, digits: number): string {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', secret).update(message).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 10 ** digits).padStart(digits, '0');
+}
+
+/** TOTP (RFC 6238): HOTP of the 30-second steps since the epoch. */
+function totp(secret: Buffer, unixSeconds: number, digits = 6): string {
+  return hotp(secret, Math.floor(unixSeconds / 30), digits);
+}
+
+/** RFC 4648 base32 (no padding) to bytes. */
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const char of text.toUpperCase().replace(/=+$/, '')) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${char}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
