@@ -57,6 +57,7 @@ import type {
   Block,
   ContactVerification,
   EnrolledAuthenticator,
+  EnrolledPasskey,
   Enrollment,
   FailureKind,
   FailureReservation,
@@ -70,6 +71,7 @@ import type {
   RecoveryCodeSet,
   Store,
 } from '../core/store.js';
+import { MAX_PASSKEYS } from '../core/store.js';
 
 const DAY_MS = 86_400_000;
 const OUTBOX_LIFETIME_MS = DAY_MS;
@@ -211,6 +213,19 @@ const enrollmentItem = z.object({
       }),
     ),
   ),
+  passkeys: z.optional(
+    z.array(
+      z.object({
+        id: z.string(),
+        publicKey: z.string(),
+        counter: finite,
+        transports: z.array(z.string()),
+        name: z.string(),
+        addedAt: finite,
+        lastUsedAt: z.nullable(finite),
+      }),
+    ),
+  ),
 });
 
 const rateItem = z.object({ count: finite, windowEnd: finite });
@@ -255,6 +270,7 @@ const flowItem = z.object({
   sends: finite,
   lastSentAt: z.nullable(finite),
   passwordTries: finite,
+  passkeyChallenge: z.optional(z.nullable(z.string())),
   createdAt: finite,
   expiresAtMs: finite,
   version: finite,
@@ -287,6 +303,7 @@ const methodsSessionItem = z.object({
   subject: z.string(),
   language,
   pendingAuthenticator: z.nullable(sealedAuthenticatorItem),
+  passkeyChallenge: z.optional(z.nullable(z.string())),
   wrongTries: finite,
   expiresAtMs: finite,
   version: finite,
@@ -394,6 +411,23 @@ function enrollmentRecord(enrollment: Enrollment): Record<string, unknown> {
     // Left out when absent, so an enrollment written without them reads back without them.
     ...(enrollment.authenticator === undefined ? {} : { authenticator: authenticatorRecord(enrollment.authenticator) }),
     ...(enrollment.recoveryCodes === undefined ? {} : { recoveryCodes: recoveryCodesRecord(enrollment.recoveryCodes) }),
+    ...(enrollment.passkeys === undefined ? {} : { passkeys: enrollment.passkeys.map(passkeyRecord) }),
+  };
+}
+
+/** A passkey as stored: explicit copies so nothing but the port's fields reaches the table. */
+function passkeyRecord(passkey: EnrolledPasskey): Record<string, unknown> {
+  if (!Number.isSafeInteger(passkey.counter) || passkey.counter < 0) {
+    throw new Error('DynamoStore: a passkey counter must be a non-negative integer');
+  }
+  return {
+    id: passkey.id,
+    publicKey: passkey.publicKey,
+    counter: passkey.counter,
+    transports: [...passkey.transports],
+    name: passkey.name,
+    addedAt: passkey.addedAt,
+    lastUsedAt: passkey.lastUsedAt,
   };
 }
 
@@ -459,6 +493,7 @@ function flowRecord(flow: Flow): Record<string, unknown> {
     sends: flow.sends,
     lastSentAt: flow.lastSentAt,
     passwordTries: flow.passwordTries,
+    ...(flow.passkeyChallenge === undefined ? {} : { passkeyChallenge: flow.passkeyChallenge }),
     createdAt: flow.createdAt,
     expiresAtMs: flow.expiresAt,
     version: flow.version,
@@ -1103,6 +1138,109 @@ export class DynamoStore implements Store {
     }
   }
 
+  async addPasskey(objectGuid: string, updatedAt: number, passkey: EnrolledPasskey, now: number): Promise<boolean> {
+    if (!Number.isFinite(updatedAt) || !Number.isFinite(now)) {
+      throw new Error('DynamoStore: updatedAt and now must be finite');
+    }
+    const record = passkeyRecord(passkey);
+    // The list changes only with updatedAt (a use changes a counter, never who is in it): read at that updatedAt, a
+    // passkey with the same id is refused here, and the write below is refused if the list moved since.
+    const enrollment = await this.getEnrollment(objectGuid);
+    if (!enrollment || enrollment.updatedAt !== updatedAt) return false;
+    if ((enrollment.passkeys ?? []).some((p) => p.id === passkey.id)) return false;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(objectGuid),
+          // Appended, not rewritten: a counter a use stored meanwhile is never rolled back.
+          UpdateExpression: 'SET #pk = list_append(if_not_exists(#pk, :empty), :new), #updatedAt = :next',
+          ConditionExpression: '#updatedAt = :updatedAt AND (attribute_not_exists(#pk) OR size(#pk) < :max)',
+          ExpressionAttributeNames: { '#pk': 'passkeys', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: {
+            ':empty': [],
+            ':new': [record],
+            ':updatedAt': updatedAt,
+            ':max': MAX_PASSKEYS,
+            ':next': Math.max(now, updatedAt + 1),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('addPasskey', error);
+    }
+  }
+
+  async removePasskey(objectGuid: string, updatedAt: number, id: string, now: number): Promise<boolean> {
+    if (!Number.isFinite(updatedAt) || !Number.isFinite(now)) {
+      throw new Error('DynamoStore: updatedAt and now must be finite');
+    }
+    const enrollment = await this.getEnrollment(objectGuid);
+    if (!enrollment || enrollment.updatedAt !== updatedAt) return false;
+    const index = (enrollment.passkeys ?? []).findIndex((p) => p.id === id);
+    if (index < 0) return false;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.enrollment(objectGuid),
+          UpdateExpression: `REMOVE #pk[${index}] SET #updatedAt = :next`,
+          ConditionExpression: `#updatedAt = :updatedAt AND #pk[${index}].#id = :id`,
+          ExpressionAttributeNames: { '#pk': 'passkeys', '#id': 'id', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':id': id, ':updatedAt': updatedAt, ':next': Math.max(now, updatedAt + 1) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw storeError('removePasskey', error);
+    }
+  }
+
+  async usePasskey(
+    objectGuid: string,
+    id: string,
+    previousCounter: number,
+    nextCounter: number,
+    now: number,
+  ): Promise<boolean> {
+    if (!Number.isSafeInteger(nextCounter) || nextCounter < 0 || !Number.isFinite(now)) {
+      throw new Error('DynamoStore: a passkey counter must be a non-negative integer');
+    }
+    for (let round = 0; round < RECOVERY_CODE_ROUNDS; round++) {
+      const enrollment = await this.getEnrollment(objectGuid);
+      const passkeys = enrollment?.passkeys ?? [];
+      const index = passkeys.findIndex((p) => p.id === id);
+      if (index < 0 || passkeys[index]?.counter !== previousCounter) return false;
+      try {
+        // Pinned by position, id and counter: of parallel uses of one assertion the first moves the counter and the
+        // others fail here; a removal in between moves the list, then the passkey is looked for again. (An
+        // authenticator that keeps no counter, 0 and 0, is guarded by its single-use challenge instead.)
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: itemKeys.enrollment(objectGuid),
+            UpdateExpression: `SET #pk[${index}].#counter = :next, #pk[${index}].#lastUsedAt = :now`,
+            ConditionExpression: `#pk[${index}].#id = :id AND #pk[${index}].#counter = :previous`,
+            ExpressionAttributeNames: {
+              '#pk': 'passkeys',
+              '#id': 'id',
+              '#counter': 'counter',
+              '#lastUsedAt': 'lastUsedAt',
+            },
+            ExpressionAttributeValues: { ':id': id, ':previous': previousCounter, ':next': nextCounter, ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw storeError('usePasskey', error);
+      }
+    }
+    throw new Error(`DynamoStore.usePasskey: the passkeys kept changing for ${RECOVERY_CODE_ROUNDS} rounds`);
+  }
+
   async reserveFailure(
     subject: string,
     kind: FailureKind,
@@ -1506,6 +1644,7 @@ function methodsSessionRecord(session: MethodsSession): Record<string, unknown> 
       ct: pending.ct,
       tag: pending.tag,
     },
+    ...(session.passkeyChallenge === undefined ? {} : { passkeyChallenge: session.passkeyChallenge }),
     wrongTries: session.wrongTries,
     expiresAtMs: session.expiresAt,
     version: session.version,

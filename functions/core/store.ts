@@ -78,6 +78,25 @@ export interface RecoveryCodeSet {
   createdAt: number;
 }
 
+/** How many passkeys one account may hold. */
+export const MAX_PASSKEYS = 5;
+
+/** A passkey (WebAuthn credential) an account registered (core/methods/passkeys.ts); up to MAX_PASSKEYS, named. */
+export interface EnrolledPasskey {
+  /** The credential id, base64url. */
+  id: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The signature counter last accepted (0 for authenticators that keep none). */
+  counter: number;
+  /** As the browser reported them at registration. */
+  transports: string[];
+  /** The user's name for it, 1–64 characters. */
+  name: string;
+  addedAt: number;
+  lastUsedAt: number | null;
+}
+
 export interface Enrollment {
   objectGuid: string;
   sAMAccountName: string;
@@ -90,6 +109,8 @@ export interface Enrollment {
   authenticator?: EnrolledAuthenticator | null;
   /** Absent on enrollments from before recovery codes, null when none were issued. */
   recoveryCodes?: RecoveryCodeSet | null;
+  /** Absent on enrollments from before passkeys; an empty list when none is registered. */
+  passkeys?: EnrolledPasskey[];
 }
 
 export interface RateWindow {
@@ -213,6 +234,8 @@ export interface Flow {
   sends: number;
   lastSentAt: number | null;
   passwordTries: number;
+  /** The challenge of the passkey step shown last (base64url), cleared by the answer that uses it; absent or null. */
+  passkeyChallenge?: string | null;
   createdAt: number;
   expiresAt: number;
   /** Bumped by every write; each write is conditional on the version that was read. */
@@ -275,7 +298,9 @@ export interface MethodsSession {
   language: Language;
   /** The authenticator seed made by begin and not yet confirmed, sealed with the authenticator key; null when none. */
   pendingAuthenticator: SealedAuthenticatorSecret | null;
-  /** Wrong authenticator codes, each counted before the code is checked. */
+  /** The challenge of a passkey registration begun and not yet finished (base64url); absent or null when none. */
+  passkeyChallenge?: string | null;
+  /** Wrong authenticator codes and failed passkey registrations, each counted before it is checked. */
   wrongTries: number;
   expiresAt: number;
   /** Bumped by every write; each write is conditional on the version that was read. */
@@ -388,6 +413,26 @@ export interface Store {
    * updatedAt stays.
    */
   useAuthenticatorStep(objectGuid: string, authenticatorId: string, step: number): Promise<boolean>;
+  /**
+   * Adds a passkey to the account's passkeys if the enrollment is still the one last updated at `updatedAt` and holds
+   * fewer than MAX_PASSKEYS (5) and none with the same id (one conditional write); updatedAt moves on as in
+   * setAuthenticator. False otherwise.
+   */
+  addPasskey(objectGuid: string, updatedAt: number, passkey: EnrolledPasskey, now: number): Promise<boolean>;
+  /** Removes the passkey `id` as addPasskey adds one; false when the enrollment changed or holds no such passkey. */
+  removePasskey(objectGuid: string, updatedAt: number, id: string, now: number): Promise<boolean>;
+  /**
+   * Records a use of the passkey `id`: its counter becomes `nextCounter` and lastUsedAt `now`, in one conditional write,
+   * only while its stored counter is still `previousCounter`, so of parallel uses of one assertion exactly one is true.
+   * A use is not a change of the enrollment: updatedAt stays.
+   */
+  usePasskey(
+    objectGuid: string,
+    id: string,
+    previousCounter: number,
+    nextCounter: number,
+    now: number,
+  ): Promise<boolean>;
 
   /** The failures of a kind in the subject's current window (0 when the window has passed). */
   failureCount(subject: string, kind: FailureKind, now: number): Promise<number>;

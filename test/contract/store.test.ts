@@ -13,6 +13,7 @@ import { DynamoStore, itemKeys } from '../../functions/adapters/store.js';
 import type {
   AuditEvent,
   EnrolledAuthenticator,
+  EnrolledPasskey,
   Enrollment,
   Flow,
   MethodsSession,
@@ -1070,6 +1071,118 @@ describe('recovery methods on the enrollment (issue 16)', () => {
   it('refuses a step that is not a non-negative integer', async () => {
     await expect(store.useAuthenticatorStep(randomUUID(), 'a', 1.5)).rejects.toThrow(/step/);
     await expect(store.useAuthenticatorStep(randomUUID(), 'a', -1)).rejects.toThrow(/step/);
+  });
+});
+
+describe('passkeys on the enrollment (issue 16)', () => {
+  const passkey = (overrides: Partial<EnrolledPasskey> = {}): EnrolledPasskey => ({
+    id: randomBytes(16).toString('base64url'),
+    publicKey: randomBytes(77).toString('base64url'),
+    counter: 0,
+    transports: ['internal', 'hybrid'],
+    name: 'Laptop',
+    addedAt: 1_700_000_300_000,
+    lastUsedAt: null,
+    ...overrides,
+  });
+
+  it('round-trips through putEnrollment; an enrollment without them reads without them', async () => {
+    const held = enrollment({ passkeys: [passkey(), passkey({ counter: 7, lastUsedAt: 1_700_000_400_000 })] });
+    await store.putEnrollment(held);
+    expect(await store.getEnrollment(held.objectGuid)).toEqual(held);
+    const none = enrollment();
+    await store.putEnrollment(none);
+    const read = await store.getEnrollment(none.objectGuid);
+    expect(read && 'passkeys' in read).toBe(false);
+    // A re-enrollment that names no passkeys keeps them.
+    await store.putEnrollment({ ...held, passkeys: undefined, updatedAt: held.updatedAt + 5 });
+    expect((await store.getEnrollment(held.objectGuid))?.passkeys).toEqual(held.passkeys);
+  });
+
+  it('adds up to 5, each conditional on updatedAt (which moves on), never the same id twice', async () => {
+    const enrolled = enrollment();
+    await store.putEnrollment(enrolled);
+    const guid = enrolled.objectGuid;
+    let updatedAt = enrolled.updatedAt;
+    const added: EnrolledPasskey[] = [];
+    for (let n = 0; n < 5; n++) {
+      const next = passkey({ name: `key ${n}` });
+      expect(await store.addPasskey(guid, updatedAt, next, updatedAt)).toBe(true);
+      const read = await store.getEnrollment(guid);
+      expect(read?.updatedAt).toBe(updatedAt + 1);
+      updatedAt = read?.updatedAt ?? 0;
+      added.push(next);
+      // A stale updatedAt is refused.
+      expect(await store.addPasskey(guid, updatedAt - 1, passkey(), updatedAt)).toBe(false);
+    }
+    expect(await store.addPasskey(guid, updatedAt, passkey(), updatedAt + 10)).toBe(false);
+    expect((await store.getEnrollment(guid))?.passkeys).toEqual(added);
+    expect(await store.addPasskey(randomUUID(), 1, passkey(), 2)).toBe(false);
+
+    const other = enrollment({ passkeys: [added[0] as EnrolledPasskey] });
+    await store.putEnrollment(other);
+    expect(
+      await store.addPasskey(other.objectGuid, other.updatedAt, added[0] as EnrolledPasskey, other.updatedAt),
+    ).toBe(false);
+  });
+
+  it('removes one by id, conditional on updatedAt; a missing id or a stale updatedAt is refused', async () => {
+    const [a, b, c] = [passkey(), passkey(), passkey()];
+    const enrolled = enrollment({ passkeys: [a, b, c] as EnrolledPasskey[] });
+    await store.putEnrollment(enrolled);
+    const guid = enrolled.objectGuid;
+    expect(await store.removePasskey(guid, enrolled.updatedAt - 1, b?.id ?? '', enrolled.updatedAt)).toBe(false);
+    expect(await store.removePasskey(guid, enrolled.updatedAt, 'nope', enrolled.updatedAt)).toBe(false);
+    expect(await store.removePasskey(guid, enrolled.updatedAt, b?.id ?? '', enrolled.updatedAt + 50)).toBe(true);
+    const read = await store.getEnrollment(guid);
+    expect(read?.passkeys).toEqual([a, c]);
+    expect(read?.updatedAt).toBe(enrolled.updatedAt + 50);
+    expect(await store.removePasskey(guid, enrolled.updatedAt, a?.id ?? '', enrolled.updatedAt + 60)).toBe(false);
+  });
+
+  it('records a use only from the counter read, and leaves updatedAt', async () => {
+    const [a, b] = [passkey({ counter: 3 }), passkey()];
+    const enrolled = enrollment({ passkeys: [a, b] as EnrolledPasskey[] });
+    await store.putEnrollment(enrolled);
+    const guid = enrolled.objectGuid;
+    expect(await store.usePasskey(guid, a?.id ?? '', 2, 4, 1_700_000_500_000)).toBe(false);
+    expect(await store.usePasskey(guid, a?.id ?? '', 3, 4, 1_700_000_500_000)).toBe(true);
+    expect(await store.usePasskey(guid, a?.id ?? '', 3, 4, 1_700_000_500_001)).toBe(false);
+    expect(await store.usePasskey(guid, 'nope', 0, 1, 1_700_000_500_000)).toBe(false);
+    expect(await store.usePasskey(randomUUID(), a?.id ?? '', 0, 1, 1_700_000_500_000)).toBe(false);
+    expect(await store.getEnrollment(guid)).toEqual({
+      ...enrolled,
+      passkeys: [{ ...a, counter: 4, lastUsedAt: 1_700_000_500_000 }, b],
+    });
+  });
+
+  it('of 20 parallel uses of one assertion exactly one is true', async () => {
+    const a = passkey({ counter: 41 });
+    const enrolled = enrollment({ passkeys: [passkey(), a] });
+    await store.putEnrollment(enrolled);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.usePasskey(enrolled.objectGuid, a.id, 41, 42, 1_700_000_600_000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.getEnrollment(enrolled.objectGuid))?.passkeys?.[1]?.counter).toBe(42);
+  });
+
+  it('keeps a passkey challenge on a methods session and a flow', async () => {
+    const created = {
+      tokenHash: randomBytes(32).toString('base64url'),
+      objectGuid: randomUUID(),
+      subject: 'alice',
+      language: 'en' as const,
+      pendingAuthenticator: null,
+      passkeyChallenge: 'Y2hhbGxlbmdl',
+      wrongTries: 0,
+      expiresAt: Date.now() + 60_000,
+      version: 1,
+    };
+    await store.createMethodsSession(created);
+    expect(await store.getMethodsSession(created.tokenHash, Date.now())).toEqual(created);
+    expect(await store.updateMethodsSession({ ...created, passkeyChallenge: null, version: 2 })).toBe(true);
+    expect((await store.getMethodsSession(created.tokenHash, Date.now()))?.passkeyChallenge).toBeNull();
   });
 });
 
