@@ -113,7 +113,7 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Ba
     const ports = {
       store,
       clock,
-      transports: { email: transport, sms: transport },
+      transports: { email: transport, sms: transport, alert: transport },
       context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
       openSealed: sealedParamsOpener(keys.privateKey),
     };

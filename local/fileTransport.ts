@@ -1,16 +1,17 @@
 /**
- * The local stack's stand-in for SES and SNS (DESIGN §7): every message becomes one JSON line of the outbox file,
+ * The local stack's stand-in for SES and SNS (DESIGN §7): every message (the operators' alerts too, channel `alert`)
+ * becomes one JSON line of the outbox file,
  * `{at, channel, to, subject?, body, code?}`, and a one-line summary on the console that never shows the body or a code.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type Clock, systemClock } from '../functions/core/clock.js';
 import type { MessageTransport, RenderedMessage } from '../functions/core/ports.js';
-import type { OutboxItem } from '../functions/core/store.js';
+import type { OutboxChannel, OutboxItem } from '../functions/core/store.js';
 
 export interface OutboxLine {
   at: string;
-  channel: 'email' | 'sms';
+  channel: OutboxChannel;
   to: string;
   subject?: string;
   body: string;

@@ -1,5 +1,5 @@
 /**
- * SMS through SNS (Publish to a phone number). Only the notifier imports this module, so no request function bundles
+ * SMS through SNS (Publish to a phone number), and the operators' alerts (Publish to the alarm topic). Only the notifier imports this module, so no request function bundles
  * the SNS client.
  */
 import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -33,6 +33,30 @@ export class SnsSender implements MessageTransport {
     if (!isValidPhone(message.to)) throw new Error('SnsSender: the destination is not an E.164 number');
     await this.client.send(
       new PublishCommand({ PhoneNumber: message.to, Message: message.body, MessageAttributes: this.attributes }),
+    );
+  }
+}
+
+/** SNS allows a subject of printable ASCII, under 100 characters, on one line. */
+function snsSubject(subject: string): string {
+  return subject.replace(/[^\x20-\x7E]/g, '?').slice(0, 99);
+}
+
+/** The operators' alerts (channel alert): Publish to the alarm topic, whose subscribers are the operators. */
+export class SnsTopicPublisher implements MessageTransport {
+  constructor(
+    private readonly topicArn: string,
+    private readonly client: SNSClient = new SNSClient({}),
+  ) {}
+
+  async send(message: RenderedMessage, _item: OutboxItem): Promise<void> {
+    if (message.channel !== 'alert') throw new Error(`SnsTopicPublisher sends alerts only, not ${message.channel}`);
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        ...(message.subject ? { Subject: snsSubject(message.subject) } : {}),
+        Message: message.body,
+      }),
     );
   }
 }

@@ -14,6 +14,7 @@
  *   outbox item   OUTBOX#<id>                          OUTBOX                           createdAt + 1 day
  *   contact codes CONTACTVERIFY#<tokenHash>            CONTACTVERIFY                    expiry
  *   methods       METHODSSESSION#<tokenHash>           METHODSSESSION                   expiry
+ *   not-me link   REPUDIATION#<tokenHash>              REPUDIATION                      expiry
  *
  * A flow item (and a contact verification, and a methods session) keeps its own expiry (ms) as `expiresAtMs`, because `expiresAt` is taken by the TTL. The open-flow
  * item holds the tokenHash of the subject's newest flow; a flow it does not name is dead (one open flow per user).
@@ -55,6 +56,7 @@ import type {
   AnswerHash,
   AuditEvent,
   Block,
+  BlockReason,
   ContactVerification,
   EnrolledAuthenticator,
   EnrolledPasskey,
@@ -69,6 +71,7 @@ import type {
   OutboxStatus,
   RateWindow,
   RecoveryCodeSet,
+  Repudiation,
   Store,
 } from '../core/store.js';
 import { MAX_PASSKEYS } from '../core/store.js';
@@ -129,6 +132,7 @@ export const itemKeys = {
   auditPartition: (subject: string): string => `${AUDIT_PREFIX}${subject}`,
   contactVerification: (tokenHash: string): ItemKey => ({ pk: `CONTACTVERIFY#${tokenHash}`, sk: 'CONTACTVERIFY' }),
   methodsSession: (tokenHash: string): ItemKey => ({ pk: `METHODSSESSION#${tokenHash}`, sk: 'METHODSSESSION' }),
+  repudiation: (tokenHash: string): ItemKey => ({ pk: `REPUDIATION#${tokenHash}`, sk: 'REPUDIATION' }),
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
 };
 
@@ -152,6 +156,7 @@ export function outboxIdFromKey(key: { pk?: unknown }): string | null {
 
 const language = z.enum(LANGUAGES);
 const channel = z.enum(['email', 'sms']);
+const outboxChannel = z.enum(['email', 'sms', 'alert']);
 // zod 4 numbers refuse Infinity and NaN already.
 const finite = z.number();
 
@@ -247,7 +252,7 @@ const FAILURE_KINDS = ['answer', 'code'] as const satisfies readonly FailureKind
 /** BatchWriteItem's unprocessed items: sent again up to this many attempts in all, waiting 2ⁿ × the base between. */
 const BATCH_ATTEMPTS = 4;
 const BATCH_RETRY_BASE_MS = 25;
-const failureKind = z.enum(FAILURE_KINDS);
+const BLOCK_REASONS = [...FAILURE_KINDS, 'repudiated'] as const satisfies readonly BlockReason[];
 
 const flowItem = z.object({
   tokenHash: z.string(),
@@ -313,7 +318,18 @@ const failureItem = z.object({ count: finite, windowEnd: finite });
 // What UPDATED_NEW returns after the increment: only the attribute the update changed.
 const failureCountItem = z.object({ count: finite });
 
-const blockItem = z.object({ subject: z.string(), until: finite, reason: failureKind });
+const blockItem = z.object({ subject: z.string(), until: finite, reason: z.enum(BLOCK_REASONS) });
+
+const repudiationItem = z.object({
+  tokenHash: z.string(),
+  objectGuid: z.string(),
+  subject: z.string(),
+  event: z.string(),
+  createdAt: finite,
+  expiresAtMs: finite,
+  used: z.boolean(),
+  version: finite,
+});
 
 const auditItem = z.object({
   subject: z.string(),
@@ -329,7 +345,7 @@ const auditItem = z.object({
 
 const outboxItem = z.object({
   id: z.string(),
-  channel,
+  channel: outboxChannel,
   to: z.string(),
   template: z.string(),
   params: z.record(z.string(), z.string()),
@@ -959,6 +975,48 @@ export class DynamoStore implements Store {
       if (isConditionFailed(error)) return false;
       throw storeError('updateMethodsSession', error);
     }
+  }
+
+  async createRepudiation(repudiation: Repudiation): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: repudiationRecord(repudiation),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The token hash is not named: it is the lookup key of a live link.
+      if (isConditionFailed(error))
+        throw new Error('DynamoStore.createRepudiation: one with this token already exists');
+      throw storeError('createRepudiation', error);
+    }
+  }
+
+  async useRepudiation(tokenHash: string, now: number): Promise<Repudiation | null> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: itemKeys.repudiation(tokenHash),
+          UpdateExpression: 'SET #used = :true, #version = #version + :one',
+          // Also false for a missing item. TTL deletion lags: the stored expiry decides.
+          ConditionExpression: '#used = :false AND #expiresAtMs > :now',
+          ExpressionAttributeNames: { '#used': 'used', '#version': 'version', '#expiresAtMs': 'expiresAtMs' },
+          ExpressionAttributeValues: { ':true': true, ':false': false, ':one': 1, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      item = result.Attributes;
+    } catch (error) {
+      if (isConditionFailed(error)) return null;
+      throw storeError('useRepudiation', error);
+    }
+    if (!item) return null;
+    const { expiresAtMs, ...rest } = parseItem(repudiationItem, item, 'repudiation');
+    return { ...rest, expiresAt: expiresAtMs };
   }
 
   async markContactVerified(objectGuid: string, contactId: string): Promise<boolean> {
@@ -1649,5 +1707,23 @@ function methodsSessionRecord(session: MethodsSession): Record<string, unknown> 
     expiresAtMs: session.expiresAt,
     version: session.version,
     [TTL_ATTRIBUTE]: epochSeconds(session.expiresAt),
+  };
+}
+
+function repudiationRecord(repudiation: Repudiation): Record<string, unknown> {
+  if (!Number.isFinite(repudiation.expiresAt)) throw new Error('DynamoStore: repudiation expiry must be finite');
+  if (!Number.isInteger(repudiation.version)) throw new Error('DynamoStore: repudiation version must be an integer');
+  return {
+    ...itemKeys.repudiation(repudiation.tokenHash),
+    entity: 'repudiation',
+    tokenHash: repudiation.tokenHash,
+    objectGuid: repudiation.objectGuid,
+    subject: repudiation.subject,
+    event: repudiation.event,
+    createdAt: repudiation.createdAt,
+    expiresAtMs: repudiation.expiresAt,
+    used: repudiation.used,
+    version: repudiation.version,
+    [TTL_ATTRIBUTE]: epochSeconds(repudiation.expiresAt),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { type KeyObject, randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../core/clock.js';
-import { checkTemplateParams, isSealedTemplate } from '../core/notifications.js';
+import { checkTemplateChannel, checkTemplateParams, isSealedTemplate } from '../core/notifications.js';
 import type { Outbox, OutboxMessage } from '../core/ports.js';
 import type { OutboxItem, Store } from '../core/store.js';
 import { parsePublicKey, sealParams } from './sealing.js';
@@ -36,6 +36,7 @@ export class StoreOutbox implements Outbox {
   async write(message: OutboxMessage): Promise<OutboxItem> {
     // Checked here, so a wrong template or parameter fails the request (and its tests) that queued it, not the notifier.
     checkTemplateParams(message.template, message.params);
+    checkTemplateChannel(message.template, message.channel);
     if (message.channel === 'email' && /[\r\n]/.test(message.to)) {
       throw new Error('outbox: e-mail address contains CR or LF');
     }

@@ -185,6 +185,8 @@ const baseConfigSchema = z
       z.strictObject({
         baseUrl: withDefault(z.url({ protocol: /^https?$/ }), 'http://127.0.0.1:8787'),
         emailFrom: withDefault(z.email(), 'no-reply@corp.example.test'),
+        /** How long a notice's "This wasn't me" link works (issue 16; core/repudiation.ts). */
+        repudiationDays: withDefault(int(1, 30), 7),
         /**
          * The alphanumeric sender id SMS show where the destination country supports one (SNS AWS.SNS.SMS.SenderID).
          * Without it the carrier's default shows. SNS refuses an id of digits only, so a letter is required here.

@@ -12,6 +12,7 @@ import { admitAll, smsLimits, watchSmsVolume } from './limits.js';
 import { maskDestination } from './masking.js';
 import { provePassword } from './passwordProof.js';
 import type { OutboxMessage } from './ports.js';
+import { issueRepudiation } from './repudiation.js';
 import { auditor, type RequestSource } from './request.js';
 import type { RequestPorts } from './requestPorts.js';
 import type { ChannelKind, ContactVerification, EnrolledContact, Enrollment } from './store.js';
@@ -223,6 +224,8 @@ async function prepareContacts(
   }
   const pending = contacts.filter((c) => !c.verified);
   const verification = pending.length > 0 ? await contactVerification(account, pending, source, ports) : null;
+  // Answers (re)enrolled change who can reset the password: the notice carries the event's "This wasn't me" link.
+  const notMeToken = recipients.size > 0 ? await issueRepudiation(ports, account, 'enrolled') : undefined;
   // The new contacts' codes go out with the notices: a code is of no use until the enrollment naming its contact is
   // stored (POST /api/enroll/verify needs it, and the token is only in this response).
   await Promise.all([
@@ -232,7 +235,11 @@ async function prepareContacts(
         channel: 'email',
         to,
         template: 'enrolled',
-        params: { displayName: account.displayName ?? account.sAMAccountName, at: new Date(now).toISOString() },
+        params: {
+          displayName: account.displayName ?? account.sAMAccountName,
+          at: new Date(now).toISOString(),
+          ...(notMeToken === undefined ? {} : { notMeToken }),
+        },
         language: source.language,
       }),
     ),

@@ -8,7 +8,7 @@ import { SsprError } from './errors.js';
 import type { Logger } from './log.js';
 import type { RateWindow, Store } from './store.js';
 
-export type LimitedAction = 'enroll' | 'start' | 'change' | 'code-send' | 'contact-verify' | 'methods';
+export type LimitedAction = 'enroll' | 'start' | 'change' | 'code-send' | 'contact-verify' | 'methods' | 'repudiate';
 
 export interface Limit {
   counter: string;

@@ -7,6 +7,8 @@ import { directoryPhone, isSmsAllowed, isValidEmail } from './contacts.js';
 import type { DirectoryAccount } from './directory.js';
 import { SsprError } from './errors.js';
 import { admitAll, smsEnabled, smsLimits, watchSmsVolume } from './limits.js';
+import { isRepudiableTemplate } from './notifications.js';
+import { issueRepudiation } from './repudiation.js';
 import { auditor, type RequestSource } from './request.js';
 import type { RequestPorts } from './requestPorts.js';
 import type { Enrollment } from './store.js';
@@ -42,7 +44,9 @@ export function smsNumbers(
  * Tells the user by e-mail: the directory mail and the verified enrolled e-mail addresses, in the enrollment's
  * language (never the request's: an attacker must not choose the victim's language). A reset, an unlock and a
  * recovery method added or removed are also texted, to the verified enrolled phone or else the directory mobile,
- * within the SMS caps: a notice over a cap is skipped and audited, never failing what it reports.
+ * within the SMS caps: a notice over a cap is skipped and audited, never failing what it reports. The e-mails of an event
+ * a user may repudiate (notifications.ts REPUDIABLE_TEMPLATES) all carry its one "This wasn't me" token
+ * (core/repudiation.ts); texts carry no link.
  */
 export async function notify(
   ports: RequestPorts,
@@ -67,8 +71,15 @@ export async function notify(
     ...extra,
   };
   const language = enrollment?.language ?? source.language;
+  const notMeToken =
+    recipients.size > 0 && isRepudiableTemplate(template)
+      ? await issueRepudiation(ports, account, template)
+      : undefined;
+  const emailParams = notMeToken === undefined ? params : { ...params, notMeToken };
   await Promise.all(
-    [...recipients.values()].map((to) => ports.outbox.enqueue({ channel: 'email', to, template, params, language })),
+    [...recipients.values()].map((to) =>
+      ports.outbox.enqueue({ channel: 'email', to, template, params: emailParams, language }),
+    ),
   );
 
   if (!SMS_NOTICES.includes(template)) return;

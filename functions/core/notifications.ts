@@ -3,28 +3,33 @@
  * subject and plain-text body for e-mail and a short body for SMS. Pure: no I/O.
  *
  * Templates and the parameters they take (anything else is refused, so a secret can never ride along by accident):
- *   enrolled              displayName, at; sourceAddress?       answers saved (to the old and the new channels)
+ *   enrolled              displayName, at; sourceAddress?, notMeToken?   answers saved (to the old and the new channels)
  *   contact-added         displayName, at; contact?, sourceAddress?   a pending contact was added; no code in it
- *   password-reset        displayName, at; sourceAddress?
- *   account-unlocked      displayName, at; sourceAddress?
- *   password-changed      displayName, at; sourceAddress?
+ *   password-reset        displayName, at; sourceAddress?, notMeToken?
+ *   account-unlocked      displayName, at; sourceAddress?, notMeToken?
+ *   password-changed      displayName, at; sourceAddress?, notMeToken?
  *   self-service-blocked  displayName, at, until
  *   enrollment-removed    displayName, at                     the helpdesk removed the enrollment (admin CLI)
- *   method-added          displayName, at, method; sourceAddress?   a recovery method was added (or replaced)
- *   method-removed        displayName, at, method; sourceAddress?   a recovery method was removed
+ *   method-added          displayName, at, method; sourceAddress?, notMeToken?   a recovery method was added (or replaced)
+ *   method-removed        displayName, at, method; sourceAddress?, notMeToken?   a recovery method was removed
  *   verification-code     code, minutes                        a one-time code for a reset or unlock flow
+ *   repudiation-alert     subject, event, at, sourceAddress    to the operators (channel alert): a user used the
+ *                                                              "This wasn't me" link of an event's notice
  * `at` and `until` are ISO 8601 times; `displayName` may be '' (the directory has none) and gets a plain greeting;
  * `contact` is an already masked destination (core/masking.ts); `code` is digits only and `minutes` a number; `method`
  * is one of NOTICE_METHODS, told in words of the message's language (never anything of the method itself).
- * `code` is a secret: a template that takes it is sealed to the notifier in the outbox (SEALED_TEMPLATES, DESIGN §1).
+ * `notMeToken` is the event's "This wasn't me" token (core/repudiation.ts): an e-mail carries it as a link to the page's
+ * #/not-me built from the base URL; an SMS never carries a link. `subject` is a username and `event` a template name.
+ * `code` and `notMeToken` are secrets: a template that takes one is sealed to the notifier in the outbox
+ * (SEALED_TEMPLATES, DESIGN §1).
  *
  * Everything that reaches a message from outside is cleaned: control characters, CR/LF and invisible formatting
  * characters are removed, length is capped, and directory values are defanged so a displayName cannot become a link.
- * The only link in any message is the configured base URL.
+ * The only links in any message are built from the configured base URL.
  */
 import type { Language } from './language.js';
 import type { RenderedMessage } from './ports.js';
-import type { OutboxItem } from './store.js';
+import type { OutboxChannel, OutboxItem } from './store.js';
 
 export interface NotificationContext {
   /** Who to contact when a message was not expected (config helpdesk.contact). */
@@ -33,20 +38,34 @@ export interface NotificationContext {
   baseUrl: string;
 }
 
-type ParamName = 'displayName' | 'at' | 'until' | 'sourceAddress' | 'contact' | 'code' | 'minutes' | 'method';
+type ParamName =
+  | 'displayName'
+  | 'at'
+  | 'until'
+  | 'sourceAddress'
+  | 'contact'
+  | 'code'
+  | 'minutes'
+  | 'method'
+  | 'notMeToken'
+  | 'subject'
+  | 'event';
 
 /** The recovery methods a method-added or method-removed notice can name (passkeys will join them). */
 export const NOTICE_METHODS = ['authenticator', 'recoveryCodes'] as const;
 export type NoticeMethod = (typeof NOTICE_METHODS)[number];
 
-const METHOD_NOTICE: ParamSpec = { required: ['displayName', 'at', 'method'], optional: ['sourceAddress'] };
+const METHOD_NOTICE: ParamSpec = {
+  required: ['displayName', 'at', 'method'],
+  optional: ['sourceAddress', 'notMeToken'],
+};
 
 interface ParamSpec {
   required: readonly ParamName[];
   optional: readonly ParamName[];
 }
 
-const EVENT_PARAMS: ParamSpec = { required: ['displayName', 'at'], optional: ['sourceAddress'] };
+const EVENT_PARAMS: ParamSpec = { required: ['displayName', 'at'], optional: ['sourceAddress', 'notMeToken'] };
 
 /** Every template and the parameters it takes. */
 export const TEMPLATE_PARAMS = {
@@ -60,9 +79,34 @@ export const TEMPLATE_PARAMS = {
   'verification-code': { required: ['code', 'minutes'], optional: [] },
   'method-added': METHOD_NOTICE,
   'method-removed': METHOD_NOTICE,
+  'repudiation-alert': { required: ['subject', 'event', 'at', 'sourceAddress'], optional: [] },
 } as const satisfies Record<string, ParamSpec>;
 
 export type TemplateName = keyof typeof TEMPLATE_PARAMS;
+
+/** The one template of the `alert` channel (the operators' topic); every other template is for users. */
+export const ALERT_TEMPLATE = 'repudiation-alert' satisfies TemplateName;
+
+/** The templates users read: every one but the operators' alert. */
+type UserTemplateName = Exclude<TemplateName, typeof ALERT_TEMPLATE>;
+
+/**
+ * The notices that carry a "This wasn't me" link (issue 16, NIST SP 800-63B-4 §4.2: a notice with a way to repudiate
+ * after every recovery): a reset, an unlock, a change, a recovery method added or removed, and answers (re)enrolled.
+ */
+export const REPUDIABLE_TEMPLATES = [
+  'password-reset',
+  'account-unlocked',
+  'password-changed',
+  'method-added',
+  'method-removed',
+  'enrolled',
+] as const satisfies readonly TemplateName[];
+export type RepudiableTemplate = (typeof REPUDIABLE_TEMPLATES)[number];
+
+export function isRepudiableTemplate(name: string): name is RepudiableTemplate {
+  return (REPUDIABLE_TEMPLATES as readonly string[]).includes(name);
+}
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATE_PARAMS) as TemplateName[];
 
@@ -71,7 +115,7 @@ export function isTemplateName(name: string): name is TemplateName {
 }
 
 /** Parameters that are secrets. Declared per parameter, so a new template that takes one is sealed without a second list. */
-const SECRET_PARAMS: readonly ParamName[] = ['code'];
+const SECRET_PARAMS: readonly ParamName[] = ['code', 'notMeToken'];
 
 function takesSecret(spec: ParamSpec): boolean {
   return [...spec.required, ...spec.optional].some((name) => SECRET_PARAMS.includes(name));
@@ -122,6 +166,23 @@ export function checkTemplateParams(template: string, params: Record<string, unk
       throw new Error(`notification template ${template}: parameter ${name} must be digits`);
     }
   }
+  const token = params.notMeToken;
+  if (typeof token === 'string' && !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+    throw new Error(`notification template ${template}: parameter notMeToken must be a token`);
+  }
+  const event = params.event;
+  if (typeof event === 'string' && !isRepudiableTemplate(event)) {
+    throw new Error(
+      `notification template ${template}: parameter event must be one of ${REPUDIABLE_TEMPLATES.join(', ')}`,
+    );
+  }
+}
+
+/** Throws unless the channel fits the template: the alert template goes to the operators' topic only, and only it does. */
+export function checkTemplateChannel(template: string, channel: OutboxChannel): void {
+  if ((template === ALERT_TEMPLATE) !== (channel === 'alert')) {
+    throw new Error(`notification template ${template} cannot go by channel ${channel}`);
+  }
 }
 
 // C0/C1 controls (CR and LF among them), line/paragraph separators, zero-width and bidirectional formatting characters:
@@ -171,6 +232,12 @@ function portalUrl(baseUrl: string): string {
   return url.href;
 }
 
+/** The "This wasn't me" link of a token: the page's #/not-me route under the base URL (web/src/router.ts). */
+export function notMeLink(baseUrl: string, token: string): string {
+  const portal = portalUrl(baseUrl);
+  return `${portal.endsWith('/') ? portal : `${portal}/`}#/not-me?token=${encodeURIComponent(token)}`;
+}
+
 /** The cleaned values a template may use. */
 interface Values {
   displayName: string;
@@ -201,9 +268,11 @@ interface LanguageText {
   notYou(helpdesk: string): string;
   smsNotYou(helpdesk: string): string;
   portal(url: string): string;
+  /** The "This wasn't me" line of a notice that carries a link (replaces notYou). */
+  notMe(link: string, helpdesk: string): string;
   /** A recovery method as the notices name it. */
   methods: Record<NoticeMethod, string>;
-  templates: Record<TemplateName, TemplateText>;
+  templates: Record<UserTemplateName, TemplateText>;
 }
 
 const en: LanguageText = {
@@ -213,6 +282,9 @@ const en: LanguageText = {
     `If this was you, there is nothing more to do. If it wasn't you, contact ${helpdesk} right away.`,
   smsNotYou: (helpdesk) => `Not you? Contact ${helpdesk}.`,
   portal: (url) => `Password self-service: ${url}`,
+  notMe: (link, helpdesk) =>
+    "If this was you, there is nothing more to do. If it wasn't you, open this link and choose Report it: it blocks " +
+    `self-service for your account and alerts IT (the link works once, for a few days):\n${link}\nThen contact ${helpdesk} right away.`,
   methods: { authenticator: 'An authenticator app', recoveryCodes: 'A set of recovery codes' },
   templates: {
     enrolled: {
@@ -290,6 +362,9 @@ const de: LanguageText = {
     `Wenn Sie das waren, ist nichts weiter zu tun. Wenn nicht, wenden Sie sich bitte sofort an ${helpdesk}.`,
   smsNotYou: (helpdesk) => `Nicht Sie? Wenden Sie sich an ${helpdesk}.`,
   portal: (url) => `Kennwort-Selbstbedienung: ${url}`,
+  notMe: (link, helpdesk) =>
+    'Wenn Sie das waren, ist nichts weiter zu tun. Wenn nicht, öffnen Sie diesen Link und wählen Sie „Melden“: Das ' +
+    `sperrt die Selbstbedienung für Ihr Konto und alarmiert die IT (der Link gilt einmal, für einige Tage):\n${link}\nWenden Sie sich dann sofort an ${helpdesk}.`,
   methods: { authenticator: 'Eine Authenticator-App', recoveryCodes: 'Ein Satz Wiederherstellungscodes' },
   templates: {
     enrolled: {
@@ -372,6 +447,9 @@ const fr: LanguageText = {
     `Si c’était vous, vous n’avez rien d’autre à faire. Sinon, contactez immédiatement ${helpdesk}.`,
   smsNotYou: (helpdesk) => `Pas vous ? Contactez ${helpdesk}.`,
   portal: (url) => `Libre-service mot de passe : ${url}`,
+  notMe: (link, helpdesk) =>
+    'Si c’était vous, vous n’avez rien d’autre à faire. Sinon, ouvrez ce lien et choisissez « Signaler » : cela bloque ' +
+    `le libre-service pour votre compte et alerte l’informatique (le lien ne sert qu’une fois, pendant quelques jours) :\n${link}\nPuis contactez immédiatement ${helpdesk}.`,
   methods: { authenticator: 'Une application d’authentification', recoveryCodes: 'Une série de codes de récupération' },
   templates: {
     enrolled: {
@@ -455,7 +533,9 @@ function optional(value: string | undefined): string | undefined {
 /** Renders an outbox item in its stored language. Throws for an unknown template or parameters it does not take. */
 export function renderMessage(item: OutboxItem, context: NotificationContext): RenderedMessage {
   checkTemplateParams(item.template, item.params);
-  const template = item.template as TemplateName;
+  checkTemplateChannel(item.template, item.channel);
+  if (item.template === ALERT_TEMPLATE) return renderAlert(item);
+  const template = item.template as UserTemplateName;
   const language = texts[item.language] ?? en;
   const text = language.templates[template];
   const values: Values = {
@@ -474,15 +554,39 @@ export function renderMessage(item: OutboxItem, context: NotificationContext): R
   if (item.channel === 'sms') {
     return { channel: 'sms', to: item.to, body: `${text.sms(values)} ${language.smsNotYou(helpdesk)}` };
   }
+  const token = item.params.notMeToken;
   const body = [
     language.greeting(values.displayName),
     '',
     text.event(values),
     '',
-    text.closing ? text.closing(helpdesk) : language.notYou(helpdesk),
+    token !== undefined
+      ? language.notMe(notMeLink(context.baseUrl, token), helpdesk)
+      : text.closing
+        ? text.closing(helpdesk)
+        : language.notYou(helpdesk),
     '',
     language.portal(portal),
     '',
   ].join('\n');
   return { channel: 'email', to: item.to, subject: text.subject, body };
+}
+
+/**
+ * The operators' alert (channel alert, in English: it goes to the alarm topic): who reported which event, when and from
+ * where. Never the token: the item does not carry it.
+ */
+function renderAlert(item: OutboxItem): RenderedMessage {
+  const subject = cleanText(item.params.subject ?? '', 64);
+  const event = cleanText(item.params.event ?? '', 64);
+  const at = formatTime(item.params.at ?? '');
+  const sourceAddress = cleanText(item.params.sourceAddress ?? '', 64);
+  const body = [
+    `The user ${subject} reported a ${event} notice as not theirs ("This wasn't me") on ${at}, from address ${sourceAddress}.`,
+    `Self-service is blocked for ${subject} and their open flows were ended.`,
+    'Check the account now: who changed what (npx sspr audit), whether its password or recovery methods must be reset',
+    'by the helpdesk, and lift the block when it is safe (npx sspr unblock).',
+    '',
+  ].join('\n');
+  return { channel: 'alert', to: item.to, subject: `SSPR: ${subject} reported ${event} as not theirs`, body };
 }

@@ -5,12 +5,12 @@
 import type { Clock } from './clock.js';
 import { isSealedTemplate, isTemplateName, type NotificationContext, renderMessage } from './notifications.js';
 import type { MessageTransport, OpenSealedParams, RenderedMessage } from './ports.js';
-import type { ChannelKind, OutboxItem, Store } from './store.js';
+import type { OutboxChannel, OutboxItem, Store } from './store.js';
 
 export interface NotifierPorts {
   store: Store;
   /** A channel without a transport (e.g. SMS not configured) fails its items loudly rather than dropping them. */
-  transports: Record<ChannelKind, MessageTransport | undefined>;
+  transports: Record<OutboxChannel, MessageTransport | undefined>;
   clock: Clock;
   context: NotificationContext;
   /** Opens sealed params with the notifier's private key; called only for sealed items. */

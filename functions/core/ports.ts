@@ -1,6 +1,6 @@
 /** Small ports the domain takes as arguments. */
 import type { Language } from './language.js';
-import type { AnswerHash, ChannelKind, OutboxItem, SealedParams } from './store.js';
+import type { AnswerHash, OutboxChannel, OutboxItem, SealedParams } from './store.js';
 
 /** Keys held in Secrets Manager (deployed) or generated into SSPR_DATA_DIR (local). */
 export interface Secrets {
@@ -40,7 +40,7 @@ export interface Outbox {
 }
 
 export interface OutboxMessage {
-  channel: ChannelKind;
+  channel: OutboxChannel;
   to: string;
   template: string;
   /** In clear here, in memory only: sealed by the outbox when the template carries a secret. */
@@ -57,13 +57,13 @@ export type OpenSealedParams = (sealed: SealedParams, itemId: string) => Promise
 
 /** A rendered message, ready for a transport. */
 export interface RenderedMessage {
-  channel: ChannelKind;
+  channel: OutboxChannel;
   to: string;
   subject?: string;
   body: string;
 }
 
-/** Sends one rendered message (SES, SNS, or the local outbox file). */
+/** Sends one rendered message (SES, SNS to a phone or to the alarm topic, or the local outbox file). */
 export interface MessageTransport {
   /** `item` is the item as delivered: its params opened (in memory only), without `sealed`. */
   send(message: RenderedMessage, item: OutboxItem): Promise<void>;

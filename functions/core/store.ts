@@ -8,6 +8,12 @@ import type { Alternative, RecoveryMethod } from './recovery/policy.js';
 
 export type ChannelKind = 'email' | 'sms';
 
+/**
+ * Where an outbox item goes: a user's e-mail or phone, or `alert`, the operators' alarm topic (a user reported a
+ * notice's event as not theirs: core/repudiation.ts). Request functions never send: the notifier delivers all three.
+ */
+export type OutboxChannel = ChannelKind | 'alert';
+
 /** A contact the user enrolled. Only verified ones are ever offered as code channels. */
 export interface EnrolledContact {
   /** Opaque, server-issued. */
@@ -156,7 +162,7 @@ export interface SealedParams {
 
 export interface OutboxItem {
   id: string;
-  channel: ChannelKind;
+  channel: OutboxChannel;
   to: string;
   /** A template of core/notifications.ts */
   template: string;
@@ -244,10 +250,16 @@ export interface Flow {
 
 export type FailureKind = 'answer' | 'code';
 
+/**
+ * Why self-service is blocked: a failure window filled (`answer`, `code`), or the user reported a notice's event as not
+ * theirs (`repudiated`, core/repudiation.ts). Every reason blocks the same way; only failures have windows.
+ */
+export type BlockReason = FailureKind | 'repudiated';
+
 export interface Block {
   subject: string;
   until: number;
-  reason: FailureKind;
+  reason: BlockReason;
 }
 
 /** How many failures of a kind a subject may have in one window, and how long a window lasts from its first failure. */
@@ -304,6 +316,26 @@ export interface MethodsSession {
   wrongTries: number;
   expiresAt: number;
   /** Bumped by every write; each write is conditional on the version that was read. */
+  version: number;
+}
+
+/**
+ * The "This wasn't me" link of one notice event (core/repudiation.ts): every message of the event carries the same
+ * token, stored only as its hash. Single use: the one write that marks it used decides.
+ */
+export interface Repudiation {
+  /** SHA-256 of the token, base64url. */
+  tokenHash: string;
+  objectGuid: string;
+  /** The limiter key of the user (sAMAccountName lower-cased), as in blocks, flows and audit events. */
+  subject: string;
+  /** The notice's template (the event told), e.g. 'password-reset'. */
+  event: string;
+  createdAt: number;
+  /** Compared with now on use (TTL deletion lags). */
+  expiresAt: number;
+  used: boolean;
+  /** Bumped by every write. */
   version: number;
 }
 
@@ -433,6 +465,14 @@ export interface Store {
     nextCounter: number,
     now: number,
   ): Promise<boolean>;
+
+  /** Creates the record of a notice event's "This wasn't me" token (never overwrites). */
+  createRepudiation(repudiation: Repudiation): Promise<void>;
+  /**
+   * Uses the token: one conditional write marks the record used if it exists, is unused and its stored expiry is after
+   * `now`, so of parallel uses exactly one gets the record (as it is after the write); null for every other.
+   */
+  useRepudiation(tokenHash: string, now: number): Promise<Repudiation | null>;
 
   /** The failures of a kind in the subject's current window (0 when the window has passed). */
   failureCount(subject: string, kind: FailureKind, now: number): Promise<number>;

@@ -1,6 +1,6 @@
 /**
  * Deployed notifier (DESIGN §1): fed by the table's stream (new outbox items only, filtered by the event source), it
- * sends each item by SES or SNS and marks it sent. Outside the VPC; the only function with SES, SNS and the
+ * sends each item by SES or SNS (a phone, or the alarm topic for operator alerts) and marks it sent. Outside the VPC; the only function with SES, SNS and the
  * notifier's private key. A send that fails is reported as the batch's failure point, so the stream retries from there
  * and, past its retries, the record goes to the dead-letter queue.
  */
@@ -9,7 +9,7 @@ import { createLogger } from '../adapters/logger.js';
 import { sealedParamsOpener } from '../adapters/sealing.js';
 import { NotifierKeySecret } from '../adapters/secretsManager.js';
 import { SesMailer } from '../adapters/sesMailer.js';
-import { SnsSender } from '../adapters/snsSender.js';
+import { SnsSender, SnsTopicPublisher } from '../adapters/snsSender.js';
 import { outboxIdFromKey } from '../adapters/store.js';
 import { systemClock } from '../core/clock.js';
 import { deliverOutboxItemById, type NotifierPorts, UndeliverableOutboxItemError } from '../core/notifier.js';
@@ -18,7 +18,7 @@ import { requireEnv } from './runtime/env.js';
 import { secretsClient } from './runtime/secretsClient.js';
 import { store } from './runtime/store.js';
 
-const env = requireEnv('SSPR_NOTIFIER_KEY_SECRET_ID');
+const env = requireEnv('SSPR_NOTIFIER_KEY_SECRET_ID', 'SSPR_ALERT_TOPIC_ARN');
 const logger = createLogger();
 const notifierKey = new NotifierKeySecret(env.SSPR_NOTIFIER_KEY_SECRET_ID, secretsClient);
 
@@ -28,6 +28,8 @@ const ports: NotifierPorts = {
   transports: {
     email: new SesMailer(config.notifications.emailFrom),
     sms: new SnsSender({ senderId: config.notifications.smsSenderId }),
+    // The operators' alerts (a user reported a notice's event as not theirs) go to the alarm topic.
+    alert: new SnsTopicPublisher(env.SSPR_ALERT_TOPIC_ARN),
   },
   context: { helpdeskContact: config.helpdesk.contact, baseUrl: config.notifications.baseUrl },
   openSealed: sealedParamsOpener(notifierKey.privateKey),

@@ -16,6 +16,7 @@ import { StoreOutbox } from '../../functions/adapters/storeOutbox.js';
 import { ensureTable, localClientOptions, type RunningDynalite, startDynalite } from '../../local/dynalite.js';
 
 const TABLE = 'sspr-notifier-test';
+const ALERT_TOPIC = 'arn:aws:sns:us-east-1:111122223333:sspr-alarms';
 const keys = generateSealingKeyPair();
 const secretsManager = mockClient(SecretsManagerClient);
 const ses = mockClient(SESv2Client);
@@ -61,6 +62,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
     SSPR_TABLE_NAME: TABLE,
     SSPR_NOTIFIER_KEY_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:notifier',
+    SSPR_ALERT_TOPIC_ARN: ALERT_TOPIC,
     SSPR_CONFIG: JSON.stringify({
       notifications: {
         baseUrl: 'https://password.example.com',
@@ -120,6 +122,24 @@ describe('deployed notifier', () => {
     expect(input?.PhoneNumber).toBe('+15550100001');
     expect(input?.Message).toContain('111222');
     expect(input?.MessageAttributes?.['AWS.SNS.SMS.SenderID']?.StringValue).toBe('ExampleIT');
+  });
+
+  it('publishes an operators\' alert ("This wasn\'t me") to the alarm topic, never to a phone', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'a-1' });
+    const { id } = await outbox.write({
+      channel: 'alert',
+      to: 'operators',
+      template: 'repudiation-alert',
+      params: { subject: 'bob', event: 'password-reset', at: '2026-03-01T09:05:00Z', sourceAddress: '192.0.2.7' },
+      language: 'en',
+    });
+    expect(await handler(streamEvent(id))).toEqual({ batchItemFailures: [] });
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(ALERT_TOPIC);
+    expect(input?.PhoneNumber).toBeUndefined();
+    expect(input?.Subject).toBe('SSPR: bob reported password-reset as not theirs');
+    expect(input?.Message).toContain('192.0.2.7');
+    expect((await store.getOutboxItem(id))?.status).toBe('sent');
   });
 
   it('reports the first record whose send failed as the batch failure point and leaves it pending', async () => {

@@ -4,6 +4,8 @@ import {
   checkTemplateParams,
   cleanText,
   isSealedTemplate,
+  notMeLink,
+  REPUDIABLE_TEMPLATES,
   renderMessage,
   SEALED_TEMPLATES,
   sanitizeDirectoryValue,
@@ -11,6 +13,8 @@ import {
   TEMPLATE_PARAMS,
 } from '../../functions/core/notifications.js';
 import type { OutboxItem } from '../../functions/core/store.js';
+
+const TOKEN = 'Tk_-'.repeat(10).concat('abc');
 
 const context = { helpdeskContact: 'the IT helpdesk (ext. 4357)', baseUrl: 'https://sspr.corp.example.com/' };
 
@@ -39,6 +43,9 @@ function paramsFor(template: keyof typeof TEMPLATE_PARAMS): Record<string, strin
     code: '042917',
     minutes: '10',
     method: 'authenticator',
+    notMeToken: TOKEN,
+    subject: 'alice',
+    event: 'password-reset',
   };
   const spec = TEMPLATE_PARAMS[template];
   const names: readonly string[] = [...spec.required, ...spec.optional];
@@ -135,6 +142,7 @@ describe('renderMessage', () => {
 
   it('renders every template in every language and channel with a one-line subject', () => {
     for (const template of TEMPLATE_NAMES) {
+      if (template === 'repudiation-alert') continue;
       for (const language of LANGUAGES) {
         const email = renderMessage(item({ template, language, params: paramsFor(template) }), context);
         expect(email.subject, `${template}/${language}`).toMatch(/^[^\r\n]+$/);
@@ -145,8 +153,61 @@ describe('renderMessage', () => {
         expect(sms.subject).toBeUndefined();
         expect(sms.body).not.toMatch(/undefined|\n/);
         expect(sms.body.length).toBeLessThan(200);
+        // The "This wasn't me" link: in the e-mail of every template that takes one, never in a text.
+        const link = `https://sspr.corp.example.com/#/not-me?token=${TOKEN}`;
+        expect(email.body.includes(link), `${template}/${language}`).toBe(
+          (REPUDIABLE_TEMPLATES as readonly string[]).includes(template),
+        );
+        expect(sms.body).not.toContain(TOKEN);
       }
     }
+  });
+
+  it('the notices of a reset, an unlock, a change, a method change and an enrollment take the token; others do not', () => {
+    const takes = TEMPLATE_NAMES.filter((name) =>
+      ([...TEMPLATE_PARAMS[name].required, ...TEMPLATE_PARAMS[name].optional] as string[]).includes('notMeToken'),
+    );
+    expect(takes.sort()).toEqual([...REPUDIABLE_TEMPLATES].sort());
+    expect(() =>
+      checkTemplateParams('password-reset', { displayName: 'A', at: '2026-03-01T09:05:00Z', notMeToken: 'short' }),
+    ).toThrow(/notMeToken must be a token/);
+    const reset = renderMessage(
+      item({ template: 'password-reset', params: { displayName: 'A', at: '2026-03-01T09:05:00Z', notMeToken: TOKEN } }),
+      context,
+    );
+    expect(reset.body).toContain('choose Report it');
+    expect(reset.body).toContain(`\nhttps://sspr.corp.example.com/#/not-me?token=${TOKEN}\n`);
+    expect(reset.subject).not.toContain(TOKEN);
+  });
+
+  it('builds the link under the base URL: its path kept, its query and fragment dropped', () => {
+    expect(notMeLink('https://sspr.example.com', TOKEN)).toBe(`https://sspr.example.com/#/not-me?token=${TOKEN}`);
+    expect(notMeLink('https://x.example.com/self?x=1#frag', TOKEN)).toBe(
+      `https://x.example.com/self/#/not-me?token=${TOKEN}`,
+    );
+    expect(() => notMeLink('javascript:alert(1)', TOKEN)).toThrow(/http/);
+  });
+
+  it("renders the operators' alert on the alert channel only, in English, without any token", () => {
+    const params = { subject: 'bob', event: 'password-reset', at: '2026-03-01T09:05:00Z', sourceAddress: '192.0.2.7' };
+    const alert = renderMessage(item({ channel: 'alert', to: 'operators', template: 'repudiation-alert', params }), {
+      ...context,
+    });
+    expect(alert).toMatchObject({ channel: 'alert', to: 'operators' });
+    expect(alert.subject).toBe('SSPR: bob reported password-reset as not theirs');
+    expect(alert.body).toContain('bob');
+    expect(alert.body).toContain('2026-03-01 09:05 UTC');
+    expect(alert.body).toContain('192.0.2.7');
+    expect(() => renderMessage(item({ channel: 'email', template: 'repudiation-alert', params }), context)).toThrow(
+      /channel email/,
+    );
+    expect(() => renderMessage(item({ channel: 'alert' }), context)).toThrow(/channel alert/);
+    expect(() =>
+      renderMessage(
+        item({ channel: 'alert', template: 'repudiation-alert', params: { ...params, notMeToken: TOKEN } }),
+        context,
+      ),
+    ).toThrow(/does not take/);
   });
 
   it('tells an added or removed recovery method in words of each language, and takes no other method', () => {
@@ -247,27 +308,32 @@ describe('renderMessage', () => {
 
 describe('TEMPLATE_PARAMS', () => {
   it('documents the templates the brief requires', () => {
-    expect(TEMPLATE_PARAMS.enrolled).toEqual({ required: ['displayName', 'at'], optional: ['sourceAddress'] });
+    expect(TEMPLATE_PARAMS.enrolled).toEqual({
+      required: ['displayName', 'at'],
+      optional: ['sourceAddress', 'notMeToken'],
+    });
     expect(TEMPLATE_NAMES).toContain('contact-added');
   });
 
-  it('names no secret as a parameter of any template but the code template, which carries only its code', () => {
+  it('names no secret as a parameter but the code (of the code template) and the "This wasn\'t me" token', () => {
     for (const [template, spec] of Object.entries(TEMPLATE_PARAMS)) {
       if (template === 'verification-code') {
         expect([...spec.required, ...spec.optional].sort()).toEqual(['code', 'minutes']);
         continue;
       }
       for (const name of [...spec.required, ...spec.optional]) {
+        if (name === 'notMeToken') continue;
         expect(name).not.toMatch(/code|password|answer|token|secret|pepper|key/i);
       }
     }
   });
 
-  it('seals exactly the templates that take a code; an unknown template counts as sealed', () => {
-    expect(SEALED_TEMPLATES).toEqual(['verification-code']);
+  it('seals exactly the templates that take a code or a token; an unknown template counts as sealed', () => {
+    expect([...SEALED_TEMPLATES].sort()).toEqual(['verification-code', ...REPUDIABLE_TEMPLATES].sort());
     for (const template of TEMPLATE_NAMES) {
       const spec: { required: readonly string[]; optional: readonly string[] } = TEMPLATE_PARAMS[template];
-      expect(isSealedTemplate(template)).toBe([...spec.required, ...spec.optional].includes('code'));
+      const names = [...spec.required, ...spec.optional];
+      expect(isSealedTemplate(template)).toBe(names.includes('code') || names.includes('notMeToken'));
     }
     expect(isSealedTemplate('no-such-template')).toBe(true);
   });

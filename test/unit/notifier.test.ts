@@ -60,7 +60,7 @@ function setup(transports: Partial<NotifierPorts['transports']> = {}, openSealed
   const sms = new MemoryTransport();
   const ports: NotifierPorts = {
     store,
-    transports: { email, sms, ...transports },
+    transports: { email, sms, alert: new MemoryTransport(), ...transports },
     clock: { now: () => NOW },
     context: { helpdeskContact: 'the helpdesk', baseUrl: 'https://sspr.example.com/' },
     openSealed: openSealed ?? sealedParamsOpener(KEYS.privateKey),
@@ -100,7 +100,8 @@ async function pending(overrides: Partial<OutboxItem> = {}): Promise<OutboxItem>
     id: randomUUID(),
     channel: 'email',
     to: 'alice@corp.example.test',
-    template: 'enrolled',
+    // A notice without a secret (no code, no "This wasn't me" token): readable params.
+    template: 'contact-added',
     params: { displayName: 'Alice Archer', at: '2026-03-01T09:05:00.000Z' },
     language: 'en',
     status: 'pending',
@@ -121,7 +122,7 @@ describe('deliverWrittenOutboxItem, and by id where the table decides', () => {
     expect(email.sent[0]?.message).toMatchObject({
       channel: 'email',
       to: 'alice@corp.example.test',
-      subject: 'Your self-service security answers were saved',
+      subject: 'A contact was added to your password self-service',
     });
     expect(email.sent[0]?.message.body).toContain('Hello Alice Archer,');
     expect((await store.getOutboxItem(item.id))?.status).toBe('sent');
@@ -371,8 +372,18 @@ describe('StoreOutbox', () => {
     const outbox = new StoreOutbox(recording, KEYS.publicKey);
     const base = { channel: 'email' as const, to: 'ivan@corp.example.test', language: 'en' as const };
     await outbox.enqueue({ ...base, template: 'verification-code', params: CODE_PARAMS });
-    await outbox.enqueue({ ...base, template: 'enrolled', params: { displayName: 'I', at: '2026-03-01T09:05:00Z' } });
-    const [code, notice] = written;
+    await outbox.enqueue({
+      ...base,
+      template: 'contact-added',
+      params: { displayName: 'I', at: '2026-03-01T09:05:00Z' },
+    });
+    const token = 'T'.repeat(43);
+    await outbox.enqueue({
+      ...base,
+      template: 'password-reset',
+      params: { displayName: 'I', at: '2026-03-01T09:05:00Z', notMeToken: token },
+    });
+    const [code, notice, repudiable] = written;
     expect(code?.params).toEqual({});
     expect(JSON.stringify(code)).not.toContain('493817');
     expect(openParams(code?.sealed as NonNullable<OutboxItem['sealed']>, KEYS.privateKey, code?.id ?? '')).toEqual(
@@ -380,6 +391,33 @@ describe('StoreOutbox', () => {
     );
     expect(notice?.params).toEqual({ displayName: 'I', at: '2026-03-01T09:05:00Z' });
     expect(notice).not.toHaveProperty('sealed');
+    // A notice that may carry a "This wasn't me" token is sealed like a code.
+    expect(repudiable?.params).toEqual({});
+    expect(JSON.stringify(repudiable)).not.toContain(token);
+    expect(
+      openParams(repudiable?.sealed as NonNullable<OutboxItem['sealed']>, KEYS.privateKey, repudiable?.id ?? ''),
+    ).toEqual({ displayName: 'I', at: '2026-03-01T09:05:00Z', notMeToken: token });
+  });
+
+  it('puts an alert on the alert channel only, and no user template there', async () => {
+    const outbox = new StoreOutbox({ putOutboxItem: async () => undefined } as unknown as DynamoStore, KEYS.publicKey);
+    const alert = {
+      channel: 'alert' as const,
+      to: 'operators',
+      template: 'repudiation-alert',
+      params: { subject: 'bob', event: 'password-reset', at: '2026-03-01T09:05:00Z', sourceAddress: '192.0.2.1' },
+      language: 'en' as const,
+    };
+    await expect(outbox.enqueue(alert)).resolves.toBeUndefined();
+    await expect(outbox.enqueue({ ...alert, channel: 'email', to: 'bob@corp.example.test' })).rejects.toThrow(
+      /cannot go by channel email/,
+    );
+    await expect(
+      outbox.enqueue({ ...alert, template: 'contact-added', params: { displayName: 'B', at: '2026-03-01T09:05:00Z' } }),
+    ).rejects.toThrow(/cannot go by channel alert/);
+    await expect(
+      outbox.enqueue({ ...alert, params: { ...alert.params, event: 'self-service-blocked' } }),
+    ).rejects.toThrow(/parameter event/);
   });
 
   it('takes the notifier’s public key only, and a malformed one fails at construction', () => {
