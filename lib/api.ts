@@ -73,6 +73,16 @@ export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
     hashes: false,
   },
   methodsRemove: { description: 'POST /api/methods/remove', ...FLOW, onlyKeys: [], hashes: false },
+  // "This wasn't me": the table (the token's record, the block, the open flow, audit) and the outbox (the notifier's
+  // public key); it reads no account and no key.
+  repudiate: {
+    description: 'POST /api/repudiate',
+    directory: false,
+    table: true,
+    keys: true,
+    onlyKeys: [],
+    hashes: false,
+  },
   fallback: {
     description: '$default: unknown routes and methods',
     directory: false,

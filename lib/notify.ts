@@ -1,7 +1,7 @@
 /**
  * The notifier (DESIGN §1): outside the VPC, fed by the table's stream (new outbox items only), the only function
- * with SES (for the configured identity only), SNS publish and the notifier's private key. Records it cannot send
- * after its retries go to a dead-letter queue.
+ * with SES (for the configured identity only), SNS publish (to phone numbers, and to the alarm topic for the operators'
+ * alerts) and the notifier's private key. Records it cannot send after its retries go to a dead-letter queue.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SsprFunction } from './ssprFunction.js';
@@ -84,5 +85,24 @@ export class Notify extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sns:Publish'], notResources: [`arn:${stack.partition}:sns:*:*:*`] }),
     );
+  }
+
+  /**
+   * The operators' alerts (outbox channel alert: a user reported a notice's event as not theirs) go to the alarm topic:
+   * publish to that one topic (and its key), and its ARN in the environment. Called once the alarms exist.
+   */
+  sendAlertsTo(topic: sns.Topic): void {
+    const fn = this.notifier.fn;
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    // The topic is encrypted: publishing needs a data key of its key (the exact actions, no wildcard).
+    if (topic.masterKey) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [topic.masterKey.keyArn],
+        }),
+      );
+    }
+    fn.addEnvironment('SSPR_ALERT_TOPIC_ARN', topic.topicArn);
   }
 }

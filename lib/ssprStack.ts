@@ -55,13 +55,14 @@ export class SsprStack extends Stack {
       customDomain: deployment.customDomain,
       webAclArn,
     });
-    new Alarms(this, 'Alarms', {
+    const alarms = new Alarms(this, 'Alarms', {
       alarmEmail: deployment.alarmEmail,
       requestFunctions: Object.values(api.functions),
       notifier: notify.notifier,
       httpApi: api.httpApi,
       deadLetters: notify.deadLetters,
     });
+    notify.sendAlertsTo(alarms.topic);
 
     const url = deployment.customDomain
       ? `https://${deployment.customDomain.domainName}`

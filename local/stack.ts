@@ -40,6 +40,7 @@ import {
 import { createMethodsRecoveryCodesHandler } from '../functions/methodsRecoveryCodes.js';
 import { createMethodsRemoveHandler } from '../functions/methodsRemove.js';
 import { createMethodsSessionHandler } from '../functions/methodsSession.js';
+import { createRepudiateHandler } from '../functions/repudiate.js';
 import { createSendCodeHandler } from '../functions/sendCode.js';
 import { createSetPasswordHandler } from '../functions/setPassword.js';
 import { createStartResetHandler } from '../functions/startReset.js';
@@ -227,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         methodsAuthenticatorBegin: createMethodsAuthenticatorBeginHandler(ports),
         methodsAuthenticatorConfirm: createMethodsAuthenticatorConfirmHandler(ports),
         methodsRemove: createMethodsRemoveHandler(ports),
+        repudiate: createRepudiateHandler(ports),
         fallback: createFallbackHandler({ logger }),
       }),
     });
@@ -287,7 +289,7 @@ function localOutbox(
       const item = await storeOutbox.write(message);
       const delivery = deliverWrittenOutboxItem(item, {
         ...ports,
-        transports: { email: transport, sms: transport },
+        transports: { email: transport, sms: transport, alert: transport },
       }).then(
         () =>
           logger.info('outbox item delivered', { outboxId: item.id, channel: item.channel, template: item.template }),

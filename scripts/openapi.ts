@@ -34,6 +34,7 @@ import {
 import { methodsRecoveryCodesRequest } from '../functions/methodsRecoveryCodes.js';
 import { methodsRemoveRequest } from '../functions/methodsRemove.js';
 import { methodsSessionRequest } from '../functions/methodsSession.js';
+import { repudiateRequest } from '../functions/repudiate.js';
 import { sendCodeRequest } from '../functions/sendCode.js';
 import { setPasswordRequest } from '../functions/setPassword.js';
 import { startResetRequest } from '../functions/startReset.js';
@@ -59,6 +60,7 @@ export const REQUEST_BODIES: Record<RouteName, z.ZodMiniType | null> = {
   methodsAuthenticatorBegin: methodsAuthenticatorBeginRequest,
   methodsAuthenticatorConfirm: methodsAuthenticatorConfirmRequest,
   methodsRemove: methodsRemoveRequest,
+  repudiate: repudiateRequest,
 };
 
 /** The parts the responses share, as named components. */

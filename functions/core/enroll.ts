@@ -162,8 +162,14 @@ async function saveEnrollment(
     ),
   ]);
   // The enrollment is stored: that is the success the audit records. A new enrollment is a fresh start: it lifts a
-  // self-service block and forgets earlier failures.
-  await Promise.all([store.clearBlockAndFailures(account.sAMAccountName.toLowerCase()), steps.recordSuccess()]);
+  // self-service block and forgets earlier failures. Not a block the user asked for ("This wasn't me"): whoever made
+  // the change they reported may know the password, and enrolling proves no more than that; only the helpdesk lifts it.
+  const subject = account.sAMAccountName.toLowerCase();
+  const reported = (await store.getBlock(subject, now))?.reason === 'repudiated';
+  await Promise.all([
+    reported ? store.clearFailures(subject) : store.clearBlockAndFailures(subject),
+    steps.recordSuccess(),
+  ]);
   return {
     enrolled: true,
     questionIds: answers.map((a) => a.questionId),

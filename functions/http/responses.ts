@@ -138,6 +138,7 @@ export const methodsAuthenticatorConfirmResponse = z.strictObject({
   addedAt: z.iso.datetime(),
 });
 export const methodsRemoveResponse = z.strictObject({ removed: z.literal(true), methods: recoveryMethodsSchema });
+export const repudiateResponse = z.strictObject({ reported: z.literal(true) });
 
 export type HealthResponse = z.output<typeof healthResponse>;
 export type ConfigResponse = z.output<typeof configResponse>;
@@ -154,6 +155,7 @@ export type MethodsRecoveryCodesResponse = z.output<typeof methodsRecoveryCodesR
 export type MethodsAuthenticatorBeginResponse = z.output<typeof methodsAuthenticatorBeginResponse>;
 export type MethodsAuthenticatorConfirmResponse = z.output<typeof methodsAuthenticatorConfirmResponse>;
 export type MethodsRemoveResponse = z.output<typeof methodsRemoveResponse>;
+export type RepudiateResponse = z.output<typeof repudiateResponse>;
 
 // ---- what each route answers
 
@@ -295,6 +297,14 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
     response: methodsRemoveResponse,
     errors: METHODS_STEP,
   },
+  repudiate: {
+    summary:
+      'Use a notice\'s single-use "This wasn\'t me" token: blocks self-service for the account, ends its open flow, ' +
+      'audits and alerts the operators',
+    status: 200,
+    response: repudiateResponse,
+    errors: ['VALIDATION', 'FLOW_EXPIRED', 'RATE_LIMITED', 'INTERNAL'],
+  },
 };
 
 /** When each error code is answered (DESIGN §3), for the error responses' descriptions. */
@@ -308,7 +318,7 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   NOT_FOUND: 'Unknown route',
   METHOD_NOT_ALLOWED: 'Known route, wrong method',
   WRONG_STEP: "The request does not fit the flow's current step or purpose, or another request on it is running",
-  FLOW_EXPIRED: 'Unknown, expired, failed or already used flow or enrollment token',
+  FLOW_EXPIRED: 'Unknown, expired, failed or already used flow, enrollment, methods or "This wasn\'t me" token',
   PASSWORD_POLICY: 'The new password is refused; `violations`',
   BLOCKED: 'Self-service is blocked for this user (reveal mode only); `retryAfterSeconds`',
   RATE_LIMITED: 'Too many requests or failures from this address or for this user; `retryAfterSeconds`',

@@ -16,6 +16,7 @@ export const ROUTES = [
   { method: 'POST', path: '/api/methods/authenticator/begin', name: 'methodsAuthenticatorBegin' },
   { method: 'POST', path: '/api/methods/authenticator/confirm', name: 'methodsAuthenticatorConfirm' },
   { method: 'POST', path: '/api/methods/remove', name: 'methodsRemove' },
+  { method: 'POST', path: '/api/repudiate', name: 'repudiate' },
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number]['name'];

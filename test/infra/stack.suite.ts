@@ -212,6 +212,8 @@ export function stackSuite(): void {
       methodsAuthenticatorBegin: ['origin', 'bind', 'authenticator'],
       methodsAuthenticatorConfirm: ['origin', 'bind', 'authenticator'],
       methodsRemove: ['origin', 'bind'],
+      // The table and the outbox (the notifier's public key); no directory, no key.
+      repudiate: ['origin'],
     };
     const NO_TABLE: RequestFunctionName[] = ['health', 'config', 'fallback'];
     const ENI_ACTIONS = [
@@ -312,7 +314,8 @@ export function stackSuite(): void {
         const statements = policy.Properties?.PolicyDocument.Statement as Statement[];
         const sends = statements.filter((st) => actionsOf(st).some((a) => /^(ses|sns|sesv2):/.test(a) || a === '*'));
         const roles = JSON.stringify(policy.Properties?.Roles);
-        if (roles.includes(notifierRole)) expect(sends, id).toHaveLength(2);
+        // SES, SMS to numbers, and the alarm topic (operator alerts).
+        if (roles.includes(notifierRole)) expect(sends, id).toHaveLength(3);
         else expect(sends, id).toEqual([]);
       }
     });
@@ -340,7 +343,7 @@ export function stackSuite(): void {
       expect(resource(s.template, logicalId(deadLetters)).Type).toBe('AWS::SQS::Queue');
     });
 
-    it('sends mail as the configured identity only, SMS to numbers but no topic, and reads the notifier key', () => {
+    it('sends mail as the configured identity only, SMS to numbers, alerts to the alarm topic only, reads the notifier key', () => {
       const s = example();
       const { notifier, deadLetters } = notifyOf(s.stack);
       const data = dataOf(s.stack);
@@ -358,10 +361,18 @@ export function stackSuite(): void {
       });
 
       const sns = statementsFor(statements, 'sns');
-      expect(sns).toHaveLength(1);
-      expect(actionsOf(sns[0] as Statement)).toEqual(['sns:Publish']);
-      expect(sns[0]?.Resource).toBeUndefined();
-      expect(sns[0]?.NotResource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] });
+      expect(sns).toHaveLength(2);
+      const [numbers, topic] = [sns.find((st) => st.NotResource), sns.find((st) => st.Resource)];
+      expect(actionsOf(numbers as Statement)).toEqual(['sns:Publish']);
+      expect(numbers?.NotResource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] });
+      // The operators' alerts ("This wasn't me"): the alarm topic and nothing else, and its key to encrypt.
+      const alarmTopic = s.stack.node.findChild('Alarms').node.findChild('Topic') as never;
+      expect(actionsOf(topic as Statement)).toEqual(['sns:Publish']);
+      expect(topic?.Resource).toEqual(ref(alarmTopic));
+      const kms = statementsFor(statements, 'kms');
+      expect(kms.flatMap(resourcesOf)).toEqual([
+        getAtt(s.stack.node.findChild('Alarms').node.findChild('TopicKey') as never, 'Arn'),
+      ]);
 
       const secrets = statementsFor(statements, 'secretsmanager');
       expect(secrets.flatMap(resourcesOf)).toEqual([ref(data.notifierKeySecret)]);
@@ -381,6 +392,7 @@ export function stackSuite(): void {
       const env = functionProps(s.template, notifier).Environment.Variables;
       expect(env.SSPR_NOTIFIER_KEY_SECRET_ID).toEqual(ref(data.notifierKeySecret));
       expect(env.SSPR_TABLE_NAME).toEqual(ref(data.table));
+      expect(env.SSPR_ALERT_TOPIC_ARN).toEqual(ref(alarmTopic));
     });
   });
 

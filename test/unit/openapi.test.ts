@@ -24,6 +24,7 @@ import type {
   removeMethod,
 } from '../../functions/core/methods/enrollMethods.js';
 import type { startMethodsSession } from '../../functions/core/methods/methodsSession.js';
+import type { repudiate } from '../../functions/core/repudiation.js';
 import { ERROR_STATUS } from '../../functions/http/errorStatus.js';
 import {
   type AnswerResponse,
@@ -36,6 +37,7 @@ import {
   type MethodsRecoveryCodesResponse,
   type MethodsRemoveResponse,
   type MethodsSessionResponse,
+  type RepudiateResponse,
   ROUTE_DOCS,
   type SendCodeResponse,
   type SetPasswordResponse,
@@ -67,6 +69,7 @@ type ResponseTypesAgree = [
   Holds<Agree<Result<typeof beginAuthenticator>, MethodsAuthenticatorBeginResponse>>,
   Holds<Agree<Result<typeof confirmAuthenticator>, MethodsAuthenticatorConfirmResponse>>,
   Holds<Agree<Result<typeof removeMethod>, MethodsRemoveResponse>>,
+  Holds<Agree<Result<typeof repudiate>, RepudiateResponse>>,
 ];
 
 // ---- the committed document
@@ -121,8 +124,23 @@ describe('docs/openapi.json', () => {
   });
 
   it('the handler results and the response schemas agree (checked by tsc)', () => {
-    const agree: ResponseTypesAgree = [true, true, true, true, true, true, true, true, true, true, true, true, true];
-    expect(agree).toHaveLength(13);
+    const agree: ResponseTypesAgree = [
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ];
+    expect(agree).toHaveLength(14);
   });
 
   it('response schemas are strict: an undocumented key fails', () => {
@@ -261,6 +279,15 @@ describe('real responses parse with the documented schemas', () => {
       200,
     );
     expect(removed.methods.recoveryCodes.remaining).toBe(10);
+
+    // "This wasn't me": the token of the last notice's link, used once; again it is 410.
+    const notices = (await stack.outboxLines()).map((line) => String(line.body));
+    const notMe = /#\/not-me\?token=([A-Za-z0-9_-]{43})/.exec(
+      notices.filter((body) => body.includes('#/not-me')).at(-1) ?? '',
+    );
+    const token = notMe?.[1] ?? '';
+    check('repudiate', await stack.post('/api/repudiate', { token }), 200);
+    check('repudiate', await stack.post('/api/repudiate', { token }), 410);
 
     for (const route of ROUTES) expect(seen, route.name).toContain(`${route.name} ${ROUTE_DOCS[route.name].status}`);
     const errorStatuses = new Set(seen.map((s) => Number(s.split(' ')[1])).filter((s) => s >= 400));

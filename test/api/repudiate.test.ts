@@ -1,0 +1,230 @@
+/**
+ * "This wasn't me" (issue 16 item 5) through the local server: the notices of a reset (and of an enrollment) carry one
+ * single-use link per event, the same for every address; POST /api/repudiate blocks self-service, ends the open flow,
+ * audits and queues the operators' alert (never with the token); a token works once, also under a race, and not after
+ * notifications.repudiationDays; it is never in clear in the table or the logs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { movableClock } from '../support/movableClock.js';
+import {
+  type DEMO,
+  demoMail,
+  GENEROUS_ACTION_LIMITS,
+  GOOD_ANSWERS,
+  maskedDemoMail,
+  startTestStack,
+  type TestStack,
+} from './harness.js';
+import { type AnswerKey, ResetClient, secretsIn, unknownToken } from './resetClient.js';
+import { scanTable } from './tableScan.js';
+
+const HELPDESK = 'the Corp helpdesk on extension 4242';
+const BASE_URL = 'https://sspr.corp.example.test/';
+const HOME = 'bob.home@example.org';
+const LINK = /https:\/\/sspr\.corp\.example\.test\/#\/not-me\?token=([A-Za-z0-9_-]{43})/g;
+const DAY_MS = 86_400_000;
+
+describe('POST /api/repudiate', () => {
+  const clock = movableClock();
+  let stack: TestStack;
+  let api: ResetClient;
+  let good: AnswerKey;
+  const tokens = new Set<string>();
+
+  /** The "This wasn't me" tokens of the outbox lines, remembered as secrets. */
+  const tokensIn = (lines: Record<string, unknown>[]) =>
+    lines.flatMap((line) => [...String(line.body).matchAll(LINK)].map((match) => match[1] as string));
+  const linesSince = async (count: number) => (await stack.outboxLines()).slice(count);
+  const repudiate = (token: unknown, localAddress?: string) =>
+    stack.post('/api/repudiate', { token }, {}, localAddress);
+  /** Enrolls a user and returns the token of its 'enrolled' notice. */
+  const enrolledToken = async (user: keyof typeof DEMO) => {
+    const before = (await stack.outboxLines()).length;
+    await api.enroll(user);
+    const found = tokensIn(await linesSince(before));
+    expect(found).toHaveLength(1);
+    for (const token of found) tokens.add(token);
+    return found[0] as string;
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      clock,
+      config: {
+        rateLimits: { ...GENEROUS_ACTION_LIMITS, perAddress: { limit: 40, windowSeconds: 300 } },
+        helpdesk: { contact: HELPDESK },
+        notifications: { baseUrl: BASE_URL },
+      },
+    });
+    api = new ResetClient(stack);
+    await api.loadCatalog();
+    good = api.goodKey();
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  let resetToken: string;
+
+  it('a reset tells every e-mail address with the same link to #/not-me under the base URL', async () => {
+    // bob enrolls a second e-mail address and verifies it.
+    const enrolled = await api.enroll('bob', { email: HOME });
+    for (const token of tokensIn(await stack.outboxLines())) tokens.add(token);
+    const code = await api.lastCode(HOME);
+    const verified = await stack.post('/api/enroll/verify', {
+      enrollmentToken: enrolled.body.enrollmentToken,
+      channelId: enrolled.body.pendingContacts[0].id,
+      code,
+    });
+    expect(verified.status, verified.text).toBe(200);
+
+    const flowId = await api.verifiedFlow('bob', 'reset', good, {
+      destination: maskedDemoMail('bob'),
+      to: demoMail('bob'),
+    });
+    const before = (await stack.outboxLines()).length;
+    const reset = await stack.post('/api/reset/password', { flowId, newPassword: 'Harbor!Lantern2031' });
+    expect(reset.status, reset.text).toBe(200);
+
+    const told = await linesSince(before);
+    expect(told.map((line) => line.to).sort()).toEqual([demoMail('bob'), HOME].sort());
+    const found = tokensIn(told);
+    expect(found).toHaveLength(2);
+    expect(new Set(found).size).toBe(1);
+    resetToken = found[0] as string;
+    tokens.add(resetToken);
+    for (const line of told) {
+      expect(String(line.body)).toContain(HELPDESK);
+      expect(String(line.body)).toContain(`${BASE_URL}#/not-me?token=${resetToken}`);
+    }
+    // The token's record: hashed, for bob, the event, the default 7 days.
+    const items = await scanTable(stack.dataDir);
+    const records = items.filter(
+      (item) => String(item.pk).startsWith('REPUDIATION#') && item.event === 'password-reset',
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ subject: 'bob', used: false, version: 1 });
+    expect(Number(records[0]?.expiresAtMs) - Number(records[0]?.createdAt)).toBe(7 * DAY_MS);
+  });
+
+  it('the link blocks self-service, ends the open flow, audits and alerts the operators without the token', async () => {
+    // bob opens a flow (someone else, say), which the report must end.
+    const open = await api.started('bob', 'reset');
+    const before = (await stack.outboxLines()).length;
+
+    const reported = await repudiate(resetToken);
+    expect(reported.status, reported.text).toBe(200);
+    expect(reported.body).toEqual({ reported: true });
+
+    const block = await stack.store.getBlock('bob', clock.now());
+    expect(block).toMatchObject({ reason: 'repudiated' });
+    expect((block?.until ?? 0) - clock.now()).toBeGreaterThan(23 * 3_600_000);
+
+    // The open flow is over: its next step is refused (410 once the block ended it, 403 while blocked).
+    const step = await api.answer(open.flowId, good.get(open.challenge.questionId) ?? '');
+    expect([403, 410]).toContain(step.status);
+
+    // A new start is a decoy that fails even with the right answers.
+    const decoy = await api.started('bob', 'reset');
+    const statuses: number[] = [];
+    let next = decoy.challenge;
+    for (let i = 0; i < 3 && next?.type === 'question'; i++) {
+      const response = await api.answer(decoy.flowId, good.get(next.questionId) ?? '');
+      statuses.push(response.status);
+      if (response.status !== 200) break;
+      next = response.body.challenge;
+    }
+    expect(statuses).toEqual([200, 200, 403]);
+
+    const audit = await stack.store.listAudit('bob');
+    expect(audit.find((event) => event.event === 'repudiated')).toMatchObject({
+      outcome: 'blocked',
+      reason: 'password-reset',
+      sourceAddress: '127.0.0.1',
+      requestId: reported.headers.get('x-request-id'),
+    });
+
+    const alerts = (await linesSince(before)).filter((line) => line.channel === 'alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ to: 'operators' });
+    expect(String(alerts[0]?.subject)).toContain('bob');
+    expect(String(alerts[0]?.body)).toContain('bob');
+    expect(String(alerts[0]?.body)).toContain('password-reset');
+    expect(String(alerts[0]?.body)).toContain('127.0.0.1');
+    expect(secretsIn(JSON.stringify(alerts), { strings: tokens })).toEqual([]);
+    // Queued as an outbox item of channel alert, its params readable (nothing secret in them).
+    const items = await scanTable(stack.dataDir);
+    const alertItems = items.filter((item) => item.entity === 'outbox' && item.channel === 'alert');
+    expect(alertItems).toHaveLength(1);
+    expect(alertItems[0]).toMatchObject({ template: 'repudiation-alert', status: 'sent' });
+  });
+
+  it('enrolling again does not lift a reported block (it proves only the password the reporter may know)', async () => {
+    const again = await stack.post('/api/enroll', {
+      username: 'bob',
+      password: 'Harbor!Lantern2031',
+      answers: GOOD_ANSWERS.map((a, i) => ({ questionId: api.catalog.ids[i] ?? '', answer: a.answer })),
+    });
+    expect(again.status, again.text).toBe(200);
+    for (const token of tokensIn(await stack.outboxLines())) tokens.add(token);
+    expect(await stack.store.getBlock('bob', clock.now())).toMatchObject({ reason: 'repudiated' });
+  });
+
+  it('a second use, an unknown token → 410; an ill-formed token or body → 400', async () => {
+    for (const token of [resetToken, unknownToken()]) {
+      const response = await repudiate(token);
+      expect(response.status, response.text).toBe(410);
+      expect(response.body.error.code).toBe('FLOW_EXPIRED');
+    }
+    for (const body of [
+      { token: 'short' },
+      { token: 'x'.repeat(129) },
+      { token: 42 },
+      {},
+      { token: unknownToken(), x: 1 },
+    ]) {
+      const response = await stack.post('/api/repudiate', body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.error.code).toBe('VALIDATION');
+    }
+  });
+
+  it('20 parallel uses of one token: exactly one 200, the others 410, one alert', async () => {
+    const token = await enrolledToken('judy');
+    const before = (await stack.outboxLines()).length;
+    const responses = await Promise.all(Array.from({ length: 20 }, () => repudiate(token)));
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([200, ...new Array<number>(19).fill(410)]);
+    expect((await linesSince(before)).filter((line) => line.channel === 'alert')).toHaveLength(1);
+    expect((await stack.store.listAudit('judy')).filter((event) => event.event === 'repudiated')).toHaveLength(1);
+  });
+
+  it('per address: the route is rate limited', async () => {
+    const address = '127.0.0.7';
+    const statuses: number[] = [];
+    for (let i = 0; i < 41; i++) statuses.push((await repudiate(unknownToken(), address)).status);
+    expect(statuses.slice(0, 40).every((status) => status === 410)).toBe(true);
+    expect(statuses[40]).toBe(429);
+  });
+
+  it('the token is never in clear in the table or the logs', async () => {
+    expect(tokens.size).toBeGreaterThanOrEqual(3);
+    const table = JSON.stringify(await scanTable(stack.dataDir));
+    expect(secretsIn(table, { strings: tokens })).toEqual([]);
+    expect(secretsIn(stack.logs.join('\n'), { strings: tokens })).toEqual([]);
+  });
+
+  it('a token expires after notifications.repudiationDays (7 by default)', async () => {
+    const token = await enrolledToken('alice');
+    clock.advance(7 * DAY_MS + 60_000);
+    try {
+      const response = await repudiate(token);
+      expect(response.status, response.text).toBe(410);
+      expect(response.body.error.code).toBe('FLOW_EXPIRED');
+      expect(await stack.store.getBlock('alice', clock.now())).toBeNull();
+    } finally {
+      clock.advance(-(7 * DAY_MS + 60_000));
+    }
+  });
+});
