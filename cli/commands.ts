@@ -5,6 +5,7 @@ import type { DirectoryAccount } from '../functions/core/directory.js';
 import { isHiddenAccount } from '../functions/core/eligibility.js';
 import { eligibilityGroups } from '../functions/core/groups.js';
 import { lookUpUser, type Operator, unblockSubject, unenrollAccount } from '../functions/core/helpdesk.js';
+import type { BlockReason } from '../functions/core/store.js';
 import { accountSubject, unresolvedSubject } from '../functions/core/subjects.js';
 import { reduceUsername } from '../functions/core/username.js';
 import type { ParsedOptions } from './args.js';
@@ -99,9 +100,7 @@ export async function unblockCommand(context: CommandContext, user: string): Pro
     else io.stdout(`${who(lookup.account)} is not blocked and has no failures: nothing to do\n`);
     return;
   }
-  const what = block
-    ? `blocked until ${formatTime(block.until)} UTC after wrong ${block.reason === 'answer' ? 'answers' : 'codes'}`
-    : 'not blocked';
+  const what = block ? `blocked until ${formatTime(block.until)} UTC ${blockReasonWords(block.reason)}` : 'not blocked';
   io.stderr(`${who(lookup.account)}: ${what}; ${answer} wrong answers and ${code} wrong codes counted.\n`);
   await confirm(
     io,
@@ -311,4 +310,10 @@ async function writeWhole(path: string, text: string): Promise<void> {
     await rm(temporary, { force: true });
     throw new CliError(`cannot write ${path}: ${(error as Error).message}`, EXIT.FAILURE);
   }
+}
+
+/** Why a block was written, as the unblock prompt says it. */
+function blockReasonWords(reason: BlockReason): string {
+  if (reason === 'repudiated') return "after the user reported a change as not theirs (This wasn't me)";
+  return `after wrong ${reason === 'answer' ? 'answers' : 'codes'}`;
 }

@@ -99,7 +99,9 @@ export function buildStatus(input: StatusInput): StatusReport {
     },
     blocked: block && {
       until: new Date(block.until).toISOString(),
-      reason: block.reason === 'answer' ? 'wrong answers' : 'wrong codes',
+      reason: { answer: 'wrong answers', code: 'wrong codes', repudiated: "the user's report (This wasn't me)" }[
+        block.reason
+      ],
       remainingSeconds: Math.ceil((block.until - now) / 1000),
     },
     failures: {

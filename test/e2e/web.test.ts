@@ -764,6 +764,44 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
     T,
   );
 
+  // Last on this stack: it blocks self-service for alice.
+  it(
+    'reports a change with the notice\'s "This wasn\'t me" link: nothing on load, the token out of the address bar, once',
+    async () => {
+      const lines = (await readFile(stack.outboxFile, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { to: string; body: string })
+        .filter((line) => line.to === 'alice@corp.example.test');
+      const links = lines.flatMap((line) =>
+        [...line.body.matchAll(/#\/not-me\?token=[A-Za-z0-9_-]{43}/g)].map((match) => match[0]),
+      );
+      const link = links.at(-1);
+      expect(link).toBeDefined();
+      const page = await open(link ?? '');
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Report a change you did not make');
+      expect(page.url()).not.toContain('token');
+      // Mail scanners open links: loading the page reports nothing.
+      expect(await stack.store.getBlock('alice', stack.clock.now())).toBeNull();
+      expect(await page.locator('body').textContent()).toContain('your IT helpdesk');
+      await check(page, 'not-me');
+      await page.getByRole('button', { name: 'Report it' }).click();
+      await expect.poll(() => page.locator('.not-me__result').textContent()).toMatch(/it is reported/);
+      expect(await page.locator('.not-me__result').getAttribute('aria-live')).toBe('polite');
+      expect(await stack.store.getBlock('alice', stack.clock.now())).toMatchObject({ reason: 'repudiated' });
+      await check(page, 'not-me-reported');
+
+      const again = await open(link ?? '');
+      await again.getByRole('button', { name: 'Report it' }).click();
+      await expect.poll(() => again.locator('.not-me__result').textContent()).toMatch(/can no longer be used/);
+      const missing = await open('#/not-me');
+      await expect.poll(() => missing.locator('[role="alert"]').textContent()).toMatch(/incomplete/);
+      expect(await missing.getByRole('button', { name: 'Report it' }).count()).toBe(0);
+      expectNoPageErrors();
+    },
+    T,
+  );
+
   describe('under the standards preset (no questions)', () => {
     let standards: LocalStack;
     let standardsDir: string;

@@ -389,6 +389,12 @@ export function unlockAccount(flowId: string, language: Language): Promise<ApiRe
   return call('POST', '/api/unlock', language, isUnlocked, { flowId });
 }
 
+/** POST /api/repudiate: the "This wasn't me" link of a notice (blocks self-service for the account, alerts IT). */
+export function repudiate(token: string, language: Language): Promise<ApiResult<{ reported: true }>> {
+  const isReported = (v: unknown): v is { reported: true } => isRecord(v) && v.reported === true;
+  return call('POST', '/api/repudiate', language, isReported, { token });
+}
+
 /** POST /api/change: a known password for a new one. */
 export function changePassword(
   request: { username: string; oldPassword: string; newPassword: string },

@@ -20,6 +20,7 @@ import { type EnrollCarry, mountEnroll } from './pages/enroll.js';
 import { mountFlow } from './pages/flow.js';
 import { mountMenu } from './pages/menu.js';
 import { mountMethods } from './pages/methods.js';
+import { mountNotMe } from './pages/notMe.js';
 import type { PageContext, PageHandle } from './pages/types.js';
 import { hrefFor, linkOutFromQuery, type Route, routeFromHash } from './router.js';
 
@@ -103,6 +104,9 @@ function mount(route: Route, carried: unknown, moveFocus: boolean): void {
       break;
     case 'methods':
       handle = mountMethods(ctx, carried);
+      break;
+    case 'not-me':
+      handle = mountNotMe(ctx, carried);
       break;
     default:
       handle = mountFlow(ctx, route, carried);

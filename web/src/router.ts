@@ -1,8 +1,9 @@
 /**
  * Routes live in the hash (`#/enroll`), so the static bucket needs no rewrite rules. A link from outside may use the
  * query instead: `?cmd=enroll&username=jsmith` opens Enroll with the username filled in; an unknown cmd opens the menu.
+ * `#/not-me?token=…` is the "This wasn't me" link of a notice (pages/notMe.ts); it is not a link-out.
  */
-export const ROUTES = ['menu', 'enroll', 'reset', 'unlock', 'change', 'methods'] as const;
+export const ROUTES = ['menu', 'enroll', 'reset', 'unlock', 'change', 'methods', 'not-me'] as const;
 export type Route = (typeof ROUTES)[number];
 
 function isRoute(value: string): value is Route {
@@ -32,7 +33,7 @@ export function linkOutFromQuery(search: string): LinkOut | undefined {
   const cmd = params.get('cmd');
   if (cmd === null) return undefined;
   const name = cmd.trim().toLowerCase();
-  if (!isRoute(name) || name === 'menu') return { route: 'menu' };
+  if (!isRoute(name) || name === 'menu' || name === 'not-me') return { route: 'menu' };
   // A username is at most a UPN (user@domain, ≤ 256 characters in practice); anything longer is not one.
   const username = params.get('username')?.trim().slice(0, 256);
   return username ? { route: name, username } : { route: name };

@@ -288,4 +288,17 @@ export const de: Strings = {
   'methods.remove.submit': 'Entfernen',
   'methods.remove.authenticatorDone': 'Ihre Authenticator-App wurde entfernt.',
   'methods.remove.codesDone': 'Ihre Wiederherstellungscodes wurden entfernt.',
+  'notMe.title': 'Eine Änderung melden, die Sie nicht vorgenommen haben',
+  'notMe.intro':
+    'Sie haben eine Nachricht erhalten, dass Ihr Kennwort zurückgesetzt oder geändert, Ihr Konto entsperrt oder Ihre Sicherheitsantworten oder Wiederherstellungsmethoden geändert wurden.',
+  'notMe.what':
+    'Wenn Sie das nicht waren, melden Sie es jetzt. Die Selbstbedienung wird dann für Ihr Konto gesperrt, sodass niemand damit Ihr Kennwort ändern kann, und Ihre IT wird alarmiert.',
+  'notMe.submit': 'Melden',
+  'notMe.working': 'Wird gemeldet…',
+  'notMe.done': 'Danke, es ist gemeldet. Die Selbstbedienung ist für Ihr Konto gesperrt, und Ihre IT wurde alarmiert.',
+  'notMe.expired': 'Dieser Link kann nicht mehr verwendet werden: Er wurde schon benutzt oder ist zu alt.',
+  'notMe.noToken':
+    'Dieser Link ist unvollständig. Öffnen Sie den Link aus der Nachricht noch einmal, oder kopieren Sie ihn ganz.',
+  'notMe.contactNow': 'Wenden Sie sich jetzt an {helpdesk}: Dort hilft man Ihnen, Ihr Konto zu sichern.',
+  'notMe.helpdesk': 'Fragen? Wenden Sie sich an {helpdesk}.',
 };

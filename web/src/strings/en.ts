@@ -280,6 +280,18 @@ export const en = {
   'methods.remove.submit': 'Remove',
   'methods.remove.authenticatorDone': 'Your authenticator app was removed.',
   'methods.remove.codesDone': 'Your recovery codes were removed.',
+  'notMe.title': 'Report a change you did not make',
+  'notMe.intro':
+    'You got a message that your password was reset or changed, your account was unlocked, or your security answers or recovery methods were changed.',
+  'notMe.what':
+    'If that was not you, report it now. Self-service is then blocked for your account, so no one can use it to change your password, and your IT team is alerted.',
+  'notMe.submit': 'Report it',
+  'notMe.working': 'Reporting…',
+  'notMe.done': 'Thank you, it is reported. Self-service is blocked for your account and your IT team was alerted.',
+  'notMe.expired': 'This link can no longer be used: it was used already, or it is too old.',
+  'notMe.noToken': 'This link is incomplete. Open the link from the message again, or copy all of it.',
+  'notMe.contactNow': 'Contact {helpdesk} now: they will help you secure your account.',
+  'notMe.helpdesk': 'Questions? Contact {helpdesk}.',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -290,4 +290,17 @@ export const fr: Strings = {
   'methods.remove.submit': 'Retirer',
   'methods.remove.authenticatorDone': 'Votre application d’authentification a été retirée.',
   'methods.remove.codesDone': 'Vos codes de récupération ont été retirés.',
+  'notMe.title': 'Signaler une modification que vous n’avez pas faite',
+  'notMe.intro':
+    'Vous avez reçu un message indiquant que votre mot de passe a été réinitialisé ou modifié, que votre compte a été déverrouillé, ou que vos réponses de sécurité ou méthodes de récupération ont changé.',
+  'notMe.what':
+    'Si ce n’était pas vous, signalez-le maintenant. Le libre-service est alors bloqué pour votre compte, afin que personne ne puisse l’utiliser pour changer votre mot de passe, et votre service informatique est alerté.',
+  'notMe.submit': 'Signaler',
+  'notMe.working': 'Signalement…',
+  'notMe.done':
+    'Merci, c’est signalé. Le libre-service est bloqué pour votre compte et votre service informatique a été alerté.',
+  'notMe.expired': 'Ce lien ne peut plus être utilisé : il a déjà servi, ou il est trop ancien.',
+  'notMe.noToken': 'Ce lien est incomplet. Ouvrez à nouveau le lien du message, ou copiez-le en entier.',
+  'notMe.contactNow': 'Contactez {helpdesk} maintenant : ils vous aideront à sécuriser votre compte.',
+  'notMe.helpdesk': 'Des questions ? Contactez {helpdesk}.',
 };
