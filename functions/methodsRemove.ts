@@ -1,4 +1,4 @@
-/** POST /api/methods/remove: remove the authenticator app or the recovery codes (issue 16). */
+/** POST /api/methods/remove: remove the authenticator app, the recovery codes or one passkey by its id (issue 16). */
 import * as z from 'zod/mini';
 import { removeMethod } from './core/methods/enrollMethods.js';
 import { NOTICE_METHODS } from './core/notifications.js';
@@ -10,6 +10,8 @@ import { type HttpHandler, httpRoute } from './http/route.js';
 export const methodsRemoveRequest = z.strictObject({
   methodsToken: z.string().check(z.maxLength(128)),
   method: z.enum(NOTICE_METHODS),
+  /** The passkey's id, with `method: "passkey"` only. */
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
 export function createMethodsRemoveHandler(ports: RequestPorts): HttpHandler {

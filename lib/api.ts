@@ -52,7 +52,7 @@ export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
   changePassword: { description: 'POST /api/change', ...FLOW, hashes: false },
   // Recovery methods: the session proves the password (the decoy key keys unresolved names); every step reads the
   // account again and queues notices; recovery codes are keyed hashes (pepper), authenticator seeds are sealed (the
-  // authenticator key); removing needs no key.
+  // authenticator key); passkeys need no key (a public key is no secret) and removing needs none.
   methodsSession: { description: 'POST /api/methods/session', ...FLOW, onlyKeys: ['decoyKey'], hashes: false },
   methodsRecoveryCodes: {
     description: 'POST /api/methods/recovery-codes',
@@ -72,6 +72,8 @@ export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
     onlyKeys: ['authenticatorKey'],
     hashes: false,
   },
+  methodsPasskeyBegin: { description: 'POST /api/methods/passkey/begin', ...FLOW, onlyKeys: [], hashes: false },
+  methodsPasskeyFinish: { description: 'POST /api/methods/passkey/finish', ...FLOW, onlyKeys: [], hashes: false },
   methodsRemove: { description: 'POST /api/methods/remove', ...FLOW, onlyKeys: [], hashes: false },
   // "This wasn't me": the table (the token's record, the block, the open flow, audit) and the outbox (the notifier's
   // public key); it reads no account and no key.

@@ -37,6 +37,7 @@ import {
   createMethodsAuthenticatorBeginHandler,
   createMethodsAuthenticatorConfirmHandler,
 } from '../functions/methodsAuthenticator.js';
+import { createMethodsPasskeyBeginHandler, createMethodsPasskeyFinishHandler } from '../functions/methodsPasskey.js';
 import { createMethodsRecoveryCodesHandler } from '../functions/methodsRecoveryCodes.js';
 import { createMethodsRemoveHandler } from '../functions/methodsRemove.js';
 import { createMethodsSessionHandler } from '../functions/methodsSession.js';
@@ -227,6 +228,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         methodsRecoveryCodes: createMethodsRecoveryCodesHandler(ports),
         methodsAuthenticatorBegin: createMethodsAuthenticatorBeginHandler(ports),
         methodsAuthenticatorConfirm: createMethodsAuthenticatorConfirmHandler(ports),
+        methodsPasskeyBegin: createMethodsPasskeyBeginHandler(ports),
+        methodsPasskeyFinish: createMethodsPasskeyFinishHandler(ports),
         methodsRemove: createMethodsRemoveHandler(ports),
         repudiate: createRepudiateHandler(ports),
         fallback: createFallbackHandler({ logger }),

@@ -31,6 +31,7 @@ import {
   methodsAuthenticatorBeginRequest,
   methodsAuthenticatorConfirmRequest,
 } from '../functions/methodsAuthenticator.js';
+import { methodsPasskeyBeginRequest, methodsPasskeyFinishRequest } from '../functions/methodsPasskey.js';
 import { methodsRecoveryCodesRequest } from '../functions/methodsRecoveryCodes.js';
 import { methodsRemoveRequest } from '../functions/methodsRemove.js';
 import { methodsSessionRequest } from '../functions/methodsSession.js';
@@ -59,6 +60,8 @@ export const REQUEST_BODIES: Record<RouteName, z.ZodMiniType | null> = {
   methodsRecoveryCodes: methodsRecoveryCodesRequest,
   methodsAuthenticatorBegin: methodsAuthenticatorBeginRequest,
   methodsAuthenticatorConfirm: methodsAuthenticatorConfirmRequest,
+  methodsPasskeyBegin: methodsPasskeyBeginRequest,
+  methodsPasskeyFinish: methodsPasskeyFinishRequest,
   methodsRemove: methodsRemoveRequest,
   repudiate: repudiateRequest,
 };

@@ -51,8 +51,8 @@ type ParamName =
   | 'subject'
   | 'event';
 
-/** The recovery methods a method-added or method-removed notice can name (passkeys will join them). */
-export const NOTICE_METHODS = ['authenticator', 'recoveryCodes'] as const;
+/** The recovery methods a method-added or method-removed notice can name. */
+export const NOTICE_METHODS = ['authenticator', 'recoveryCodes', 'passkey'] as const;
 export type NoticeMethod = (typeof NOTICE_METHODS)[number];
 
 const METHOD_NOTICE: ParamSpec = {
@@ -285,7 +285,7 @@ const en: LanguageText = {
   notMe: (link, helpdesk) =>
     "If this was you, there is nothing more to do. If it wasn't you, open this link and choose Report it: it blocks " +
     `self-service for your account and alerts IT (the link works once, for a few days):\n${link}\nThen contact ${helpdesk} right away.`,
-  methods: { authenticator: 'An authenticator app', recoveryCodes: 'A set of recovery codes' },
+  methods: { authenticator: 'An authenticator app', recoveryCodes: 'A set of recovery codes', passkey: 'A passkey' },
   templates: {
     enrolled: {
       subject: 'Your self-service security answers were saved',
@@ -365,7 +365,11 @@ const de: LanguageText = {
   notMe: (link, helpdesk) =>
     'Wenn Sie das waren, ist nichts weiter zu tun. Wenn nicht, öffnen Sie diesen Link und wählen Sie „Melden“: Das ' +
     `sperrt die Selbstbedienung für Ihr Konto und alarmiert die IT (der Link gilt einmal, für einige Tage):\n${link}\nWenden Sie sich dann sofort an ${helpdesk}.`,
-  methods: { authenticator: 'Eine Authenticator-App', recoveryCodes: 'Ein Satz Wiederherstellungscodes' },
+  methods: {
+    authenticator: 'Eine Authenticator-App',
+    recoveryCodes: 'Ein Satz Wiederherstellungscodes',
+    passkey: 'Ein Passkey',
+  },
   templates: {
     enrolled: {
       subject: 'Ihre Sicherheitsantworten wurden gespeichert',
@@ -450,7 +454,11 @@ const fr: LanguageText = {
   notMe: (link, helpdesk) =>
     'Si c’était vous, vous n’avez rien d’autre à faire. Sinon, ouvrez ce lien et choisissez « Signaler » : cela bloque ' +
     `le libre-service pour votre compte et alerte l’informatique (le lien ne sert qu’une fois, pendant quelques jours) :\n${link}\nPuis contactez immédiatement ${helpdesk}.`,
-  methods: { authenticator: 'Une application d’authentification', recoveryCodes: 'Une série de codes de récupération' },
+  methods: {
+    authenticator: 'Une application d’authentification',
+    recoveryCodes: 'Une série de codes de récupération',
+    passkey: 'Une clé d’accès',
+  },
   templates: {
     enrolled: {
       subject: 'Vos réponses de sécurité ont été enregistrées',

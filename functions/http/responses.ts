@@ -77,6 +77,40 @@ export const recoveryMethodsSchema = z.strictObject({
   questions: z.strictObject({ enrolled: z.boolean() }),
   authenticator: z.strictObject({ enrolled: z.boolean(), addedAt: z.optional(z.iso.datetime()) }),
   recoveryCodes: z.strictObject({ remaining: count, issuedAt: z.optional(z.iso.datetime()) }),
+  passkeys: z.array(
+    z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      addedAt: z.iso.datetime(),
+      lastUsedAt: z.optional(z.iso.datetime()),
+    }),
+  ),
+});
+
+const TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const;
+
+/** A credential as WebAuthn options name it (PublicKeyCredentialDescriptorJSON). */
+const passkeyDescriptorSchema = z.strictObject({
+  id: z.string(),
+  type: z.literal('public-key'),
+  transports: z.optional(z.array(z.enum(TRANSPORTS))),
+});
+
+/** PublicKeyCredentialCreationOptionsJSON as this service sends it (core/methods/passkeys.ts). */
+export const passkeyCreationOptionsSchema = z.strictObject({
+  challenge: z.string(),
+  rp: z.strictObject({ name: z.string(), id: z.string() }),
+  user: z.strictObject({ id: z.string(), name: z.string(), displayName: z.string() }),
+  pubKeyCredParams: z.array(z.strictObject({ alg: z.int(), type: z.literal('public-key') })),
+  timeout: count,
+  attestation: z.literal('none'),
+  excludeCredentials: z.array(passkeyDescriptorSchema),
+  authenticatorSelection: z.strictObject({
+    residentKey: z.literal('preferred'),
+    userVerification: z.literal('required'),
+    requireResidentKey: z.boolean(),
+  }),
+  extensions: z.strictObject({ credProps: z.boolean() }),
 });
 
 // ---- one success body per route
@@ -139,6 +173,11 @@ export const methodsAuthenticatorConfirmResponse = z.strictObject({
 });
 export const methodsRemoveResponse = z.strictObject({ removed: z.literal(true), methods: recoveryMethodsSchema });
 export const repudiateResponse = z.strictObject({ reported: z.literal(true) });
+export const methodsPasskeyBeginResponse = z.strictObject({ options: passkeyCreationOptionsSchema });
+export const methodsPasskeyFinishResponse = z.strictObject({
+  added: z.literal(true),
+  passkey: z.strictObject({ id: z.string(), name: z.string(), addedAt: z.iso.datetime() }),
+});
 
 export type HealthResponse = z.output<typeof healthResponse>;
 export type ConfigResponse = z.output<typeof configResponse>;
@@ -156,6 +195,8 @@ export type MethodsAuthenticatorBeginResponse = z.output<typeof methodsAuthentic
 export type MethodsAuthenticatorConfirmResponse = z.output<typeof methodsAuthenticatorConfirmResponse>;
 export type MethodsRemoveResponse = z.output<typeof methodsRemoveResponse>;
 export type RepudiateResponse = z.output<typeof repudiateResponse>;
+export type MethodsPasskeyBeginResponse = z.output<typeof methodsPasskeyBeginResponse>;
+export type MethodsPasskeyFinishResponse = z.output<typeof methodsPasskeyFinishResponse>;
 
 // ---- what each route answers
 
@@ -291,8 +332,20 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
     response: methodsAuthenticatorConfirmResponse,
     errors: [...METHODS_STEP, 'VERIFICATION_FAILED'],
   },
+  methodsPasskeyBegin: {
+    summary: 'The options of a passkey registration (WebAuthn); its challenge is kept on the session until finish',
+    status: 200,
+    response: methodsPasskeyBeginResponse,
+    errors: METHODS_STEP,
+  },
+  methodsPasskeyFinish: {
+    summary: 'Store the passkey made for the begun challenge, named; a failed verification counts as a wrong code',
+    status: 200,
+    response: methodsPasskeyFinishResponse,
+    errors: [...METHODS_STEP, 'VERIFICATION_FAILED'],
+  },
   methodsRemove: {
-    summary: 'Remove the authenticator app or the recovery codes',
+    summary: 'Remove the authenticator app, the recovery codes or one passkey (by its id)',
     status: 200,
     response: methodsRemoveResponse,
     errors: METHODS_STEP,

@@ -15,6 +15,8 @@ export const ROUTES = [
   { method: 'POST', path: '/api/methods/recovery-codes', name: 'methodsRecoveryCodes' },
   { method: 'POST', path: '/api/methods/authenticator/begin', name: 'methodsAuthenticatorBegin' },
   { method: 'POST', path: '/api/methods/authenticator/confirm', name: 'methodsAuthenticatorConfirm' },
+  { method: 'POST', path: '/api/methods/passkey/begin', name: 'methodsPasskeyBegin' },
+  { method: 'POST', path: '/api/methods/passkey/finish', name: 'methodsPasskeyFinish' },
   { method: 'POST', path: '/api/methods/remove', name: 'methodsRemove' },
   { method: 'POST', path: '/api/repudiate', name: 'repudiate' },
 ] as const;

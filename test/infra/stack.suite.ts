@@ -211,6 +211,8 @@ export function stackSuite(): void {
       methodsRecoveryCodes: ['origin', 'bind', 'pepper'],
       methodsAuthenticatorBegin: ['origin', 'bind', 'authenticator'],
       methodsAuthenticatorConfirm: ['origin', 'bind', 'authenticator'],
+      methodsPasskeyBegin: ['origin', 'bind'],
+      methodsPasskeyFinish: ['origin', 'bind'],
       methodsRemove: ['origin', 'bind'],
       // The table and the outbox (the notifier's public key); no directory, no key.
       repudiate: ['origin'],

@@ -19,7 +19,9 @@ import type { startFlow } from '../../functions/core/flow/start.js';
 import type { unlockAccount } from '../../functions/core/flow/unlock.js';
 import type {
   beginAuthenticator,
+  beginPasskey,
   confirmAuthenticator,
+  finishPasskey,
   issueRecoveryCodeSet,
   removeMethod,
 } from '../../functions/core/methods/enrollMethods.js';
@@ -34,6 +36,8 @@ import {
   healthResponse,
   type MethodsAuthenticatorBeginResponse,
   type MethodsAuthenticatorConfirmResponse,
+  type MethodsPasskeyBeginResponse,
+  type MethodsPasskeyFinishResponse,
   type MethodsRecoveryCodesResponse,
   type MethodsRemoveResponse,
   type MethodsSessionResponse,
@@ -49,6 +53,7 @@ import { ROUTES, type RouteName } from '../../functions/http/routes.js';
 import { buildOpenApi, OPENAPI_FILE, REQUEST_BODIES, renderOpenApi } from '../../scripts/openapi.js';
 import { type ApiResponse, DEMO, GENEROUS_ACTION_LIMITS, startTestStack, type TestStack } from '../api/harness.js';
 import { otherCode, ResetClient, unknownToken } from '../api/resetClient.js';
+import { SoftAuthenticator } from '../api/softAuthenticator.js';
 
 // ---- compile time: a schema key the code does not produce, or a required key the schema lacks, fails tsc
 
@@ -70,6 +75,8 @@ type ResponseTypesAgree = [
   Holds<Agree<Result<typeof confirmAuthenticator>, MethodsAuthenticatorConfirmResponse>>,
   Holds<Agree<Result<typeof removeMethod>, MethodsRemoveResponse>>,
   Holds<Agree<Result<typeof repudiate>, RepudiateResponse>>,
+  Holds<Agree<Result<typeof beginPasskey>, MethodsPasskeyBeginResponse>>,
+  Holds<Agree<Result<typeof finishPasskey>, MethodsPasskeyFinishResponse>>,
 ];
 
 // ---- the committed document
@@ -139,8 +146,10 @@ describe('docs/openapi.json', () => {
       true,
       true,
       true,
+      true,
+      true,
     ];
-    expect(agree).toHaveLength(14);
+    expect(agree).toHaveLength(16);
   });
 
   it('response schemas are strict: an undocumented key fails', () => {
@@ -279,6 +288,21 @@ describe('real responses parse with the documented schemas', () => {
       200,
     );
     expect(removed.methods.recoveryCodes.remaining).toBe(10);
+    const passkeyBegun = check(
+      'methodsPasskeyBegin',
+      await stack.post('/api/methods/passkey/begin', { methodsToken }),
+      200,
+    );
+    const authenticator = new SoftAuthenticator('http://127.0.0.1:8787');
+    check(
+      'methodsPasskeyFinish',
+      await stack.post('/api/methods/passkey/finish', {
+        methodsToken,
+        name: 'Laptop',
+        credential: authenticator.register(passkeyBegun.options),
+      }),
+      200,
+    );
 
     // "This wasn't me": the token of the last notice's link, used once; again it is 410.
     const notices = (await stack.outboxLines()).map((line) => String(line.body));

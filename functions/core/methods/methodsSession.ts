@@ -28,6 +28,8 @@ export interface MethodsSummary {
   questions: { enrolled: boolean };
   authenticator: { enrolled: boolean; addedAt?: string };
   recoveryCodes: { remaining: number; issuedAt?: string };
+  /** The account's passkeys by id and name (never a key). */
+  passkeys: { id: string; name: string; addedAt: string; lastUsedAt?: string }[];
 }
 
 export interface MethodsSessionResult {
@@ -61,6 +63,12 @@ export function methodsSummary(config: RequestPorts['config'], enrollment: Enrol
     recoveryCodes: codes
       ? { remaining: codes.hashes.length, issuedAt: new Date(codes.createdAt).toISOString() }
       : { remaining: 0 },
+    passkeys: (enrollment?.passkeys ?? []).map((p) => ({
+      id: p.id,
+      name: p.name,
+      addedAt: new Date(p.addedAt).toISOString(),
+      ...(p.lastUsedAt === null ? {} : { lastUsedAt: new Date(p.lastUsedAt).toISOString() }),
+    })),
   };
 }
 
@@ -204,6 +212,12 @@ export async function enrollmentFor(
   return concurrent;
 }
 
+const AUDIT_EVENT: Record<NoticeMethod, string> = {
+  authenticator: 'authenticator',
+  recoveryCodes: 'recovery-codes',
+  passkey: 'passkey',
+};
+
 /**
  * An added or removed method: one audit event, and a notice to every address on file (e-mail and SMS, notices.ts) in
  * the enrollment's language. The notice names the method only, never anything of it.
@@ -217,11 +231,7 @@ export async function tellMethodChange(
 ): Promise<void> {
   const enrollment = await ports.store.getEnrollment(opened.account.objectGuid);
   await Promise.all([
-    auditor(ports, source)(
-      opened.session.subject,
-      method === 'authenticator' ? 'authenticator' : 'recovery-codes',
-      change,
-    ),
+    auditor(ports, source)(opened.session.subject, AUDIT_EVENT[method], change),
     notify(ports, opened.account, enrollment, source, change === 'added' ? 'method-added' : 'method-removed', {
       method,
     }),

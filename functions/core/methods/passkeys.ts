@@ -20,8 +20,7 @@ import {
   type AuthenticatorTransportFuture,
   generateAuthenticationOptions,
   generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
+  type PublicKeyCredentialDescriptorJSON,
   type RegistrationResponseJSON,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
@@ -30,12 +29,44 @@ import type { Config } from '../config.js';
 import type { EnrolledPasskey } from '../store.js';
 
 export { MAX_PASSKEYS } from '../store.js';
-export type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-  RegistrationResponseJSON,
-};
+export type { AuthenticationResponseJSON, RegistrationResponseJSON };
+
+/** A credential as options name it (PublicKeyCredentialDescriptorJSON). */
+export interface PasskeyDescriptor {
+  id: string;
+  type: 'public-key';
+  transports?: AuthenticatorTransportFuture[];
+}
+
+/** The PublicKeyCredentialCreationOptionsJSON this service sends: every field spelled out, as the API documents it. */
+export interface PasskeyCreationOptions {
+  challenge: string;
+  rp: { name: string; id: string };
+  user: { id: string; name: string; displayName: string };
+  pubKeyCredParams: { alg: number; type: 'public-key' }[];
+  timeout: number;
+  attestation: 'none';
+  excludeCredentials: PasskeyDescriptor[];
+  authenticatorSelection: { residentKey: 'preferred'; userVerification: 'required'; requireResidentKey: boolean };
+  extensions: { credProps: boolean };
+}
+
+/** The PublicKeyCredentialRequestOptionsJSON this service sends. */
+export interface PasskeyRequestOptions {
+  challenge: string;
+  rpId: string;
+  allowCredentials: PasskeyDescriptor[];
+  timeout: number;
+  userVerification: 'required';
+}
+
+function descriptors(list: readonly PublicKeyCredentialDescriptorJSON[] | undefined): PasskeyDescriptor[] {
+  return (list ?? []).map((d) => ({
+    id: d.id,
+    type: 'public-key',
+    ...(d.transports ? { transports: [...d.transports] } : {}),
+  }));
+}
 /** A passkey's name, once trimmed. */
 export const PASSKEY_NAME_MAX = 64;
 export const PASSKEY_CHALLENGE_BYTES = 32;
@@ -87,9 +118,9 @@ export async function passkeyRegistrationOptions(
   account: { objectGuid: string; sAMAccountName: string },
   held: readonly EnrolledPasskey[],
   challenge: string,
-): Promise<PublicKeyCredentialCreationOptionsJSON> {
+): Promise<PasskeyCreationOptions> {
   const rp = relyingParty(config);
-  return generateRegistrationOptions({
+  const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userID: passkeyUserId(account.objectGuid),
@@ -102,6 +133,21 @@ export async function passkeyRegistrationOptions(
     authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
     supportedAlgorithmIDs: ALGORITHMS,
   });
+  return {
+    challenge: options.challenge,
+    rp: { name: options.rp.name, id: rp.id },
+    user: { id: options.user.id, name: options.user.name, displayName: options.user.displayName },
+    pubKeyCredParams: options.pubKeyCredParams.map((p) => ({ alg: p.alg, type: 'public-key' })),
+    timeout: options.timeout ?? CEREMONY_TIMEOUT_MS,
+    attestation: 'none',
+    excludeCredentials: descriptors(options.excludeCredentials),
+    authenticatorSelection: {
+      residentKey: 'preferred',
+      userVerification: 'required',
+      requireResidentKey: options.authenticatorSelection?.requireResidentKey ?? false,
+    },
+    extensions: { credProps: true },
+  };
 }
 
 /** A verified new credential, as it is stored (without its name and times). */
@@ -149,14 +195,22 @@ export async function passkeyAuthenticationOptions(
   config: Pick<Config, 'notifications' | 'domain'>,
   held: readonly EnrolledPasskey[],
   challenge: string,
-): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({
-    rpID: relyingParty(config).id,
+): Promise<PasskeyRequestOptions> {
+  const rpId = relyingParty(config).id;
+  const options = await generateAuthenticationOptions({
+    rpID: rpId,
     allowCredentials: held.map((p) => ({ id: p.id, transports: knownTransports(p.transports) })),
     userVerification: 'required',
     challenge: Buffer.from(challenge, 'base64url'),
     timeout: CEREMONY_TIMEOUT_MS,
   });
+  return {
+    challenge: options.challenge,
+    rpId,
+    allowCredentials: descriptors(options.allowCredentials),
+    timeout: options.timeout ?? CEREMONY_TIMEOUT_MS,
+    userVerification: 'required',
+  };
 }
 
 /**
