@@ -3,7 +3,7 @@
  * session between the two (issue 16).
  */
 import * as z from 'zod/mini';
-import { beginPasskey, finishPasskey } from './core/methods/enrollMethods.js';
+import { beginPasskey, finishPasskey } from './core/methods/passkeyMethods.js';
 import { knownTransports, type RegistrationResponseJSON } from './core/methods/passkeys.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import { parseJsonBody } from './http/body.js';

@@ -139,6 +139,7 @@ describe('recovery methods (default policy)', () => {
           questions: { enrolled: false },
           authenticator: { enrolled: false },
           recoveryCodes: { remaining: 0 },
+          passkeys: [],
         },
       });
       const raw = JSON.stringify(await scanTable(stack.dataDir));
@@ -334,6 +335,7 @@ describe('recovery methods (default policy)', () => {
           questions: { enrolled: true },
           authenticator: { enrolled: false },
           recoveryCodes: { remaining: 10, issuedAt: expect.any(String) },
+          passkeys: [],
         },
       });
       const notices = await noticesTo(...REMOVED);

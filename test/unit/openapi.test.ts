@@ -19,13 +19,12 @@ import type { startFlow } from '../../functions/core/flow/start.js';
 import type { unlockAccount } from '../../functions/core/flow/unlock.js';
 import type {
   beginAuthenticator,
-  beginPasskey,
   confirmAuthenticator,
-  finishPasskey,
   issueRecoveryCodeSet,
   removeMethod,
 } from '../../functions/core/methods/enrollMethods.js';
 import type { startMethodsSession } from '../../functions/core/methods/methodsSession.js';
+import type { beginPasskey, finishPasskey } from '../../functions/core/methods/passkeyMethods.js';
 import type { repudiate } from '../../functions/core/repudiation.js';
 import { ERROR_STATUS } from '../../functions/http/errorStatus.js';
 import {

@@ -1,0 +1,157 @@
+/**
+ * Passkeys (issue 16) through the local server: registered with the methods routes by a software authenticator written
+ * in test/api/softAuthenticator.ts (P-256, attestation none, its own CBOR), named, at most 5, removed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { movableClock } from '../support/movableClock.js';
+import { DEMO, startTestStack, type TestStack } from './harness.js';
+import { SoftAuthenticator } from './softAuthenticator.js';
+
+const rateLimits = {
+  perUser: { limit: 1000, windowSeconds: 3600 },
+  perAddress: { limit: 10_000, windowSeconds: 300 },
+  failedPasswordsPerAddress: { limit: 10_000, windowSeconds: 3600 },
+  smsPerUserPerDay: 100,
+};
+const ORIGIN = 'http://127.0.0.1:8787';
+
+describe('passkeys (methods routes)', () => {
+  let stack: TestStack;
+  const clock = movableClock();
+
+  beforeAll(async () => {
+    stack = await startTestStack({ config: { rateLimits }, clock });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const session = async (user: keyof typeof DEMO) => {
+    const response = await stack.post('/api/methods/session', { username: user, password: DEMO[user] });
+    expect(response.status, response.text).toBe(200);
+    return response.body.methodsToken as string;
+  };
+  const begin = async (methodsToken: string) => {
+    const response = await stack.post('/api/methods/passkey/begin', { methodsToken });
+    expect(response.status, response.text).toBe(200);
+    return response.body.options;
+  };
+  const finish = (methodsToken: string, name: string, credential: unknown) =>
+    stack.post('/api/methods/passkey/finish', { methodsToken, name, credential });
+  const audits = async (user: string, outcome: string) =>
+    (await stack.store.listAudit(user)).filter((e) => e.event === 'passkey' && e.outcome === outcome);
+
+  it('begins with creation options for the base URL, user verification required, attestation none', async () => {
+    const methodsToken = await session('alice');
+    const options = await begin(methodsToken);
+    expect(options).toMatchObject({
+      rp: { id: '127.0.0.1', name: 'CORP' },
+      user: { name: 'alice', displayName: 'alice' },
+      attestation: 'none',
+      excludeCredentials: [],
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+    });
+    expect(Buffer.from(options.challenge, 'base64url')).toHaveLength(32);
+    const guid = (await stack.demo.account('alice')).objectGuid;
+    // The user handle is derived from the objectGUID, not the GUID itself.
+    expect(Buffer.from(options.user.id, 'base64url').toString('utf8')).not.toContain(guid.slice(0, 8));
+    expect(Buffer.from(options.user.id, 'base64url')).toHaveLength(32);
+  });
+
+  it('registers a named passkey, lists it, tells the user, and refuses the 6th', async () => {
+    const methodsToken = await session('judy');
+    const keys: SoftAuthenticator[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const key = new SoftAuthenticator(ORIGIN);
+      const response = await finish(methodsToken, `  Key ${n}  `, key.register(await begin(methodsToken)));
+      expect(response.status, response.text).toBe(200);
+      expect(response.body).toEqual({
+        added: true,
+        passkey: { id: key.id, name: `Key ${n}`, addedAt: expect.any(String) },
+      });
+      keys.push(key);
+    }
+    const sixth = await stack.post('/api/methods/passkey/begin', { methodsToken });
+    expect(sixth.status).toBe(400);
+    expect(sixth.body.error.code).toBe('VALIDATION');
+    const again = await stack.post('/api/methods/session', { username: 'judy', password: DEMO.judy });
+    expect(again.body.methods.passkeys.map((p: { name: string }) => p.name)).toEqual([
+      'Key 1',
+      'Key 2',
+      'Key 3',
+      'Key 4',
+      'Key 5',
+    ]);
+    expect(await audits('judy', 'added')).toHaveLength(5);
+    const notices = (await stack.outboxLines()).filter((l) => String(l.body).includes('A passkey'));
+    expect(notices.length).toBeGreaterThanOrEqual(5);
+
+    // The options of a begin exclude the passkeys held; remove one by id, and a new one can be begun.
+    const removed = await stack.post('/api/methods/remove', { methodsToken, method: 'passkey', id: keys[2]?.id });
+    expect(removed.status, removed.text).toBe(200);
+    expect(removed.body.methods.passkeys).toHaveLength(4);
+    expect(removed.body.methods.passkeys.map((p: { id: string }) => p.id)).not.toContain(keys[2]?.id);
+    expect(await audits('judy', 'removed')).toHaveLength(1);
+    const options = await begin(methodsToken);
+    expect(options.excludeCredentials.map((c: { id: string }) => c.id)).toEqual(
+      [keys[0], keys[1], keys[3], keys[4]].map((k) => k?.id),
+    );
+    const gone = await stack.post('/api/methods/remove', { methodsToken, method: 'passkey', id: keys[2]?.id });
+    expect(gone.status).toBe(409);
+    const noId = await stack.post('/api/methods/remove', { methodsToken, method: 'passkey' });
+    expect(noId.status).toBe(400);
+  });
+
+  it('refuses a bad name before anything is counted, and a finish without a begin', async () => {
+    const methodsToken = await session('bob');
+    const key = new SoftAuthenticator(ORIGIN);
+    const withoutBegin = await finish(
+      methodsToken,
+      'Laptop',
+      key.register({ challenge: 'AAAA', rp: { id: '127.0.0.1' } }),
+    );
+    expect(withoutBegin.status).toBe(409);
+    const options = await begin(methodsToken);
+    for (const name of ['', '   ', 'x'.repeat(65)]) {
+      const response = await finish(methodsToken, name, key.register(options));
+      expect(response.status).toBe(400);
+      expect(Object.keys(response.body.error.fields)).toEqual(['name']);
+    }
+    expect((await finish(methodsToken, 'x'.repeat(64), key.register(options))).status).toBe(200);
+  });
+
+  it('refuses a wrong origin, a missing UV flag and another challenge, each counted; 5 end the session', async () => {
+    const methodsToken = await session('alice');
+    const key = new SoftAuthenticator(ORIGIN);
+    const wrongOrigin = await finish(
+      methodsToken,
+      'k',
+      key.register(await begin(methodsToken), { origin: 'https://evil.example' }),
+    );
+    expect(wrongOrigin.status).toBe(403);
+    expect(wrongOrigin.body.error.code).toBe('VERIFICATION_FAILED');
+    const noUv = await finish(methodsToken, 'k', key.register(await begin(methodsToken), { noUv: true }));
+    expect(noUv.status).toBe(403);
+    const stale = await begin(methodsToken);
+    await begin(methodsToken);
+    expect((await finish(methodsToken, 'k', key.register(stale))).status).toBe(403);
+    const otherRp = await begin(methodsToken);
+    expect((await finish(methodsToken, 'k', key.register({ ...otherRp, rp: { id: 'evil.example' } }))).status).toBe(
+      403,
+    );
+    expect((await finish(methodsToken, 'k', key.register(await begin(methodsToken), { noUv: true }))).status).toBe(403);
+    expect(await audits('alice', 'wrong')).toHaveLength(5);
+    expect((await stack.post('/api/methods/passkey/begin', { methodsToken })).status).toBe(410);
+  });
+
+  it('of 20 parallel finishes of one credential, one adds it', async () => {
+    const methodsToken = await session('heidi');
+    const key = new SoftAuthenticator(ORIGIN);
+    const credential = key.register(await begin(methodsToken));
+    const results = await Promise.all(Array.from({ length: 20 }, () => finish(methodsToken, 'Phone', credential)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409).length).toBeGreaterThan(0);
+    const again = await stack.post('/api/methods/session', { username: 'heidi', password: DEMO.heidi });
+    expect(again.body.methods.passkeys).toHaveLength(1);
+  });
+});
