@@ -46,6 +46,7 @@ export const ROUTE_NEEDS: Record<RouteName | 'fallback', RouteNeeds> = {
   startReset: { description: 'POST /api/reset/start', ...FLOW, hashes: false },
   answer: { description: 'POST /api/reset/answer', ...FLOW, hashes: true },
   chooseMethod: { description: 'POST /api/reset/choose', ...FLOW, hashes: false },
+  resetPasskey: { description: 'POST /api/reset/passkey', ...FLOW, hashes: false },
   sendCode: { description: 'POST /api/reset/code', ...FLOW, hashes: false },
   setPassword: { description: 'POST /api/reset/password', ...FLOW, hashes: false },
   unlock: { description: 'POST /api/unlock', ...FLOW, hashes: false },

@@ -42,6 +42,7 @@ import { createMethodsRecoveryCodesHandler } from '../functions/methodsRecoveryC
 import { createMethodsRemoveHandler } from '../functions/methodsRemove.js';
 import { createMethodsSessionHandler } from '../functions/methodsSession.js';
 import { createRepudiateHandler } from '../functions/repudiate.js';
+import { createResetPasskeyHandler } from '../functions/resetPasskey.js';
 import { createSendCodeHandler } from '../functions/sendCode.js';
 import { createSetPasswordHandler } from '../functions/setPassword.js';
 import { createStartResetHandler } from '../functions/startReset.js';
@@ -219,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         verifyContact: createEnrollVerifyHandler(ports),
         startReset: createStartResetHandler(ports),
         answer: createAnswerHandler(ports),
+        resetPasskey: createResetPasskeyHandler(ports),
         chooseMethod: createChooseMethodHandler(ports),
         sendCode: createSendCodeHandler(ports),
         unlock: createUnlockHandler(ports),

@@ -36,6 +36,7 @@ import { methodsRecoveryCodesRequest } from '../functions/methodsRecoveryCodes.j
 import { methodsRemoveRequest } from '../functions/methodsRemove.js';
 import { methodsSessionRequest } from '../functions/methodsSession.js';
 import { repudiateRequest } from '../functions/repudiate.js';
+import { resetPasskeyRequest } from '../functions/resetPasskey.js';
 import { sendCodeRequest } from '../functions/sendCode.js';
 import { setPasswordRequest } from '../functions/setPassword.js';
 import { startResetRequest } from '../functions/startReset.js';
@@ -51,6 +52,7 @@ export const REQUEST_BODIES: Record<RouteName, z.ZodMiniType | null> = {
   verifyContact: verifyContactRequest,
   startReset: startResetRequest,
   answer: answerRequest,
+  resetPasskey: resetPasskeyRequest,
   chooseMethod: chooseMethodRequest,
   sendCode: sendCodeRequest,
   setPassword: setPasswordRequest,

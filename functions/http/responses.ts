@@ -38,6 +38,24 @@ export const channelSchema = z.strictObject({
 const challenge = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape });
 
+const PASSKEY_TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const;
+
+/** A credential as WebAuthn options name it (PublicKeyCredentialDescriptorJSON). */
+const passkeyDescriptorSchema = z.strictObject({
+  id: z.string(),
+  type: z.literal('public-key'),
+  transports: z.optional(z.array(z.enum(PASSKEY_TRANSPORTS))),
+});
+
+/** PublicKeyCredentialRequestOptionsJSON as a reset's passkey step sends it (core/flow/passkeyStep.ts). */
+export const passkeyRequestOptionsSchema = z.strictObject({
+  challenge: z.string(),
+  rpId: z.string(),
+  allowCredentials: z.array(passkeyDescriptorSchema),
+  timeout: count,
+  userVerification: z.literal('required'),
+});
+
 /** A way on the user may choose (docs/recovery.md): `code` with the channels a code may go to. */
 const methodOptionSchema = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('questions') }),
@@ -53,6 +71,7 @@ export const challengeSchema = z.discriminatedUnion('type', [
   challenge('code', { channels: z.array(channelSchema) }),
   challenge('authenticator', {}),
   challenge('recoveryCode', {}),
+  challenge('passkey', { options: passkeyRequestOptionsSchema }),
   challenge('choose', { options: z.array(methodOptionSchema) }),
   challenge('verified', { passwordPolicy: z.optional(passwordPolicySchema) }),
 ]);
@@ -85,15 +104,6 @@ export const recoveryMethodsSchema = z.strictObject({
       lastUsedAt: z.optional(z.iso.datetime()),
     }),
   ),
-});
-
-const TRANSPORTS = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'] as const;
-
-/** A credential as WebAuthn options name it (PublicKeyCredentialDescriptorJSON). */
-const passkeyDescriptorSchema = z.strictObject({
-  id: z.string(),
-  type: z.literal('public-key'),
-  transports: z.optional(z.array(z.enum(TRANSPORTS))),
 });
 
 /** PublicKeyCredentialCreationOptionsJSON as this service sends it (core/methods/passkeys.ts). */
@@ -143,6 +153,7 @@ export const startResetResponse = z.strictObject({
   challenge: challengeSchema,
 });
 export const answerResponse = z.strictObject({ challenge: challengeSchema });
+export const resetPasskeyResponse = z.strictObject({ challenge: challengeSchema });
 export const sendCodeResponse = z.strictObject({
   sent: z.literal(true),
   destination: z.string(),
@@ -185,6 +196,7 @@ export type EnrollResponse = z.output<typeof enrollResponse>;
 export type VerifyContactResponse = z.output<typeof verifyContactResponse>;
 export type StartResetResponse = z.output<typeof startResetResponse>;
 export type AnswerResponse = z.output<typeof answerResponse>;
+export type ResetPasskeyResponse = z.output<typeof resetPasskeyResponse>;
 export type SendCodeResponse = z.output<typeof sendCodeResponse>;
 export type SetPasswordResponse = z.output<typeof setPasswordResponse>;
 export type UnlockResponse = z.output<typeof unlockResponse>;
@@ -261,6 +273,13 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
       'DIRECTORY_UNAVAILABLE',
       'INTERNAL',
     ],
+  },
+  resetPasskey: {
+    summary:
+      "Answer the passkey step with a passkey's assertion (its challenge is the step's, used once); returns the next challenge",
+    status: 200,
+    response: resetPasskeyResponse,
+    errors: [...FLOW_STEP, 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
   },
   answer: {
     summary:

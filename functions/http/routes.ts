@@ -7,6 +7,7 @@ export const ROUTES = [
   { method: 'POST', path: '/api/reset/start', name: 'startReset' },
   { method: 'POST', path: '/api/reset/answer', name: 'answer' },
   { method: 'POST', path: '/api/reset/choose', name: 'chooseMethod' },
+  { method: 'POST', path: '/api/reset/passkey', name: 'resetPasskey' },
   { method: 'POST', path: '/api/reset/code', name: 'sendCode' },
   { method: 'POST', path: '/api/reset/password', name: 'setPassword' },
   { method: 'POST', path: '/api/unlock', name: 'unlock' },

@@ -155,3 +155,131 @@ describe('passkeys (methods routes)', () => {
     expect(again.body.methods.passkeys).toHaveLength(1);
   });
 });
+
+describe('a reset with a passkey (preset standards: a passkey alone passes)', () => {
+  let stack: TestStack;
+  const clock = movableClock();
+
+  beforeAll(async () => {
+    stack = await startTestStack({ config: { rateLimits, recovery: { preset: 'standards' } }, clock });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  /** A passkey registered for `user` through the methods routes. */
+  const register = async (user: keyof typeof DEMO) => {
+    const session = await stack.post('/api/methods/session', { username: user, password: DEMO[user] });
+    expect(session.status, session.text).toBe(200);
+    const { methodsToken } = session.body;
+    const begun = await stack.post('/api/methods/passkey/begin', { methodsToken });
+    expect(begun.status, begun.text).toBe(200);
+    const key = new SoftAuthenticator(ORIGIN);
+    const finished = await stack.post('/api/methods/passkey/finish', {
+      methodsToken,
+      name: 'Laptop',
+      credential: key.register(begun.body.options),
+    });
+    expect(finished.status, finished.text).toBe(200);
+    return key;
+  };
+  /** A reset flow at its passkey step (chosen when a choice comes first). */
+  const passkeyFlow = async (user: string) => {
+    const start = await stack.post('/api/reset/start', { username: user, purpose: 'reset' });
+    expect(start.status, start.text).toBe(200);
+    let challenge = start.body.challenge;
+    if (challenge.type === 'choose') {
+      expect(challenge.options).toContainEqual({ method: 'passkey' });
+      const chosen = await stack.post('/api/reset/choose', { flowId: start.body.flowId, method: 'passkey' });
+      expect(chosen.status, chosen.text).toBe(200);
+      challenge = chosen.body.challenge;
+    }
+    expect(challenge.type).toBe('passkey');
+    return { flowId: start.body.flowId as string, options: challenge.options };
+  };
+  const answer = (flowId: string, credential: unknown) => stack.post('/api/reset/passkey', { flowId, credential });
+  const codeFailures = (user: string) => stack.store.failureCount(user, 'code', stack.clock.now());
+
+  let alice: SoftAuthenticator;
+
+  it('passes with a passkey alone, its counter stored and its use recorded', async () => {
+    alice = await register('alice');
+    const { flowId, options } = await passkeyFlow('alice');
+    expect(options).toMatchObject({
+      rpId: '127.0.0.1',
+      userVerification: 'required',
+      allowCredentials: [{ id: alice.id, type: 'public-key', transports: ['internal'] }],
+    });
+    expect(Buffer.from(options.challenge, 'base64url')).toHaveLength(32);
+    const response = await answer(flowId, alice.assert(options));
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.challenge.type).toBe('verified');
+    const guid = (await stack.demo.account('alice')).objectGuid;
+    const stored = (await stack.store.getEnrollment(guid))?.passkeys?.[0];
+    expect(stored?.counter).toBe(alice.counter);
+    expect(stored?.lastUsedAt).not.toBeNull();
+    expect(await codeFailures('alice')).toBe(0);
+    // The flow's challenge was used: answering again is the wrong step.
+    expect((await answer(flowId, alice.assert(options))).status).toBe(409);
+  });
+
+  it('refuses a replayed assertion (a counter that did not move) and counts it', async () => {
+    const { flowId, options } = await passkeyFlow('alice');
+    const guid = (await stack.demo.account('alice')).objectGuid;
+    const stored = (await stack.store.getEnrollment(guid))?.passkeys?.[0]?.counter ?? 0;
+    expect(stored).toBeGreaterThan(0);
+    const replay = await answer(flowId, alice.assert(options, { counter: stored }));
+    expect(replay.status, replay.text).toBe(200);
+    // Refused: the step is asked again with a new challenge.
+    expect(replay.body.challenge.type).toBe('passkey');
+    expect(replay.body.challenge.options.challenge).not.toBe(options.challenge);
+    expect(await codeFailures('alice')).toBe(1);
+    // The same assertion on the new challenge is refused too (it signed the old one).
+    const again = await answer(flowId, alice.assert(options));
+    expect(again.body.challenge.type).toBe('passkey');
+    expect(await codeFailures('alice')).toBe(2);
+  });
+
+  it('refuses a wrong origin, a missing UV flag and another user’s credential, each counted', async () => {
+    const judy = await register('judy');
+    const bob = await register('bob');
+    let { flowId, options } = await passkeyFlow('judy');
+    const tries = [
+      () => judy.assert(options, { origin: 'https://evil.example' }),
+      () => judy.assert(options, { noUv: true }),
+      () => bob.assert(options),
+    ];
+    for (const [n, make] of tries.entries()) {
+      const response = await answer(flowId, make());
+      expect(response.status, response.text).toBe(200);
+      expect(response.body.challenge.type).toBe('passkey');
+      options = response.body.challenge.options;
+      expect(await codeFailures('judy')).toBe(n + 1);
+    }
+    expect(
+      (await stack.store.listAudit('judy')).filter((e) => e.event === 'passkey' && e.outcome === 'wrong'),
+    ).toHaveLength(3);
+    // The right one still passes after them.
+    const right = await answer(flowId, judy.assert(options));
+    expect(right.body.challenge.type).toBe('verified');
+    ({ flowId, options } = await passkeyFlow('bob'));
+    expect((await answer(flowId, bob.assert(options))).body.challenge.type).toBe('verified');
+  });
+
+  it('of 20 parallel answers with one assertion, one passes', async () => {
+    const { flowId, options } = await passkeyFlow('alice');
+    const credential = alice.assert(options);
+    const results = await Promise.all(Array.from({ length: 20 }, () => answer(flowId, credential)));
+    expect(results.filter((r) => r.status === 200 && r.body.challenge.type === 'verified')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(19);
+  });
+
+  it('a decoy never shows a passkey step', async () => {
+    const start = await stack.post('/api/reset/start', { username: 'nobody-here', purpose: 'reset' });
+    expect(start.status).toBe(200);
+    expect(start.body.challenge.type).not.toBe('passkey');
+    if (start.body.challenge.type === 'choose') {
+      expect(start.body.challenge.options).not.toContainEqual({ method: 'passkey' });
+    }
+  });
+});

@@ -202,6 +202,7 @@ export function stackSuite(): void {
       startReset: FLOW,
       answer: FLOW,
       chooseMethod: FLOW,
+      resetPasskey: FLOW,
       sendCode: FLOW,
       setPassword: FLOW,
       unlock: FLOW,

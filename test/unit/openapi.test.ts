@@ -13,6 +13,7 @@ import type { changePassword } from '../../functions/core/change.js';
 import type { enroll } from '../../functions/core/enroll.js';
 import type { verifyContact } from '../../functions/core/enrollVerify.js';
 import type { answerChallenge } from '../../functions/core/flow/answer.js';
+import type { answerPasskey } from '../../functions/core/flow/passkeyAnswer.js';
 import type { sendCode } from '../../functions/core/flow/sendCode.js';
 import type { setPassword } from '../../functions/core/flow/setPassword.js';
 import type { startFlow } from '../../functions/core/flow/start.js';
@@ -41,6 +42,7 @@ import {
   type MethodsRemoveResponse,
   type MethodsSessionResponse,
   type RepudiateResponse,
+  type ResetPasskeyResponse,
   ROUTE_DOCS,
   type SendCodeResponse,
   type SetPasswordResponse,
@@ -76,6 +78,7 @@ type ResponseTypesAgree = [
   Holds<Agree<Result<typeof repudiate>, RepudiateResponse>>,
   Holds<Agree<Result<typeof beginPasskey>, MethodsPasskeyBeginResponse>>,
   Holds<Agree<Result<typeof finishPasskey>, MethodsPasskeyFinishResponse>>,
+  Holds<Agree<Result<typeof answerPasskey>, ResetPasskeyResponse>>,
 ];
 
 // ---- the committed document
@@ -147,8 +150,9 @@ describe('docs/openapi.json', () => {
       true,
       true,
       true,
+      true,
     ];
-    expect(agree).toHaveLength(16);
+    expect(agree).toHaveLength(17);
   });
 
   it('response schemas are strict: an undocumented key fails', () => {
@@ -299,6 +303,29 @@ describe('real responses parse with the documented schemas', () => {
         methodsToken,
         name: 'Laptop',
         credential: authenticator.register(passkeyBegun.options),
+      }),
+      200,
+    );
+    // a reset with that passkey (judy holds it now): chosen where a choice comes first, then answered
+    const judyStart = check(
+      'startReset',
+      await stack.post('/api/reset/start', { username: 'judy', purpose: 'reset' }),
+      200,
+    );
+    let passkeyStep = judyStart.challenge;
+    if (passkeyStep.type === 'choose') {
+      passkeyStep = check(
+        'chooseMethod',
+        await stack.post('/api/reset/choose', { flowId: judyStart.flowId, method: 'passkey' }),
+        200,
+      ).challenge;
+    }
+    expect(passkeyStep.type).toBe('passkey');
+    check(
+      'resetPasskey',
+      await stack.post('/api/reset/passkey', {
+        flowId: judyStart.flowId,
+        credential: authenticator.assert(passkeyStep.options),
       }),
       200,
     );

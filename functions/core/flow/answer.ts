@@ -15,9 +15,10 @@ import type { RequestPorts } from '../requestPorts.js';
 import type { Flow } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
 import { blockSubject } from './blocks.js';
-import { type Challenge, stepChallenge } from './challenge.js';
+import type { Challenge } from './challenge.js';
 import { afterCode, afterQuestion, failureWindow, refusalReason, reserveFailure, verdictOf } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
+import { showChallenge } from './passkeyStep.js';
 import { answerPossession, isPossessionStep } from './possession.js';
 import { rehashIfOutdated } from './rehash.js';
 
@@ -103,7 +104,8 @@ async function answerCode(flow: Flow, answer: string, source: RequestSource, por
   return challengeAfter(next, source, ports);
 }
 
-async function challengeAfter(flow: Flow, source: RequestSource, ports: RequestPorts): Promise<Challenge> {
+/** What the flow asks after an answer: verified (with the user's policy for a reset), the next step, or an end. */
+export async function challengeAfter(flow: Flow, source: RequestSource, ports: RequestPorts): Promise<Challenge> {
   switch (flow.step) {
     case 'verified': {
       await auditor(ports, source)(flow.subject, flow.purpose, 'verified', flow.passed.join('+'));
@@ -116,7 +118,7 @@ async function challengeAfter(flow: Flow, source: RequestSource, ports: RequestP
       await auditor(ports, source)(flow.subject, flow.purpose, 'failed');
       throw new SsprError('VERIFICATION_FAILED');
     default:
-      return stepChallenge(flow, source.language);
+      return showChallenge(flow, source.language, ports);
   }
 }
 

@@ -1,6 +1,7 @@
 /** The challenges a flow shows (docs/api.md `challenge`), in the request's language. */
 import type { Language } from '../language.js';
 import { maskDestination } from '../masking.js';
+import type { PasskeyRequestOptions } from '../methods/passkeys.js';
 import type { PasswordPolicyView } from '../passwordPolicy.js';
 import { findQuestion } from '../questions.js';
 import type { ChannelKind, Flow } from '../store.js';
@@ -25,6 +26,7 @@ export type Challenge =
   | { type: 'code'; channels: MaskedChannel[] }
   | { type: 'authenticator' }
   | { type: 'recoveryCode' }
+  | { type: 'passkey'; options: PasskeyRequestOptions }
   | { type: 'choose'; options: MethodOption[] }
   | { type: 'verified'; passwordPolicy?: PasswordPolicyView };
 
@@ -66,7 +68,10 @@ export function chooseChallenge(flow: Flow): Challenge {
   return { type: 'choose', options };
 }
 
-/** The challenge of a flow at a method step or a choice (not verified, claimed or ended). */
+/**
+ * The challenge of a flow at a method step or a choice (not verified, claimed or ended), but the passkey step: its
+ * challenge is made and kept when it is shown (passkeyStep.ts showChallenge).
+ */
 export function stepChallenge(flow: Flow, language: Language): Challenge {
   switch (flow.step) {
     case 'question':

@@ -8,9 +8,10 @@ import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { FlowStep } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
-import { type Challenge, stepChallenge } from './challenge.js';
+import type { Challenge } from './challenge.js';
 import { refuseWhenBlocked } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
+import { showChallenge } from './passkeyStep.js';
 import { type MethodStep, nextSteps } from './steps.js';
 
 export const CHOOSABLE_METHODS = ['questions', 'code', 'authenticator', 'recoveryCode', 'passkey'] as const;
@@ -47,5 +48,5 @@ export async function chooseMethod(
   const audit = auditor(ports, source);
   await refuseWhenBlocked(ports, flow, 'choose', audit);
   const next = flow.step === step ? flow : await writeFlow(ports, flow, { step });
-  return { challenge: stepChallenge(next, source.language) };
+  return { challenge: await showChallenge(next, source.language, ports) };
 }

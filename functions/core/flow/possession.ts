@@ -94,7 +94,7 @@ async function useCode(
  */
 export function afterPossession(
   flow: Flow,
-  method: PossessionStep,
+  method: PossessionStep | 'passkey',
   verdict: Verdict,
   maxTries: number,
 ): Pick<Flow, 'codeTries' | 'step' | 'passed'> {

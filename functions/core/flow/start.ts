@@ -13,8 +13,9 @@ import type { Enrollment, Flow, FlowPurpose } from '../store.js';
 import { accountSubject, nameKey, unresolvedSubject } from '../subjects.js';
 import { hashToken, newToken } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
-import { type Challenge, stepChallenge } from './challenge.js';
+import type { Challenge } from './challenge.js';
 import { codeChannels } from './channels.js';
+import { showChallenge } from './passkeyStep.js';
 import { correctRequiredFor, decoyAlternatives, flowAlternatives, stepAfter } from './steps.js';
 
 export interface StartInput {
@@ -131,7 +132,7 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   return {
     flowId: token,
     expiresInSeconds: config.reset.flowMinutes * 60,
-    challenge: stepChallenge(flow, source.language),
+    challenge: await showChallenge(flow, source.language, ports),
   };
 }
 

@@ -61,6 +61,7 @@ export function methodsHeld(
   for (const channel of channels) held.add(channel.channel);
   if (enrollment?.authenticator) held.add('authenticator');
   if (enrollment?.recoveryCodes && enrollment.recoveryCodes.hashes.length > 0) held.add('recoveryCode');
+  if (enrollment?.passkeys && enrollment.passkeys.length > 0) held.add('passkey');
   return held;
 }
 

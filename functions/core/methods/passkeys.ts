@@ -27,6 +27,7 @@ import {
 } from '@simplewebauthn/server';
 import type { Config } from '../config.js';
 import type { EnrolledPasskey } from '../store.js';
+import { PASSKEY_CHALLENGE_BYTES } from './passkeyConstants.js';
 
 export { MAX_PASSKEYS } from '../store.js';
 export type { AuthenticationResponseJSON, RegistrationResponseJSON };
@@ -69,7 +70,8 @@ function descriptors(list: readonly PublicKeyCredentialDescriptorJSON[] | undefi
 }
 /** A passkey's name, once trimmed. */
 export const PASSKEY_NAME_MAX = 64;
-export const PASSKEY_CHALLENGE_BYTES = 32;
+export { PASSKEY_CHALLENGE_BYTES } from './passkeyConstants.js';
+
 /** How long a browser is told the ceremony may take (the challenge itself lives as long as its holder). */
 const CEREMONY_TIMEOUT_MS = 5 * 60_000;
 /** ES256, EdDSA, RS256: what platform and roaming authenticators make. */

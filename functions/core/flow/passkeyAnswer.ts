@@ -1,0 +1,72 @@
+/**
+ * POST /api/reset/passkey: the assertion that answers a flow's passkey step (issue 16). The rules of codes hold
+ * (failures.ts): the flow is claimed and the step's challenge cleared in one conditional write (single use), a failure
+ * of kind `code` is reserved for the user before the assertion is checked and given back when it was right; a wrong or
+ * unverifiable assertion (another origin or challenge, no user verification, a credential the account does not hold, a
+ * counter that did not move) counts as a wrong code. A right one is used up with Store.usePasskey (a conditional write
+ * on the counter read) before the flow moves on, so one assertion passes at most one flow.
+ */
+import { decoyObjectGuid } from '../decoys.js';
+import { SsprError } from '../errors.js';
+import { type AuthenticationResponseJSON, verifyPasskeyAssertion } from '../methods/passkeys.js';
+import { auditor, type RequestSource } from '../request.js';
+import type { RequestPorts } from '../requestPorts.js';
+import { tokenHashOf } from '../tokens.js';
+import { challengeAfter } from './answer.js';
+import { blockSubject } from './blocks.js';
+import type { Challenge } from './challenge.js';
+import { failureWindow, refusalReason, reserveFailure, verdictOf } from './failures.js';
+import { liveFlow, writeFlow } from './flowState.js';
+import { afterPossession } from './possession.js';
+
+export interface PasskeyAnswerInput {
+  flowId: string;
+  credential: AuthenticationResponseJSON;
+}
+
+export async function answerPasskey(
+  input: PasskeyAnswerInput,
+  source: RequestSource,
+  ports: RequestPorts,
+): Promise<{ challenge: Challenge }> {
+  const { config, clock, store } = ports;
+  const tokenHash = tokenHashOf(input.flowId, 'flowId');
+  const flow = await liveFlow(ports, tokenHash, clock.now());
+  const challenge = flow.passkeyChallenge ?? null;
+  if (flow.step !== 'passkey' || challenge === null) throw new SsprError('WRONG_STEP');
+  const audit = auditor(ports, source);
+  // Claimed, and the challenge used up, in one write: of parallel answers one checks it.
+  const claimed = await writeFlow(ports, flow, { pending: source.requestId, passkeyChallenge: null });
+
+  const decoyKey = await ports.secrets.decoyKey();
+  const [enrollment, reservation] = await Promise.all([
+    store.getEnrollment(flow.objectGuid ?? decoyObjectGuid(decoyKey, flow.subject)),
+    reserveFailure(ports, flow, 'code'),
+  ]);
+  const checked = !flow.decoy && reservation.reserved && flow.objectGuid !== null && enrollment !== null;
+  let right = false;
+  if (checked && flow.objectGuid !== null) {
+    const verified = await verifyPasskeyAssertion(config, input.credential, enrollment?.passkeys ?? [], challenge);
+    right =
+      verified !== null &&
+      (await store.usePasskey(
+        flow.objectGuid,
+        verified.passkey.id,
+        verified.passkey.counter,
+        verified.newCounter,
+        clock.now(),
+      ));
+  }
+  const verdict = verdictOf(reservation, right, failureWindow(config, 'code').limit);
+
+  if (reservation.reserved) await audit(flow.subject, 'passkey', right ? 'verified' : 'wrong');
+  else await audit(flow.subject, 'passkey', 'refused', refusalReason(reservation));
+  if (verdict === 'right') await store.giveBackFailure(flow.subject, 'code', clock.now());
+  if (verdict === 'blocking') await blockSubject(ports, flow, 'code', audit, source);
+
+  const next = await writeFlow(ports, claimed, {
+    pending: null,
+    ...afterPossession(flow, 'passkey', verdict, config.codes.maxTries),
+  });
+  return { challenge: await challengeAfter(next, source, ports) };
+}
