@@ -1243,8 +1243,9 @@ describe('outbox', () => {
       id: randomUUID(),
       channel: 'email',
       to: 'alice@corp.example.test',
-      template: 'enrolled',
-      params: { displayName: 'Alice Archer', at: '2026-01-01T10:00:00.000Z' },
+      // A notice without a secret, kept readable (the block notice carries no repudiation link).
+      template: 'self-service-blocked',
+      params: { displayName: 'Alice Archer', at: '2026-01-01T10:00:00.000Z', until: '2026-01-02T10:00:00.000Z' },
       language: 'en',
       status: 'pending',
       createdAt: 1_700_000_000_000,
