@@ -1,11 +1,11 @@
-/** The challenges a flow shows (docs/api.md `challenge`), in the request's language. */
+/** The challenges a flow shows (docs/openapi.json `challenge`), in the request's language. */
 import type { Language } from '../language.js';
 import { maskDestination } from '../masking.js';
 import type { PasskeyRequestOptions } from '../methods/passkeys.js';
 import type { PasswordPolicyView } from '../passwordPolicy.js';
 import { findQuestion } from '../questions.js';
 import type { ChannelKind, Flow } from '../store.js';
-import { codeKindsNext, nextSteps } from './steps.js';
+import { CHOICE_OF_STEP, codeKindsNext, nextSteps } from './steps.js';
 
 export interface MaskedChannel {
   id: string;
@@ -56,14 +56,8 @@ export function codeChallenge(flow: Flow): Challenge {
 /** The ways on, when more than one can come next. */
 export function chooseChallenge(flow: Flow): Challenge {
   const options = nextSteps(flow.alternatives, flow.passed).map((step): MethodOption => {
-    switch (step) {
-      case 'question':
-        return { method: 'questions' };
-      case 'code':
-        return { method: 'code', channels: codeChannels(flow) };
-      default:
-        return { method: step };
-    }
+    if (step === 'code') return { method: 'code', channels: codeChannels(flow) };
+    return { method: CHOICE_OF_STEP[step] };
   });
   return { type: 'choose', options };
 }

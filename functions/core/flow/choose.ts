@@ -12,18 +12,11 @@ import type { Challenge } from './challenge.js';
 import { refuseWhenBlocked } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { showChallenge } from './passkeyStep.js';
-import { type MethodStep, nextSteps } from './steps.js';
+import { CHOICES, type Choice, nextSteps, stepOfChoice } from './steps.js';
 
-export const CHOOSABLE_METHODS = ['questions', 'code', 'authenticator', 'recoveryCode', 'passkey'] as const;
-export type ChoosableMethod = (typeof CHOOSABLE_METHODS)[number];
-
-const STEP_OF_CHOICE: Record<ChoosableMethod, MethodStep> = {
-  questions: 'question',
-  code: 'code',
-  authenticator: 'authenticator',
-  recoveryCode: 'recoveryCode',
-  passkey: 'passkey',
-};
+/** The choices POST /api/reset/choose takes (steps.ts CHOICE_OF_STEP). */
+export const CHOOSABLE_METHODS: readonly Choice[] = CHOICES;
+export type ChoosableMethod = Choice;
 
 /** The steps a choice may be made from: a choice, or any method step (to switch). */
 const CHOOSING_STEPS: readonly FlowStep[] = ['choose', 'question', 'code', 'authenticator', 'recoveryCode', 'passkey'];
@@ -41,7 +34,7 @@ export async function chooseMethod(
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
   if (!CHOOSING_STEPS.includes(flow.step)) throw new SsprError('WRONG_STEP');
-  const step = STEP_OF_CHOICE[input.method];
+  const step = stepOfChoice(input.method);
   if (!nextSteps(flow.alternatives, flow.passed).includes(step)) {
     throw validationError({ method: { message: 'method.unknown' } });
   }

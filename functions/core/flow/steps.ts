@@ -29,6 +29,24 @@ export const STEP_OF: Record<RecoveryMethod, MethodStep> = {
   passkey: 'passkey',
 };
 
+/** What the user chooses (the `choose` challenge's `method`, POST /api/reset/choose) for each method step. */
+export const CHOICE_OF_STEP = {
+  question: 'questions',
+  code: 'code',
+  authenticator: 'authenticator',
+  recoveryCode: 'recoveryCode',
+  passkey: 'passkey',
+} as const satisfies Record<MethodStep, string>;
+
+export type Choice = (typeof CHOICE_OF_STEP)[MethodStep];
+export const CHOICES: readonly Choice[] = Object.values(CHOICE_OF_STEP);
+
+/** The method step a choice leads to. */
+export function stepOfChoice(choice: Choice): MethodStep {
+  const entry = Object.entries(CHOICE_OF_STEP).find(([, c]) => c === choice);
+  return (entry?.[0] ?? 'question') as MethodStep;
+}
+
 /** The steps that may come next, in the policy's method order, each once. */
 export function nextSteps(alternatives: readonly Alternative[], passed: readonly RecoveryMethod[]): MethodStep[] {
   return [...new Set(nextMethods(alternatives, passed).map((m) => STEP_OF[m]))];
