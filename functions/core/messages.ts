@@ -15,7 +15,7 @@ const en: Catalog = {
   'passkey.name': 'Name the passkey: 1 to {max} characters.',
   'passkey.limit': 'An account holds at most {max} passkeys. Remove one first.',
   'passkey.id': 'Name one of your passkeys to remove.',
-  'recoveryCode.format': 'Enter one of your recovery codes: 16 letters and digits, like ABCD-EFGH-JKMN-PQRS.',
+  'recoveryCode.format': 'Enter one of your recovery codes: 24 letters and digits, like ABCD-EFGH-JKMN-PQRS-TVWX-YZ01.',
   'method.unknown': 'Choose one of the offered ways.',
   'error.VALIDATION': 'Some of what was sent needs correcting.',
   'error.BAD_CREDENTIALS':
@@ -75,7 +75,7 @@ const de: Catalog = {
   'passkey.limit': 'Ein Konto hat höchstens {max} Passkeys. Entfernen Sie zuerst einen.',
   'passkey.id': 'Geben Sie einen Ihrer Passkeys zum Entfernen an.',
   'recoveryCode.format':
-    'Geben Sie einen Ihrer Wiederherstellungscodes ein: 16 Buchstaben und Ziffern, etwa ABCD-EFGH-JKMN-PQRS.',
+    'Geben Sie einen Ihrer Wiederherstellungscodes ein: 24 Buchstaben und Ziffern, etwa ABCD-EFGH-JKMN-PQRS-TVWX-YZ01.',
   'method.unknown': 'Wählen Sie einen der angebotenen Wege.',
   'error.VALIDATION': 'Einige Angaben müssen korrigiert werden.',
   'error.BAD_CREDENTIALS':
@@ -136,7 +136,7 @@ const fr: Catalog = {
   'passkey.limit': 'Un compte a au plus {max} clés d’accès. Supprimez-en une d’abord.',
   'passkey.id': 'Indiquez l’une de vos clés d’accès à supprimer.',
   'recoveryCode.format':
-    'Saisissez l’un de vos codes de récupération : 16 lettres et chiffres, comme ABCD-EFGH-JKMN-PQRS.',
+    'Saisissez l’un de vos codes de récupération : 24 lettres et chiffres, comme ABCD-EFGH-JKMN-PQRS-TVWX-YZ01.',
   'method.unknown': 'Choisissez l’un des moyens proposés.',
   'error.VALIDATION': 'Certaines informations doivent être corrigées.',
   'error.BAD_CREDENTIALS':

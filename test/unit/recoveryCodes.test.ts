@@ -19,7 +19,7 @@ const guid = '0d5e1f6a-3c2b-4e7d-9a8b-1c2d3e4f5a6b';
 const otherGuid = '7f0e6d5c-4b3a-4291-8a7b-6c5d4e3f2a1b';
 
 describe('issuing', () => {
-  it('issues 10 distinct codes of at least 64 bits each, in Crockford base32', () => {
+  it('issues 10 distinct codes of at least 112 bits each (ASVS 6.5.2: a standard hash suffices), in Crockford base32', () => {
     const issued = issueRecoveryCodes(pepper, guid, 1_700_000_000_000);
     expect(issued.shown).toHaveLength(10);
     expect(new Set(issued.shown).size).toBe(10);
@@ -27,9 +27,10 @@ describe('issuing', () => {
     expect(new Set(CROCKFORD_ALPHABET).size).toBe(32);
     expect(CROCKFORD_ALPHABET).not.toMatch(/[ILOU]/);
     const bitsPerCode = RECOVERY_CODE_LENGTH * Math.log2(new Set(CROCKFORD_ALPHABET).size);
-    expect(bitsPerCode).toBeGreaterThanOrEqual(64);
+    expect(bitsPerCode).toBeGreaterThanOrEqual(112);
+    expect(bitsPerCode).toBe(120);
     for (const shown of issued.shown) {
-      expect(shown).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+      expect(shown).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/);
       expect(normalizeRecoveryCode(shown)).toHaveLength(RECOVERY_CODE_LENGTH);
     }
     expect(issued.set).toMatchObject({ issued: 10, createdAt: 1_700_000_000_000 });
@@ -47,19 +48,19 @@ describe('issuing', () => {
   });
 
   it('formats in groups of four', () => {
-    expect(formatRecoveryCode('0123456789ABCDEF')).toBe('0123-4567-89AB-CDEF');
+    expect(formatRecoveryCode('0123456789ABCDEFGHJKMNPQ')).toBe('0123-4567-89AB-CDEF-GHJK-MNPQ');
   });
 });
 
 describe('typed input', () => {
   it.each([
-    ['0123-4567-89ab-cdef', '0123456789ABCDEF'],
-    ['0123 4567 89AB CDEF', '0123456789ABCDEF'],
-    ['  0123456789abcdef\n', '0123456789ABCDEF'],
-    ['O123-4567-89AB-CDEF', '0123456789ABCDEF'],
-    ['o1i3-4567-89AB-CDEF', '0113456789ABCDEF'],
-    ['0L23-4567-89AB-CDEF', '0123456789ABCDEF'],
-    ['0l23-4567-89AB-CDEF', '0123456789ABCDEF'],
+    ['0123-4567-89ab-cdef-GHJK-MNPQ', '0123456789ABCDEFGHJKMNPQ'],
+    ['0123 4567 89AB CDEF GHJK MNPQ', '0123456789ABCDEFGHJKMNPQ'],
+    ['  0123456789abcdefghjkmnpq\n', '0123456789ABCDEFGHJKMNPQ'],
+    ['O123-4567-89AB-CDEF-GHJK-MNPQ', '0123456789ABCDEFGHJKMNPQ'],
+    ['o1i3-4567-89AB-CDEF-GHJK-MNPQ', '0113456789ABCDEFGHJKMNPQ'],
+    ['0L23-4567-89AB-CDEF-GHJK-MNPQ', '0123456789ABCDEFGHJKMNPQ'],
+    ['0l23-4567-89AB-CDEF-GHJK-MNPQ', '0123456789ABCDEFGHJKMNPQ'],
   ])('reads %j as %s', (typed, normalized) => {
     expect(normalizeRecoveryCode(typed)).toBe(normalized);
     expect(isRecoveryCodeFormat(typed)).toBe(true);
@@ -67,11 +68,13 @@ describe('typed input', () => {
 
   it.each([
     '',
-    '0123-4567-89AB-CDE',
-    '0123-4567-89AB-CDEF0',
-    '0123-4567-89AB-CDEU',
-    '0123_4567_89AB_CDEF',
-    '0123-4567-89AB-CDE!',
+    '0123-4567-89AB-CDE-GHJK-MNPQ',
+    '0123-4567-89AB-CDEF0-GHJK-MNPQ',
+    '0123-4567-89AB-CDEU-GHJK-MNPQ',
+    '0123_4567_89AB_CDEF_GHJK_MNPQ',
+    // A code of the first, 80-bit sets (16 characters) is not a code any more: a new set replaces it.
+    '0123-4567-89AB-CDEF',
+    '0123-4567-89AB-CDE!-GHJK-MNPQ',
     '123456',
   ])('refuses %j as not a code', (typed) => {
     expect(isRecoveryCodeFormat(typed)).toBe(false);
@@ -80,14 +83,14 @@ describe('typed input', () => {
 });
 
 describe('keyed hashes and finding a code', () => {
-  const code = '0123456789ABCDEF';
+  const code = '0123456789ABCDEFGHJKMNPQ';
 
   it('hashes apart per account and per pepper, and alike for any way the code is typed', () => {
     const hash = recoveryCodeHash(pepper, guid, code);
     expect(Buffer.from(hash, 'base64url')).toHaveLength(32);
     expect(recoveryCodeHash(pepper, otherGuid, code)).not.toBe(hash);
     expect(recoveryCodeHash(randomBytes(32), guid, code)).not.toBe(hash);
-    expect(recoveryCodeHash(pepper, guid, 'o123-4567-89ab-cdef')).toBe(hash);
+    expect(recoveryCodeHash(pepper, guid, 'o123-4567-89ab-cdef-GHJK-MNPQ')).toBe(hash);
     expect(recoveryCodeHash(pepper, guid.toUpperCase(), code)).toBe(hash);
   });
 

@@ -2,9 +2,11 @@
  * Saved recovery codes (issue 16): a set of single-use codes shown once, kept only as keyed hashes (HMAC-SHA-256 with
  * the pepper, bound to the account), compared in constant time against every stored hash.
  *
- * A code is 16 characters of Crockford's base32 (80 bits from the CSPRNG: 10 random bytes, 5 bits a character), shown
- * as xxxx-xxxx-xxxx-xxxx. Typed input is read as Crockford reads it: any case, spaces and hyphens ignored, O as 0, I
- * and L as 1. A keyed hash needs no salt or slow hash: 80 random bits cannot be guessed offline, even with the pepper.
+ * A code is 24 characters of Crockford's base32 (120 bits from the CSPRNG: 15 random bytes, 5 bits a character), shown
+ * as xxxx-xxxx-xxxx-xxxx-xxxx-xxxx. Typed input is read as Crockford reads it: any case, spaces and hyphens ignored, O
+ * as 0, I and L as 1. 120 bits, not the 64 the issue asks at least: ASVS 5.0 6.5.2 lets a lookup secret of 112 bits or
+ * more be kept under a standard hash, and below that asks a salted password hash. So a keyed hash (HMAC with the
+ * pepper) is enough, and a stolen table plus the pepper still leaves 2^120 guesses per code.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RecoveryCodeSet } from '../store.js';
@@ -12,13 +14,13 @@ import type { RecoveryCodeSet } from '../store.js';
 /** Crockford's base32: digits and letters less I, L, O and U. */
 export const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const RECOVERY_CODE_COUNT = 10;
-/** Characters of one code: 16 × 5 = 80 bits. */
-export const RECOVERY_CODE_LENGTH = 16;
+/** Characters of one code: 24 × 5 = 120 bits (ASVS 6.5.2's 112 bits for a standard hash, with room). */
+export const RECOVERY_CODE_LENGTH = 24;
 const RANDOM_BYTES = (RECOVERY_CODE_LENGTH * 5) / 8;
 const GROUP = 4;
 const CODE_SHAPE = new RegExp(`^[${CROCKFORD_ALPHABET}]{${RECOVERY_CODE_LENGTH}}$`);
 
-/** One new code, normalized (16 characters, no hyphens); formatRecoveryCode shows it. */
+/** One new code, normalized (24 characters, no hyphens); formatRecoveryCode shows it. */
 export function newRecoveryCode(): string {
   const bytes = randomBytes(RANDOM_BYTES);
   let code = '';
@@ -44,7 +46,7 @@ export function newRecoveryCodes(count: number = RECOVERY_CODE_COUNT): string[] 
   return [...codes];
 }
 
-/** A normalized code as shown to the user: xxxx-xxxx-xxxx-xxxx. */
+/** A normalized code as shown to the user: xxxx-xxxx-xxxx-xxxx-xxxx-xxxx. */
 export function formatRecoveryCode(code: string): string {
   const groups: string[] = [];
   for (let i = 0; i < code.length; i += GROUP) groups.push(code.slice(i, i + GROUP));

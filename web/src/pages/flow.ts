@@ -569,7 +569,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
           pattern: '[0-9 ]*',
           maxlength: '9',
         })
-      : textInput('recoveryCode', { autocomplete: 'off', autocapitalize: 'characters', maxlength: '32' });
+      : textInput('recoveryCode', { autocomplete: 'off', autocapitalize: 'characters', maxlength: '48' });
     const ref = app
       ? field('flow-authenticator-code', 'code', t('authenticator.label'), input, { hint: t('authenticator.hint') })
       : field('flow-recovery-code', 'code', t('recoveryCode.label'), input, { hint: t('recoveryCode.hint') });

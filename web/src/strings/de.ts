@@ -227,7 +227,7 @@ export const de: Strings = {
     'Geben Sie einen der Wiederherstellungscodes ein, die Sie gespeichert haben. Jeder Code gilt nur einmal.',
   'recoveryCode.label': 'Wiederherstellungscode',
   'recoveryCode.hint':
-    '16 Buchstaben und Ziffern, zum Beispiel ABCD-EFGH-JKMN-PQRS. Leerzeichen und Bindestriche spielen keine Rolle.',
+    '24 Buchstaben und Ziffern, zum Beispiel ABCD-EFGH-JKMN-PQRS-TVWX-YZ01. Leerzeichen und Bindestriche spielen keine Rolle.',
   'possession.wrong': 'Prüfen Sie den Code und versuchen Sie es erneut.',
   'methods.title': 'Ihre Wiederherstellungsmethoden',
   'methods.signIn.title': 'Anmelden',

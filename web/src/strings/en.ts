@@ -223,7 +223,8 @@ export const en = {
   'recoveryCode.title': 'Use a recovery code',
   'recoveryCode.intro': 'Enter one of the recovery codes you saved. Each code works only once.',
   'recoveryCode.label': 'Recovery code',
-  'recoveryCode.hint': '16 letters and digits, for example ABCD-EFGH-JKMN-PQRS. Spaces and hyphens do not matter.',
+  'recoveryCode.hint':
+    '24 letters and digits, for example ABCD-EFGH-JKMN-PQRS-TVWX-YZ01. Spaces and hyphens do not matter.',
   'possession.wrong': 'Check the code and try again.',
   'methods.title': 'Your recovery methods',
   'methods.signIn.title': 'Sign in',

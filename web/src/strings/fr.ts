@@ -229,7 +229,7 @@ export const fr: Strings = {
     'Saisissez l’un des codes de récupération que vous avez conservés. Chaque code ne fonctionne qu’une fois.',
   'recoveryCode.label': 'Code de récupération',
   'recoveryCode.hint':
-    '16 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS. Les espaces et les tirets ne comptent pas.',
+    '24 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS-TVWX-YZ01. Les espaces et les tirets ne comptent pas.',
   'possession.wrong': 'Vérifiez le code et réessayez.',
   'methods.title': 'Vos méthodes de récupération',
   'methods.signIn.title': 'Connexion',
