@@ -2,37 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildStatus } from '../../cli/status.js';
 import { parseConfig } from '../../functions/core/config.js';
-import type { DirectoryAccount } from '../../functions/core/directory.js';
 import { eligibilityGroupsFrom } from '../../functions/core/groups.js';
 import type { Enrollment } from '../../functions/core/store.js';
+import { directoryAccount, NOW } from '../support/accounts.js';
 
-const DOMAIN_SID = 'S-1-5-21-1004336348-1177238915-682003330';
-const NOW = Date.UTC(2026, 2, 4, 13, 30);
-const NEVER = 0x7fffffffffffffffn;
-
-const account: DirectoryAccount = {
-  dn: 'CN=Alice Archer,OU=People,DC=corp,DC=example,DC=test',
-  objectGuid: '6f9619ff-8b86-d011-b42d-00c04fc964ff',
-  objectSid: `${DOMAIN_SID}-1105`,
-  sAMAccountName: 'alice',
-  sAMAccountType: 805306368,
-  userPrincipalName: 'alice@corp.example.test',
-  displayName: 'Alice Archer',
-  mail: 'alice@example.com',
-  mobile: null,
-  userAccountControl: 0x200,
-  computedUserAccountControl: 0,
-  accountExpires: NEVER,
-  pwdLastSet: 134_000_000_000_000_000n,
-  badPwdCount: 0,
-  badPasswordTime: 0n,
-  adminCount: 0,
-  logonHours: null,
-  userWorkstations: null,
-  tokenGroups: [`${DOMAIN_SID}-513`, 'S-1-5-32-545', 'S-1-5-11'],
-  changePasswordDeniedTo: [],
-  resultantPso: null,
-};
+// Alice with a mail and no mobile: one channel.
+const account = directoryAccount({ mobile: null });
 
 const hash = { algorithm: 'scrypt', N: 2, r: 1, p: 1, keyLength: 32, salt: 's', hash: 'h', normalization: 1 } as const;
 const withAnswers: Enrollment = {

@@ -18,45 +18,18 @@ import {
 } from '../../functions/core/eligibility.js';
 import type { IneligibilityReason } from '../../functions/core/errors.js';
 import { dnKey, eligibilityGroupsFrom, UnresolvableGroupError } from '../../functions/core/groups.js';
+import {
+  BUILTIN_USERS,
+  DOMAIN_SID,
+  DOMAIN_USERS,
+  directoryAccount,
+  FILETIME_1970,
+  msToFiletime,
+  NOW,
+} from '../support/accounts.js';
 
-const DOMAIN_SID = 'S-1-5-21-1004336348-1177238915-682003330';
-const DOMAIN_USERS = `${DOMAIN_SID}-513`;
-const BUILTIN_USERS = 'S-1-5-32-545';
 const SERVICE_DN = 'CN=svc-sspr,OU=Service,DC=corp,DC=example,DC=test';
-const FILETIME_1970 = 116444736000000000n;
-
-function msToFiletime(ms: number): bigint {
-  return BigInt(ms) * 10000n + FILETIME_1970;
-}
-
-const NOW = Date.UTC(2026, 2, 4, 13, 30); // Wednesday 13:30 UTC
-
-function account(overrides: Partial<DirectoryAccount> = {}): DirectoryAccount {
-  return {
-    dn: 'CN=Alice Archer,OU=People,DC=corp,DC=example,DC=test',
-    objectGuid: '6f9619ff-8b86-d011-b42d-00c04fc964ff',
-    objectSid: `${DOMAIN_SID}-1105`,
-    sAMAccountName: 'alice',
-    sAMAccountType: 805306368,
-    userPrincipalName: 'alice@corp.example.test',
-    displayName: 'Alice Archer',
-    mail: 'alice@example.com',
-    mobile: '+15550100001',
-    userAccountControl: 0x200,
-    computedUserAccountControl: 0,
-    accountExpires: NEVER,
-    pwdLastSet: msToFiletime(NOW - 86_400_000),
-    badPwdCount: 0,
-    badPasswordTime: 0n,
-    adminCount: 0,
-    logonHours: null,
-    userWorkstations: null,
-    tokenGroups: [DOMAIN_USERS, BUILTIN_USERS, 'S-1-5-11'],
-    changePasswordDeniedTo: [],
-    resultantPso: null,
-    ...overrides,
-  };
-}
+const account = directoryAccount;
 
 const noRestrictions: Config['eligibility'] = { denyGroups: [], allowGroups: [] };
 
