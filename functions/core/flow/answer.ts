@@ -14,9 +14,8 @@ import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { Flow } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
-import { blockSubject } from './blocks.js';
 import type { Challenge } from './challenge.js';
-import { afterCode, afterQuestion, failureWindow, refusalReason, reserveFailure, verdictOf } from './failures.js';
+import { afterCode, afterQuestion, reserveFailure, settleCheck } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { showChallenge } from './passkeyStep.js';
 import { answerPossession, isPossessionStep } from './possession.js';
@@ -61,17 +60,10 @@ async function answerQuestion(flow: Flow, answer: string, source: RequestSource,
   const checked = !flow.decoy && reservation.reserved;
   const stored = checked ? enrollment?.answers.find((a) => a.questionId === questionId)?.hash : undefined;
   const matches = await ports.hasher.verify(normalized, stored ?? null);
-  const verdict = verdictOf(reservation, stored !== undefined && matches, failureWindow(ports.config, 'answer').limit);
-
-  if (reservation.reserved) await audit(flow.subject, 'answer', verdict === 'right' ? 'right' : 'wrong', questionId);
-  else await audit(flow.subject, 'answer', 'refused', refusalReason(reservation));
-  if (verdict === 'right' && stored) {
-    await Promise.all([
-      ports.store.giveBackFailure(flow.subject, 'answer', ports.clock.now()),
-      rehashIfOutdated(ports, flow, questionId ?? '', normalized, stored),
-    ]);
-  }
-  if (verdict === 'blocking') await blockSubject(ports, flow, 'answer', audit, source);
+  const right = stored !== undefined && matches;
+  const record = { event: 'answer', right: 'right', ...(questionId ? { detail: questionId } : {}) } as const;
+  const verdict = await settleCheck(ports, flow, 'answer', reservation, right, record, audit, source);
+  if (verdict === 'right' && stored) await rehashIfOutdated(ports, flow, questionId ?? '', normalized, stored);
 
   const next = await writeFlow(ports, claimed, { pending: null, ...afterQuestion(flow, verdict) });
   return challengeAfter(next, source, ports);
@@ -93,12 +85,8 @@ async function answerCode(flow: Flow, answer: string, source: RequestSource, por
     reservation.reserved &&
     clock.now() < flow.code.expiresAt &&
     codeMatches(pepper, flow.tokenHash, answer, flow.code.hmac);
-  const verdict = verdictOf(reservation, right, failureWindow(config, 'code').limit);
-
-  if (reservation.reserved) await audit(flow.subject, 'code', right ? 'verified' : 'wrong');
-  else await audit(flow.subject, 'code', 'refused', refusalReason(reservation));
-  if (verdict === 'right') await ports.store.giveBackFailure(flow.subject, 'code', clock.now());
-  if (verdict === 'blocking') await blockSubject(ports, flow, 'code', audit, source);
+  const record = { event: 'code', right: 'verified' } as const;
+  const verdict = await settleCheck(ports, flow, 'code', reservation, right, record, audit, source);
 
   const next = await writeFlow(ports, claimed, { pending: null, ...afterCode(flow, verdict, config.codes.maxTries) });
   return challengeAfter(next, source, ports);

@@ -7,9 +7,10 @@
 import type { Config } from '../config.js';
 import type { DirectoryAccount, DirectorySession } from '../directory.js';
 import { SsprError } from '../errors.js';
-import type { Audit } from '../request.js';
+import type { Audit, RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { FailureKind, FailureReservation, FailureWindow, Flow, FlowStep } from '../store.js';
+import { blockSubject } from './blocks.js';
 import { stillEligible, writeFlow } from './flowState.js';
 import { stepAfter } from './steps.js';
 
@@ -45,6 +46,37 @@ export function verdictOf(reservation: FailureReservation, right: boolean, limit
 /** How an answer that was not checked is audited: during a block, or with the window full. */
 export function refusalReason(reservation: FailureReservation & { reserved: false }): string {
   return reservation.blockedUntil === null ? 'FAILURE_LIMIT' : 'BLOCKED';
+}
+
+/** How a settled check is audited: the event (`answer`, `code`, a method), and the outcome a right one is logged as. */
+export interface CheckRecord {
+  event: string;
+  right: 'right' | 'verified';
+  /** Logged with a checked answer (the question's id); a refused one logs its refusal's reason instead. */
+  detail?: string;
+}
+
+/**
+ * The one way every checked answer settles (a question, a sent code, an app code, a recovery code, a passkey): its
+ * verdict from the reservation made before the check; the audit line; the failure given back when it was right; the
+ * block written when it filled the window, before the caller's flow records the failure (blocks.ts).
+ */
+export async function settleCheck(
+  ports: RequestPorts,
+  flow: Flow,
+  kind: FailureKind,
+  reservation: FailureReservation,
+  right: boolean,
+  record: CheckRecord,
+  audit: Audit,
+  source: RequestSource,
+): Promise<Verdict> {
+  const verdict = verdictOf(reservation, right, failureWindow(ports.config, kind).limit);
+  if (reservation.reserved) await audit(flow.subject, record.event, right ? record.right : 'wrong', record.detail);
+  else await audit(flow.subject, record.event, 'refused', refusalReason(reservation));
+  if (verdict === 'right') await ports.store.giveBackFailure(flow.subject, kind, ports.clock.now());
+  if (verdict === 'blocking') await blockSubject(ports, flow, kind, audit, source);
+  return verdict;
 }
 
 /**

@@ -13,9 +13,8 @@ import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import { tokenHashOf } from '../tokens.js';
 import { challengeAfter } from './answer.js';
-import { blockSubject } from './blocks.js';
 import type { Challenge } from './challenge.js';
-import { failureWindow, refusalReason, reserveFailure, verdictOf } from './failures.js';
+import { reserveFailure, settleCheck } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { afterPossession } from './possession.js';
 
@@ -57,12 +56,8 @@ export async function answerPasskey(
         clock.now(),
       ));
   }
-  const verdict = verdictOf(reservation, right, failureWindow(config, 'code').limit);
-
-  if (reservation.reserved) await audit(flow.subject, 'passkey', right ? 'verified' : 'wrong');
-  else await audit(flow.subject, 'passkey', 'refused', refusalReason(reservation));
-  if (verdict === 'right') await store.giveBackFailure(flow.subject, 'code', clock.now());
-  if (verdict === 'blocking') await blockSubject(ports, flow, 'code', audit, source);
+  const record = { event: 'passkey', right: 'verified' } as const;
+  const verdict = await settleCheck(ports, flow, 'code', reservation, right, record, audit, source);
 
   const next = await writeFlow(ports, claimed, {
     pending: null,

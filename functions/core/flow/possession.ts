@@ -19,8 +19,7 @@ import { findRecoveryCode, isRecoveryCodeFormat } from '../methods/recoveryCodes
 import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { Enrollment, Flow, FlowStep } from '../store.js';
-import { blockSubject } from './blocks.js';
-import { failureWindow, refusalReason, reserveFailure, type Verdict, verdictOf } from './failures.js';
+import { reserveFailure, settleCheck, type Verdict } from './failures.js';
 import { writeFlow } from './flowState.js';
 import { stepAfter } from './steps.js';
 
@@ -33,7 +32,7 @@ export async function answerPossession(
   source: RequestSource,
   ports: RequestPorts,
 ): Promise<Flow> {
-  const { config, clock, store } = ports;
+  const { config, store } = ports;
   const method = flow.step;
   // Not a code at all: refused and not counted, so a typo never costs a try.
   if (method === 'authenticator' && !isTotpCodeFormat(normalizeTotpCode(typed))) {
@@ -53,12 +52,16 @@ export async function answerPossession(
   // A decoy, and a code whose failure could not be reserved, are never checked (and never pass).
   const checked = !flow.decoy && reservation.reserved && flow.objectGuid !== null && enrollment !== null;
   const right = checked ? await useCode(method, typed, enrollment, flow.objectGuid as string, ports) : false;
-  const verdict = verdictOf(reservation, right, failureWindow(config, 'code').limit);
-
-  if (reservation.reserved) await audit(flow.subject, method, right ? 'verified' : 'wrong');
-  else await audit(flow.subject, method, 'refused', refusalReason(reservation));
-  if (verdict === 'right') await store.giveBackFailure(flow.subject, 'code', clock.now());
-  if (verdict === 'blocking') await blockSubject(ports, flow, 'code', audit, source);
+  const verdict = await settleCheck(
+    ports,
+    flow,
+    'code',
+    reservation,
+    right,
+    { event: method, right: 'verified' },
+    audit,
+    source,
+  );
 
   return writeFlow(ports, claimed, { pending: null, ...afterPossession(flow, method, verdict, config.codes.maxTries) });
 }
