@@ -8,7 +8,7 @@ import { hrefFor } from '../router.js';
 import { field, isCritical, passwordInput, usernameInput } from '../ui.js';
 import { criticalView } from './critical.js';
 import { doneView } from './done.js';
-import { newPasswordFields, showViolations } from './flow.js';
+import { newPasswordFields, showViolations } from './newPassword.js';
 import { StepForm } from './stepForm.js';
 import type { PageContext, PageHandle } from './types.js';
 

@@ -23,23 +23,13 @@ import {
   startFlow,
   unlockAccount,
 } from '../api.js';
-import { type Child, focusElement, h, replaceChildren } from '../dom.js';
+import { focusElement, h, replaceChildren } from '../dom.js';
 import type { Translator } from '../i18n.js';
 import { hrefFor } from '../router.js';
-import {
-  complexityCategories,
-  errorTitle,
-  type FieldRef,
-  field,
-  isCritical,
-  PolicyChecklist,
-  passwordInput,
-  textInput,
-  usernameInput,
-  violationSentences,
-} from '../ui.js';
+import { type FieldRef, field, isCritical, textInput, usernameInput } from '../ui.js';
 import { criticalView, verificationFailedView } from './critical.js';
 import { doneView, type Outcome } from './done.js';
+import { newPasswordFields, showViolations } from './newPassword.js';
 import { StepForm } from './stepForm.js';
 import type { PageContext, PageHandle } from './types.js';
 
@@ -686,65 +676,4 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
       return { username, flowId, step, choice, atChoice };
     },
   };
-}
-
-export interface NewPasswordFields {
-  newInput: HTMLInputElement;
-  confirmInput: HTMLInputElement;
-  newRef: FieldRef;
-  confirmRef: FieldRef;
-  problems(): Map<string, string>;
-  clear(): void;
-}
-
-/** The new password twice, each with a show/hide toggle, and the policy checklist that ticks as the user types. */
-export function newPasswordFields(tr: Translator, prefix: string, policy: PasswordPolicy): NewPasswordFields {
-  const { t } = tr;
-  const checklistId = `${prefix}-policy`;
-  const created = passwordInput(tr, 'newPassword', 'new-password');
-  const confirm = passwordInput(tr, 'confirmPassword', 'new-password');
-  created.input.setAttribute('aria-describedby', checklistId);
-  const checklist = new PolicyChecklist(tr, policy, checklistId);
-  const newRef = field(`${prefix}-new-password`, 'newPassword', t('password.new'), created.input, {
-    wrap: created.wrap,
-    after: checklist.element,
-  });
-  const confirmRef = field(`${prefix}-confirm-password`, 'confirmPassword', t('password.confirm'), confirm.input, {
-    wrap: confirm.wrap,
-  });
-  const update = (): void => checklist.update(created.input.value, confirm.input.value);
-  created.input.addEventListener('input', update);
-  confirm.input.addEventListener('input', update);
-  return {
-    newInput: created.input,
-    confirmInput: confirm.input,
-    newRef,
-    confirmRef,
-    problems() {
-      const out = new Map<string, string>();
-      const value = created.input.value;
-      const broken: string[] = [];
-      if (value === '') out.set('newPassword', tr.problem('password.required'));
-      else {
-        if ([...value].length < policy.minLength) broken.push('MIN_LENGTH');
-        if ([...value].length > policy.maxLength) broken.push('MAX_LENGTH');
-        if (policy.complexity && complexityCategories(value) < 3) broken.push('COMPLEXITY');
-        if (broken.length > 0) out.set('newPassword', violationSentences(tr, broken).join(' '));
-      }
-      if (confirm.input.value !== value) out.set('confirmPassword', t('password.mismatch'));
-      return out;
-    },
-    clear() {
-      created.input.value = '';
-      confirm.input.value = '';
-      update();
-    },
-  };
-}
-
-/** PASSWORD_POLICY: the violations, in the UI language, next to the new password field and in the box. */
-export function showViolations(tr: Translator, form: StepForm, error: ApiError): void {
-  const sentences = violationSentences(tr, error.violations);
-  const extra: Child[] = [h('p', {}, tr.t('password.tryAnother'))];
-  form.showProblems(new Map([['newPassword', sentences.join(' ')]]), errorTitle(tr, error), extra);
 }

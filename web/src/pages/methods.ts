@@ -6,7 +6,6 @@
  * after a confirm step. The token, the codes and the key live in memory only (a language switch carries them); when
  * the session has ended (410) the page says so and asks for the password again.
  */
-import { encode } from 'uqr';
 import {
   type ApiError,
   type ApiResult,
@@ -19,6 +18,7 @@ import {
   startMethodsSession,
 } from '../api.js';
 import { type Child, focusElement, h, replaceChildren } from '../dom.js';
+import { groupsOfFour, qrCode } from '../qrCode.js';
 import { hrefFor } from '../router.js';
 import { type FieldRef, field, isCritical, passwordInput, textInput, usernameInput } from '../ui.js';
 import { criticalView } from './critical.js';
@@ -42,46 +42,6 @@ export interface MethodsCarry {
 
 function asCarry(value: unknown): MethodsCarry {
   return typeof value === 'object' && value !== null ? (value as MethodsCarry) : {};
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-/**
- * The otpauth URI as a QR code: an SVG of one path (no inline style, so the strict CSP holds), named by its <title>
- * for screen readers, which are pointed at the key as text instead.
- */
-export function qrCode(uri: string, label: string, id: string): SVGSVGElement {
-  const { data, size } = encode(uri, { ecc: 'M', border: 4 });
-  let d = '';
-  data.forEach((row, y) => {
-    row.forEach((dark, x) => {
-      if (dark) d += `M${x} ${y}h1v1h-1z`;
-    });
-  });
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-labelledby', `${id}-title`);
-  svg.setAttribute('class', 'qr');
-  svg.setAttribute('shape-rendering', 'crispEdges');
-  svg.id = id;
-  const title = document.createElementNS(SVG, 'title');
-  title.id = `${id}-title`;
-  title.textContent = label;
-  const background = document.createElementNS(SVG, 'rect');
-  background.setAttribute('width', String(size));
-  background.setAttribute('height', String(size));
-  background.setAttribute('fill', '#ffffff');
-  const modules = document.createElementNS(SVG, 'path');
-  modules.setAttribute('d', d);
-  modules.setAttribute('fill', '#000000');
-  svg.append(title, background, modules);
-  return svg;
-}
-
-/** An authenticator key as people type it: groups of four. */
-export function groupsOfFour(secret: string): string {
-  return (secret.match(/.{1,4}/g) ?? []).join(' ');
 }
 
 export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
