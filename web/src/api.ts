@@ -4,6 +4,7 @@
  * failure, a timeout or a body that is not the §3 shape are mapped onto that shape too, so pages handle one thing.
  */
 import type { Language } from './i18n.js';
+import type { RequestOptionsJSON } from './webauthn.js';
 
 export type ContactSetting = 'optional' | 'required' | 'off';
 
@@ -67,6 +68,7 @@ export type Challenge =
   | { type: 'code'; channels: Channel[] }
   | { type: 'authenticator' }
   | { type: 'recoveryCode' }
+  | { type: 'passkey'; options: RequestOptionsJSON }
   | { type: 'choose'; options: MethodOption[] }
   | { type: 'verified'; passwordPolicy?: PasswordPolicy };
 
@@ -78,6 +80,15 @@ export interface RecoveryMethods {
   questions: { enrolled: boolean };
   authenticator: { enrolled: boolean; addedAt?: string };
   recoveryCodes: { remaining: number; issuedAt?: string };
+  passkeys: Passkey[];
+}
+
+/** A passkey of the account as the methods routes list it (never its key). */
+export interface Passkey {
+  id: string;
+  name: string;
+  addedAt: string;
+  lastUsedAt?: string;
 }
 
 export interface MethodsSession {
@@ -135,7 +146,7 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; 
 
 const TIMEOUT_MS = 30_000;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -165,7 +176,7 @@ function toApiError(body: unknown, headerRequestId: string): ApiError {
   return error;
 }
 
-async function call<T>(
+export async function call<T>(
   method: 'GET' | 'POST',
   path: string,
   language: Language,
@@ -233,7 +244,7 @@ function isPolicy(value: unknown): value is PasswordPolicy {
   );
 }
 
-function isChallenge(value: unknown): value is Challenge {
+export function isChallenge(value: unknown): value is Challenge {
   if (!isRecord(value)) return false;
   switch (value.type) {
     case 'question':
@@ -243,6 +254,8 @@ function isChallenge(value: unknown): value is Challenge {
     case 'authenticator':
     case 'recoveryCode':
       return true;
+    case 'passkey':
+      return isRecord(value.options) && typeof value.options.challenge === 'string';
     case 'choose':
       return Array.isArray(value.options) && value.options.every(isMethodOption);
     case 'verified':
@@ -267,7 +280,7 @@ function isMethodOption(value: unknown): value is MethodOption {
   }
 }
 
-function isRecoveryMethods(value: unknown): value is RecoveryMethods {
+export function isRecoveryMethods(value: unknown): value is RecoveryMethods {
   return (
     isRecord(value) &&
     Array.isArray(value.offered) &&
@@ -277,7 +290,18 @@ function isRecoveryMethods(value: unknown): value is RecoveryMethods {
     isRecord(value.authenticator) &&
     typeof value.authenticator.enrolled === 'boolean' &&
     isRecord(value.recoveryCodes) &&
-    typeof value.recoveryCodes.remaining === 'number'
+    typeof value.recoveryCodes.remaining === 'number' &&
+    Array.isArray(value.passkeys) &&
+    value.passkeys.every(isPasskey)
+  );
+}
+
+function isPasskey(value: unknown): value is Passkey {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.name === 'string' &&
+    typeof value.addedAt === 'string'
   );
 }
 

@@ -2,9 +2,9 @@
  * Reset password and Unlock account (DESIGN §3 /api/reset/*, /api/unlock; §4 Reset and unlock; docs/recovery.md):
  * the username, then each challenge the server sends — a choice of ways on (POST /api/reset/choose, or a code send
  * straight from it), one question at a time, a code sent to a chosen contact, a code from the authenticator app, a
- * recovery code — then for a reset the new password, and a last page that says what to do next. Where the flow
- * offered a choice, each method step has "Use another way" back to it. The flow id, and nothing the user typed for a
- * secret, is kept in memory across a language switch; passwords live only in their inputs.
+ * recovery code, a passkey (passkeyStep.ts) — then for a reset the new password, and a last page that says what to
+ * do next. Where the flow offered a choice, each method step has "Use another way" back to it. The flow id, and nothing
+ * the user typed for a secret, is kept in memory across a language switch; passwords live only in their inputs.
  */
 import {
   type ApiError,
@@ -27,9 +27,11 @@ import { focusElement, h, replaceChildren } from '../dom.js';
 import type { Translator } from '../i18n.js';
 import { hrefFor } from '../router.js';
 import { type FieldRef, field, isCritical, textInput, usernameInput } from '../ui.js';
+import type { RequestOptionsJSON } from '../webauthn.js';
 import { criticalView, verificationFailedView } from './critical.js';
 import { doneView, type Outcome } from './done.js';
 import { newPasswordFields, showViolations } from './newPassword.js';
+import { type PasskeyStepHost, passkeyStep } from './passkeyStep.js';
 import { StepForm } from './stepForm.js';
 import type { PageContext, PageHandle } from './types.js';
 
@@ -48,6 +50,7 @@ type Step =
   | { kind: 'choose'; options: MethodOption[] }
   | { kind: 'authenticator' }
   | { kind: 'recoveryCode' }
+  | { kind: 'passkey'; options: RequestOptionsJSON }
   | { kind: 'password'; policy: PasswordPolicy }
   | { kind: 'unlock' }
   | { kind: 'done'; outcome: Outcome; alsoUnlocked: boolean }
@@ -61,11 +64,6 @@ export interface FlowCarry {
   notice?: string;
   choice?: MethodOption[];
   atChoice?: boolean;
-}
-
-/** The ways on the page can offer: a passkey is not built yet, so it is never shown as an option. */
-function usableOptions(options: MethodOption[]): MethodOption[] {
-  return options.filter((option) => option.method !== 'passkey');
 }
 
 /** A possession code as the server reads it: spaces and hyphens dropped (and Crockford's O, I, L for a recovery code). */
@@ -178,7 +176,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
   async function advance(challenge: Challenge, from: 'start' | 'answer' | 'choose'): Promise<void> {
     atChoice = challenge.type === 'choose';
     if (challenge.type === 'choose') {
-      choice = usableOptions(challenge.options);
+      choice = challenge.options;
       render({ kind: 'choose', options: choice }, true);
       return;
     }
@@ -187,7 +185,8 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
     else if (challenge.type === 'code') render({ kind: 'code', channels: challenge.channels }, true);
     else if (challenge.type === 'authenticator' || challenge.type === 'recoveryCode') {
       render({ kind: challenge.type }, true);
-    } else if (purpose === 'unlock') render({ kind: 'unlock' }, true);
+    } else if (challenge.type === 'passkey') render({ kind: 'passkey', options: challenge.options }, true);
+    else if (purpose === 'unlock') render({ kind: 'unlock' }, true);
     else render({ kind: 'password', policy: challenge.passwordPolicy ?? (await fallbackPolicy(tr)) }, true);
   }
 
@@ -213,12 +212,28 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
       case 'authenticator':
       case 'recoveryCode':
         return possessionStep(current.kind);
+      case 'passkey':
+        return passkeyStep(passkeyHost, current.options);
       case 'password':
         return passwordStep(current.policy);
       default:
         return unlockStep();
     }
   }
+
+  const passkeyHost: PasskeyStepHost = {
+    tr,
+    setBusy: ctx.setBusy,
+    flowId: () => flowId,
+    mounted: () => mounted,
+    request,
+    handleError,
+    advance: (challenge) => advance(challenge, 'answer'),
+    keep: (options) => {
+      step = { kind: 'passkey', options };
+    },
+    anotherWay: () => anotherWay(),
+  };
 
   function usernameStep(): StepForm {
     const input = usernameInput(username);
@@ -448,6 +463,8 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
         return t('choose.authenticator');
       case 'recoveryCode':
         return t('choose.recoveryCode');
+      case 'passkey':
+        return t('choose.passkey');
       default:
         return t(channel?.channel === 'sms' ? 'choose.codeSms' : 'choose.codeEmail', {
           destination: channel?.destination ?? '',

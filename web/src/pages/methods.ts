@@ -2,9 +2,9 @@
  * Your recovery methods (issue 16; POST /api/methods/*): the username and current password open a methods session,
  * then the page shows what the account holds and lets the user create recovery codes (shown once: printed, downloaded,
  * and "I saved these codes" ticked before going on), add an authenticator app (a QR code drawn in the page from the
- * otpauth URI, the key as text in groups of four with a copy button, then a current code of it), and remove either
- * after a confirm step. The token, the codes and the key live in memory only (a language switch carries them); when
- * the session has ended (410) the page says so and asks for the password again.
+ * otpauth URI, the key as text in groups of four with a copy button, then a current code of it), add passkeys
+ * (passkeys.ts), and remove any of them after a confirm step. The token, the codes and the key live in memory only
+ * (a language switch carries them); when the session has ended (410) the page says so and asks for the password again.
  */
 import {
   type ApiError,
@@ -22,6 +22,7 @@ import { groupsOfFour, qrCode } from '../qrCode.js';
 import { hrefFor } from '../router.js';
 import { type FieldRef, field, isCritical, passwordInput, textInput, usernameInput } from '../ui.js';
 import { criticalView } from './critical.js';
+import { addPasskeyStep, type MethodsHost, type PasskeyView, passkeysSection, removePasskeyStep } from './passkeys.js';
 import { StepForm } from './stepForm.js';
 import type { PageContext, PageHandle } from './types.js';
 
@@ -31,6 +32,7 @@ type View =
   | { kind: 'codes'; codes: string[]; issuedAt: string }
   | { kind: 'authenticator'; secret: string; otpauthUri: string }
   | { kind: 'remove'; method: ManagedMethod }
+  | PasskeyView
   | { kind: 'critical'; error: ApiError };
 
 export interface MethodsCarry {
@@ -94,6 +96,10 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
         return codesStep(current.codes, current.issuedAt);
       case 'authenticator':
         return authenticatorStep(current.secret, current.otpauthUri);
+      case 'addPasskey':
+        return addPasskeyStep(passkeyHost, current.options);
+      case 'removePasskey':
+        return removePasskeyStep(passkeyHost, current.passkey);
       default:
         return removeStep(current.method);
     }
@@ -116,6 +122,21 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
     form.setBusy(false);
     return result;
   }
+
+  const passkeyHost: MethodsHost = {
+    tr,
+    setBusy: ctx.setBusy,
+    token: () => token,
+    methods: () => methods,
+    setMethods: (next) => {
+      methods = next;
+    },
+    show: (next, notice) => render(next, true, notice),
+    mounted: () => mounted,
+    request,
+    handleError,
+    date,
+  };
 
   function signInStep(): StepForm {
     const input = usernameInput(username);
@@ -195,6 +216,7 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
         ),
       );
     }
+    sections.push(passkeysSection(passkeyHost, () => form));
     const app = held.authenticator;
     if (offered.has('authenticator') || app.enrolled) {
       sections.push(

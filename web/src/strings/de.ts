@@ -207,7 +207,7 @@ export const de: Strings = {
 
   'menu.methods.title': 'Ihre Wiederherstellungsmethoden',
   'menu.methods.description':
-    'Fügen Sie eine Authenticator-App oder Wiederherstellungscodes hinzu, oder entfernen Sie sie.',
+    'Fügen Sie einen Passkey, eine Authenticator-App oder Wiederherstellungscodes hinzu, oder entfernen Sie sie.',
   'enroll.methodsHint': 'Sie können sich auch mit einer Authenticator-App oder mit Wiederherstellungscodes ausweisen:',
   'choose.title': 'Wie möchten Sie bestätigen, dass Sie es sind?',
   'choose.intro': 'Wählen Sie einen dieser Wege.',
@@ -216,6 +216,7 @@ export const de: Strings = {
   'choose.codeSms': 'Eine SMS an {destination} senden',
   'choose.authenticator': 'Den Code aus Ihrer Authenticator-App eingeben',
   'choose.recoveryCode': 'Einen Wiederherstellungscode verwenden',
+  'choose.passkey': 'Einen Passkey verwenden',
   'choose.another': 'Einen anderen Weg wählen',
   'authenticator.title': 'Code aus Ihrer Authenticator-App eingeben',
   'authenticator.intro':
@@ -229,6 +230,22 @@ export const de: Strings = {
   'recoveryCode.hint':
     '24 Buchstaben und Ziffern, zum Beispiel ABCD-EFGH-JKMN-PQRS-TVWX-YZ01. Leerzeichen und Bindestriche spielen keine Rolle.',
   'possession.wrong': 'Prüfen Sie den Code und versuchen Sie es erneut.',
+  'passkeyStep.title': 'Einen Passkey verwenden',
+  'passkeyStep.intro':
+    'Ihr Browser bittet Sie, den Passkey zu wählen, den Sie für dieses Konto hinzugefügt haben, und mit Fingerabdruck, Gesicht, PIN oder Bildschirmsperre zu bestätigen.',
+  'passkeyStep.submit': 'Meinen Passkey verwenden',
+  'passkeyStep.notUsedTitle': 'Der Passkey wurde nicht verwendet.',
+  'passkeyStep.wrongTitle': 'Dieser Passkey wurde nicht akzeptiert.',
+  'passkeyStep.wrong': 'Versuchen Sie es erneut mit einem Passkey, den Sie für dieses Konto hinzugefügt haben.',
+  'passkey.waiting': 'Warten auf Ihr Gerät…',
+  'passkey.notAllowed':
+    'Der Vorgang wurde abgebrochen oder hat zu lange gedauert, oder Ihr Gerät konnte nicht bestätigen, dass Sie es sind. Bitte versuchen Sie es erneut.',
+  'passkey.exists':
+    'Dieses Gerät hat bereits einen Passkey für Ihr Konto. Verwenden Sie ein anderes Gerät oder entfernen Sie zuerst den alten Passkey.',
+  'passkey.unsupported':
+    'Dieser Browser kann keine Passkeys verwenden. Verwenden Sie einen aktuellen Browser auf einem Gerät mit Bildschirmsperre.',
+  'passkey.failed':
+    'Ihr Browser konnte auf dieser Seite keinen Passkey verwenden. Bitte versuchen Sie es erneut oder verwenden Sie einen anderen Browser.',
   'methods.title': 'Ihre Wiederherstellungsmethoden',
   'methods.signIn.title': 'Anmelden',
   'methods.signIn.intro':
@@ -288,6 +305,30 @@ export const de: Strings = {
   'methods.remove.submit': 'Entfernen',
   'methods.remove.authenticatorDone': 'Ihre Authenticator-App wurde entfernt.',
   'methods.remove.codesDone': 'Ihre Wiederherstellungscodes wurden entfernt.',
+  'methods.passkeys.title': 'Passkeys',
+  'methods.passkeys.none':
+    'Nicht eingerichtet. Mit einem Passkey weisen Sie sich per Fingerabdruck, Gesicht, PIN oder Bildschirmsperre aus, auf diesem Gerät oder Ihrem Telefon.',
+  'methods.passkeys.added': 'Hinzugefügt am {date}.',
+  'methods.passkeys.lastUsed': 'Zuletzt verwendet am {date}.',
+  'methods.passkeys.neverUsed': 'Noch nicht verwendet.',
+  'methods.passkeys.add': 'Passkey hinzufügen',
+  'methods.passkeys.remove': 'Entfernen',
+  'methods.passkeys.removeNamed': 'Passkey {name} entfernen',
+  'methods.passkeys.limit':
+    'Sie haben {max} Passkeys, die Höchstzahl für ein Konto. Entfernen Sie einen, um einen weiteren hinzuzufügen.',
+  'methods.passkey.title': 'Passkey hinzufügen',
+  'methods.passkey.intro':
+    'Geben Sie dem Passkey einen Namen, an dem Sie ihn später erkennen. Ihr Browser bittet Sie dann, mit Fingerabdruck, Gesicht, PIN oder Bildschirmsperre zu bestätigen.',
+  'methods.passkey.nameLabel': 'Name des Passkeys',
+  'methods.passkey.nameHint': 'Zum Beispiel das Gerät, auf dem er liegt, etwa Arbeitslaptop. Höchstens {max} Zeichen.',
+  'methods.passkey.submit': 'Passkey erstellen',
+  'methods.passkey.failedTitle': 'Der Passkey wurde nicht hinzugefügt.',
+  'methods.passkey.notVerified': 'Der Passkey konnte nicht geprüft werden. Bitte versuchen Sie es erneut.',
+  'methods.passkey.done': 'Ihr Passkey „{name}“ wurde hinzugefügt.',
+  'methods.remove.passkeyTitle': 'Passkey „{name}“ entfernen?',
+  'methods.remove.passkeyText':
+    'Er weist Sie dann nicht mehr aus. Um ihn auch von Ihrem Gerät zu löschen, entfernen Sie ihn in den Kennwort- oder Passkey-Einstellungen des Geräts.',
+  'methods.remove.passkeyDone': 'Der Passkey „{name}“ wurde entfernt.',
   'notMe.title': 'Eine Änderung melden, die Sie nicht vorgenommen haben',
   'notMe.intro':
     'Sie haben eine Nachricht erhalten, dass Ihr Kennwort zurückgesetzt oder geändert, Ihr Konto entsperrt oder Ihre Sicherheitsantworten oder Wiederherstellungsmethoden geändert wurden.',

@@ -205,7 +205,7 @@ export const en = {
   'critical.startAgain': 'Start again',
 
   'menu.methods.title': 'Your recovery methods',
-  'menu.methods.description': 'Add an authenticator app or recovery codes, or remove them.',
+  'menu.methods.description': 'Add a passkey, an authenticator app or recovery codes, or remove them.',
   'enroll.methodsHint': 'You can also prove who you are with an authenticator app or recovery codes:',
   'choose.title': 'How do you want to confirm it is you?',
   'choose.intro': 'Choose one of these ways.',
@@ -214,6 +214,7 @@ export const en = {
   'choose.codeSms': 'Send a text message to {destination}',
   'choose.authenticator': 'Enter the code from your authenticator app',
   'choose.recoveryCode': 'Use a recovery code',
+  'choose.passkey': 'Use a passkey',
   'choose.another': 'Use another way',
   'authenticator.title': 'Enter the code from your authenticator app',
   'authenticator.intro':
@@ -226,6 +227,20 @@ export const en = {
   'recoveryCode.hint':
     '24 letters and digits, for example ABCD-EFGH-JKMN-PQRS-TVWX-YZ01. Spaces and hyphens do not matter.',
   'possession.wrong': 'Check the code and try again.',
+  'passkeyStep.title': 'Use a passkey',
+  'passkeyStep.intro':
+    'Your browser asks you to choose the passkey you added for this account and to confirm with your fingerprint, face, PIN or screen lock.',
+  'passkeyStep.submit': 'Use my passkey',
+  'passkeyStep.notUsedTitle': 'The passkey was not used.',
+  'passkeyStep.wrongTitle': 'That passkey was not accepted.',
+  'passkeyStep.wrong': 'Try again with a passkey you added for this account.',
+  'passkey.waiting': 'Waiting for your device…',
+  'passkey.notAllowed':
+    'It was cancelled or timed out, or your device could not confirm that it is you. Please try again.',
+  'passkey.exists':
+    'This device already holds a passkey for your account. Use another device, or remove the old passkey first.',
+  'passkey.unsupported': 'This browser cannot use passkeys. Use a current browser on a device with a screen lock.',
+  'passkey.failed': 'Your browser could not use a passkey on this page. Please try again, or use another browser.',
   'methods.title': 'Your recovery methods',
   'methods.signIn.title': 'Sign in',
   'methods.signIn.intro':
@@ -281,6 +296,29 @@ export const en = {
   'methods.remove.submit': 'Remove',
   'methods.remove.authenticatorDone': 'Your authenticator app was removed.',
   'methods.remove.codesDone': 'Your recovery codes were removed.',
+  'methods.passkeys.title': 'Passkeys',
+  'methods.passkeys.none':
+    'Not set up. With a passkey you prove who you are with your fingerprint, face, PIN or screen lock, on this device or your phone.',
+  'methods.passkeys.added': 'Added on {date}.',
+  'methods.passkeys.lastUsed': 'Last used on {date}.',
+  'methods.passkeys.neverUsed': 'Not used yet.',
+  'methods.passkeys.add': 'Add a passkey',
+  'methods.passkeys.remove': 'Remove',
+  'methods.passkeys.removeNamed': 'Remove the passkey {name}',
+  'methods.passkeys.limit': 'You have {max} passkeys, the most an account can hold. Remove one to add another.',
+  'methods.passkey.title': 'Add a passkey',
+  'methods.passkey.intro':
+    'Name the passkey so that you recognise it later. Your browser then asks you to confirm with your fingerprint, face, PIN or screen lock.',
+  'methods.passkey.nameLabel': 'Name of the passkey',
+  'methods.passkey.nameHint': 'For example the device it is on, such as Work laptop. At most {max} characters.',
+  'methods.passkey.submit': 'Create the passkey',
+  'methods.passkey.failedTitle': 'The passkey was not added.',
+  'methods.passkey.notVerified': 'The passkey could not be checked. Please try again.',
+  'methods.passkey.done': 'Your passkey “{name}” was added.',
+  'methods.remove.passkeyTitle': 'Remove the passkey “{name}”?',
+  'methods.remove.passkeyText':
+    'It will no longer prove who you are. To delete it from your device as well, remove it in the device’s password or passkey settings.',
+  'methods.remove.passkeyDone': 'The passkey “{name}” was removed.',
   'notMe.title': 'Report a change you did not make',
   'notMe.intro':
     'You got a message that your password was reset or changed, your account was unlocked, or your security answers or recovery methods were changed.',

@@ -208,7 +208,7 @@ export const fr: Strings = {
 
   'menu.methods.title': 'Vos méthodes de récupération',
   'menu.methods.description':
-    'Ajoutez une application d’authentification ou des codes de récupération, ou retirez-les.',
+    'Ajoutez une clé d’accès, une application d’authentification ou des codes de récupération, ou retirez-les.',
   'enroll.methodsHint':
     'Vous pouvez aussi prouver votre identité avec une application d’authentification ou des codes de récupération :',
   'choose.title': 'Comment voulez-vous confirmer votre identité ?',
@@ -218,6 +218,7 @@ export const fr: Strings = {
   'choose.codeSms': 'Envoyer un SMS au {destination}',
   'choose.authenticator': 'Saisir le code de votre application d’authentification',
   'choose.recoveryCode': 'Utiliser un code de récupération',
+  'choose.passkey': 'Utiliser une clé d’accès',
   'choose.another': 'Utiliser un autre moyen',
   'authenticator.title': 'Saisissez le code de votre application d’authentification',
   'authenticator.intro':
@@ -231,6 +232,22 @@ export const fr: Strings = {
   'recoveryCode.hint':
     '24 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS-TVWX-YZ01. Les espaces et les tirets ne comptent pas.',
   'possession.wrong': 'Vérifiez le code et réessayez.',
+  'passkeyStep.title': 'Utiliser une clé d’accès',
+  'passkeyStep.intro':
+    'Votre navigateur vous demande de choisir la clé d’accès ajoutée pour ce compte, puis de confirmer avec votre empreinte, votre visage, votre code PIN ou le verrouillage de l’écran.',
+  'passkeyStep.submit': 'Utiliser ma clé d’accès',
+  'passkeyStep.notUsedTitle': 'La clé d’accès n’a pas été utilisée.',
+  'passkeyStep.wrongTitle': 'Cette clé d’accès n’a pas été acceptée.',
+  'passkeyStep.wrong': 'Réessayez avec une clé d’accès ajoutée pour ce compte.',
+  'passkey.waiting': 'En attente de votre appareil…',
+  'passkey.notAllowed':
+    'L’opération a été annulée ou a expiré, ou votre appareil n’a pas pu confirmer que c’est bien vous. Veuillez réessayer.',
+  'passkey.exists':
+    'Cet appareil contient déjà une clé d’accès pour votre compte. Utilisez un autre appareil, ou retirez d’abord l’ancienne clé.',
+  'passkey.unsupported':
+    'Ce navigateur ne peut pas utiliser de clés d’accès. Utilisez un navigateur récent sur un appareil avec verrouillage de l’écran.',
+  'passkey.failed':
+    'Votre navigateur n’a pas pu utiliser de clé d’accès sur cette page. Veuillez réessayer, ou utilisez un autre navigateur.',
   'methods.title': 'Vos méthodes de récupération',
   'methods.signIn.title': 'Connexion',
   'methods.signIn.intro':
@@ -290,6 +307,31 @@ export const fr: Strings = {
   'methods.remove.submit': 'Retirer',
   'methods.remove.authenticatorDone': 'Votre application d’authentification a été retirée.',
   'methods.remove.codesDone': 'Vos codes de récupération ont été retirés.',
+  'methods.passkeys.title': 'Clés d’accès',
+  'methods.passkeys.none':
+    'Non configurées. Avec une clé d’accès, vous prouvez votre identité avec votre empreinte, votre visage, votre code PIN ou le verrouillage de l’écran, sur cet appareil ou votre téléphone.',
+  'methods.passkeys.added': 'Ajoutée le {date}.',
+  'methods.passkeys.lastUsed': 'Dernière utilisation le {date}.',
+  'methods.passkeys.neverUsed': 'Pas encore utilisée.',
+  'methods.passkeys.add': 'Ajouter une clé d’accès',
+  'methods.passkeys.remove': 'Retirer',
+  'methods.passkeys.removeNamed': 'Retirer la clé d’accès {name}',
+  'methods.passkeys.limit':
+    'Vous avez {max} clés d’accès, le maximum pour un compte. Retirez-en une pour en ajouter une autre.',
+  'methods.passkey.title': 'Ajouter une clé d’accès',
+  'methods.passkey.intro':
+    'Nommez la clé d’accès pour la reconnaître plus tard. Votre navigateur vous demande ensuite de confirmer avec votre empreinte, votre visage, votre code PIN ou le verrouillage de l’écran.',
+  'methods.passkey.nameLabel': 'Nom de la clé d’accès',
+  'methods.passkey.nameHint':
+    'Par exemple l’appareil où elle se trouve, comme Portable du bureau. {max} caractères au plus.',
+  'methods.passkey.submit': 'Créer la clé d’accès',
+  'methods.passkey.failedTitle': 'La clé d’accès n’a pas été ajoutée.',
+  'methods.passkey.notVerified': 'La clé d’accès n’a pas pu être vérifiée. Veuillez réessayer.',
+  'methods.passkey.done': 'Votre clé d’accès « {name} » a été ajoutée.',
+  'methods.remove.passkeyTitle': 'Retirer la clé d’accès « {name} » ?',
+  'methods.remove.passkeyText':
+    'Elle ne prouvera plus votre identité. Pour la supprimer aussi de votre appareil, retirez-la dans les réglages de mots de passe ou de clés d’accès de l’appareil.',
+  'methods.remove.passkeyDone': 'La clé d’accès « {name} » a été retirée.',
   'notMe.title': 'Signaler une modification que vous n’avez pas faite',
   'notMe.intro':
     'Vous avez reçu un message indiquant que votre mot de passe a été réinitialisé ou modifié, que votre compte a été déverrouillé, ou que vos réponses de sécurité ou méthodes de récupération ont changé.',
