@@ -2,21 +2,24 @@
  * The web app in Debian's Chromium (DESIGN §8 test/e2e): every flow on an in-process local stack serving the built
  * app, each page and step checked with axe-core and photographed at 1280 and 375 px under test-results/web/.
  */
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { memoryDemoDirectory } from '../support/demoDirectory.js';
 import { E2E_ENABLED, warnE2eSkipped } from '../support/e2eGate.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = join(ROOT, 'test-results', 'web');
-const T = 60_000;
+import {
+  buildWeb,
+  focusedText,
+  heading,
+  launchChromium,
+  latestCode as outboxCode,
+  pageHarness,
+  T,
+} from './browserHarness.js';
 
 warnE2eSkipped('web app in Chromium (test/e2e/web.test.ts)');
 
@@ -26,32 +29,16 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
   let dataDir: string;
   let questionTexts: string[] = [];
   let questionIds: string[] = [];
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const pages = pageHarness(() => browser);
+  const { check, expectNoPageErrors } = pages;
   const aliceAnswers = new Map<string, string>();
 
   beforeAll(async () => {
-    // The stack serves web/dist: build it from the current sources.
-    execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    await mkdir(SHOTS, { recursive: true });
+    // The stack serves web/dist: built from the current sources.
+    await buildWeb();
     dataDir = await mkdtemp(join(tmpdir(), 'sspr-e2e-'));
     stack = await startLocalStack({ dataDir, port: 0, log: () => {} });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const config = (await (await fetch(`${stack.url}/api/config`)).json()) as {
       questions: { id: string; text: string }[];
     };
@@ -60,70 +47,23 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    await pages.close();
     await browser?.close();
     await stack?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function open(
+  function open(
     path: string,
     locale = 'en-US',
     prepare?: (context: BrowserContext) => Promise<unknown>,
     on: LocalStack = stack,
   ): Promise<Page> {
-    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await prepare?.(context);
-    const page = await context.newPage();
-    // A CSP refusal or a script error is a failure of its own (collected, asserted at the end of each test).
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of (4|5)\d\d/.test(message.text())) pageErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
-    await page.goto(`${on.url}/${path}`);
-    return page;
+    return pages.open(`${on.url}/${path}`, locale, prepare);
   }
 
-  /** axe-core finds nothing, and the page is photographed at 1280 and 375 px wide. */
-  async function check(page: Page, name: string): Promise<void> {
-    const result = await new AxeBuilder({ page }).analyze();
-    const found = result.violations.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-    expect(found, `axe on ${name}`).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
-    await page.setViewportSize({ width: 375, height: 800 });
-    await page.screenshot({ path: join(SHOTS, `${name}-375.png`), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    expect(overflow, `${name} scrolls sideways at 375 px`).toBe(false);
-    // WCAG 1.4.10 reflow: 320 CSS px without scrolling sideways.
-    await page.setViewportSize({ width: 320, height: 800 });
-    const narrow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    expect(narrow, `${name} scrolls sideways at 320 px`).toBe(false);
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-
-  async function latestCode(to: string, on: LocalStack = stack): Promise<string> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const text = await readFile(on.outboxFile, 'utf8').catch(() => '');
-      const lines = text
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as { to: string; code?: string });
-      const hit = lines.filter((line) => line.to === to && line.code).pop();
-      if (hit?.code) return hit.code;
-      await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error(`no code sent to ${to}`);
-  }
-
-  async function focusedText(page: Page): Promise<string> {
-    return page.evaluate(() => document.activeElement?.textContent ?? '');
-  }
-
-  function expectNoPageErrors(): void {
-    expect(pageErrors).toEqual([]);
+  function latestCode(to: string, on: LocalStack = stack): Promise<string> {
+    return outboxCode(on.outboxFile, to);
   }
 
   it(
@@ -453,8 +393,7 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
   it(
     'clears a flow page after 5 minutes without input',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      contexts.push(context);
+      const context = await pages.newContext();
       const page = await context.newPage();
       await page.clock.install();
       await page.goto(`${stack.url}/#/change`);
@@ -573,10 +512,6 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
   function freshCode(app: { seed: Buffer; step: number }): string {
     const step = Math.max(Math.floor(Date.now() / 30_000), app.step + 1);
     return totp(app.seed, step * 30);
-  }
-
-  async function heading(page: Page): Promise<string> {
-    return (await page.locator('h2.step-title, h1#done-title').first().textContent()) ?? '';
   }
 
   it(
