@@ -592,7 +592,8 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
         secondary: [anotherWay(), h('a', { class: 'link', href: hrefFor('menu') }, t('flow.cancel'))],
         onSubmit: async () => {
           const code = normalizedPossession(kind, input.value);
-          const shaped = app ? /^[0-9]{6}$/.test(code) : /^[0-9A-Z]{16}$/.test(code);
+          // The server's shapes (a recovery code: 24 characters, core/methods/recoveryCodes.ts): a typo never costs a try.
+          const shaped = app ? /^[0-9]{6}$/.test(code) : /^[0-9A-Z]{24}$/.test(code);
           if (!shaped) {
             const problem = app ? tr.problem('code.format', { length: 6 }) : tr.problem('recoveryCode.format');
             form.showProblems(new Map([['code', problem]]));
