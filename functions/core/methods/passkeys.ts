@@ -68,9 +68,8 @@ function descriptors(list: readonly PublicKeyCredentialDescriptorJSON[] | undefi
     ...(d.transports ? { transports: [...d.transports] } : {}),
   }));
 }
-/** A passkey's name, once trimmed. */
-export const PASSKEY_NAME_MAX = 64;
-export { PASSKEY_CHALLENGE_BYTES } from './passkeyConstants.js';
+
+export { PASSKEY_CHALLENGE_BYTES, PASSKEY_NAME_MAX } from './passkeyConstants.js';
 
 /** How long a browser is told the ceremony may take (the challenge itself lives as long as its holder). */
 const CEREMONY_TIMEOUT_MS = 5 * 60_000;

@@ -5,6 +5,8 @@
  * and a confirm step before one is removed. The methods page (methods.ts) owns the session and the rendering; this
  * module gets what it needs through MethodsHost.
  */
+import { PASSKEY_NAME_MAX as NAME_MAX } from '../../../functions/core/methods/passkeyConstants.js';
+import { MAX_PASSKEYS } from '../../../functions/core/store.js';
 import type { ApiError, ApiResult, Passkey, RecoveryMethods } from '../api.js';
 import { type Child, h } from '../dom.js';
 import type { Translator } from '../i18n.js';
@@ -12,10 +14,6 @@ import { beginPasskey, finishPasskey, removePasskey } from '../passkeyApi.js';
 import { field, textInput } from '../ui.js';
 import { type CeremonyRefusal, type CreationOptionsJSON, createPasskey, webauthnAvailable } from '../webauthn.js';
 import { StepForm } from './stepForm.js';
-
-/** As the API holds them (functions/core/store.ts MAX_PASSKEYS, core/methods/passkeys.ts PASSKEY_NAME_MAX). */
-export const MAX_PASSKEYS = 5;
-const NAME_MAX = 64;
 
 /** The methods page's views this module draws. */
 export type PasskeyView =
