@@ -10,6 +10,7 @@ import type { IneligibilityReason } from '../functions/core/errors.js';
 import { codeChannels } from '../functions/core/flow/channels.js';
 import { flowAlternatives } from '../functions/core/flow/steps.js';
 import { maskDestination } from '../functions/core/masking.js';
+import { questionsOffered } from '../functions/core/recovery/presets.js';
 import type { Block, Enrollment } from '../functions/core/store.js';
 import { formatDuration, formatTime, printable } from './format.js';
 
@@ -35,7 +36,11 @@ export interface StatusReport {
     language: string;
     questionIds: string[];
     contacts: { channel: 'email' | 'sms'; destination: string; verified: boolean }[];
+    /** The methods held beside answers and contacts (never anything of them). */
+    methods: { authenticator: boolean; recoveryCodes: number; passkeys: number };
   };
+  /** Whether the recovery policy asks questions at all; without them the user sets up methods, not answers. */
+  questionsAsked: boolean;
   blocked: null | { until: string; reason: string; remainingSeconds: number };
   failures: { answer: number; code: number; maxWrongAnswers: number; maxCodeTries: number };
   lockedInDirectory: boolean;
@@ -96,7 +101,13 @@ export function buildStatus(input: StatusInput): StatusReport {
         destination: maskDestination(c.channel, c.address),
         verified: c.verified,
       })),
+      methods: {
+        authenticator: Boolean(enrollment.authenticator),
+        recoveryCodes: enrollment.recoveryCodes?.hashes.length ?? 0,
+        passkeys: enrollment.passkeys?.length ?? 0,
+      },
     },
+    questionsAsked: questionsOffered(config),
     blocked: block && {
       until: new Date(block.until).toISOString(),
       reason: { answer: 'wrong answers', code: 'wrong codes', repudiated: "the user's report (This wasn't me)" }[
@@ -127,7 +138,16 @@ export function renderStatus(report: StatusReport): string {
       'Enrolled',
       `yes, since ${formatTime(Date.parse(e.at))} UTC (last change ${formatTime(Date.parse(e.updatedAt))} UTC), language ${e.language}`,
     ]);
-    rows.push(['Questions', e.questionIds.join(', ')]);
+    rows.push([
+      'Questions',
+      report.questionsAsked ? e.questionIds.join(', ') : 'not asked (the recovery policy has none)',
+    ]);
+    const held = [
+      e.methods.authenticator && 'authenticator app',
+      e.methods.recoveryCodes > 0 && `${e.methods.recoveryCodes} recovery codes left`,
+      e.methods.passkeys > 0 && `${e.methods.passkeys} passkey${e.methods.passkeys === 1 ? '' : 's'}`,
+    ].filter(Boolean);
+    rows.push(['Methods', held.length > 0 ? held.join(', ') : 'none']);
     rows.push([
       'Contacts',
       e.contacts.length === 0
@@ -160,6 +180,18 @@ export function renderStatus(report: StatusReport): string {
     `enroll: ${reason(report.eligibility.enroll)}; reset/unlock: ${reason(report.eligibility.reset)}; change: ${reason(report.eligibility.change)}`,
   ]);
   rows.push(['Self-service', report.selfServiceReset === 'ok' ? 'can reset or unlock now' : report.selfServiceReset]);
+  if (
+    report.selfServiceReset === 'NOT_ENROLLED' ||
+    report.selfServiceReset === 'NOT_ELIGIBLE:NO_VERIFICATION_CHANNEL'
+  ) {
+    // Where the user sets up a way back: the page's own names, so the helpdesk can read them out.
+    rows.push([
+      'Set up at',
+      report.questionsAsked
+        ? 'the Enroll page (security questions and contacts), or Your recovery methods'
+        : 'Your recovery methods (no security questions under this policy)',
+    ]);
+  }
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${printable(value)}\n`).join('');
 }

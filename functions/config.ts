@@ -1,7 +1,12 @@
-/** GET /api/config: the questions, the answer rules and the domain password policy, in the request's language. */
+/**
+ * GET /api/config: the questions, the answer rules, the methods the recovery policy offers and the domain password
+ * policy, in the request's language.
+ */
 import type { DirectoryPolicy } from './core/directory.js';
 import { describePolicy } from './core/passwordPolicy.js';
 import { questionsFor } from './core/questions.js';
+import { offeredMethods, RECOVERY_METHODS } from './core/recovery/policy.js';
+import { policyAlternatives } from './core/recovery/presets.js';
 import type { RequestPorts } from './core/requestPorts.js';
 import type { ConfigResponse } from './http/responses.js';
 import { type HttpHandler, httpRoute } from './http/route.js';
@@ -13,6 +18,7 @@ export function createConfigHandler(
   deps: Pick<RequestPorts, 'config' | 'directory' | 'clock' | 'logger'>,
 ): HttpHandler {
   const { config } = deps;
+  const offered = offeredMethods(policyAlternatives(config));
   let cached: { policy: DirectoryPolicy; until: number } | undefined;
   const domainPolicy = async (): Promise<DirectoryPolicy> => {
     const now = deps.clock.now();
@@ -39,6 +45,7 @@ export function createConfigHandler(
         phone: config.enrollment.phone,
       },
       reset: { questionsAsked: config.reset.questionsAsked, codeLength: config.codes.length },
+      recovery: { offered: RECOVERY_METHODS.filter((method) => offered.has(method)) },
       passwordPolicy: describePolicy(await domainPolicy(), source.language),
     } satisfies ConfigResponse,
   }));

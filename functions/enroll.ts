@@ -10,11 +10,14 @@ import { type HttpHandler, httpRoute } from './http/route.js';
 export const enrollRequest = z.strictObject({
   username: z.string().check(z.maxLength(256)),
   password: z.string().check(z.maxLength(1024)),
-  answers: z
-    .array(
-      z.strictObject({ questionId: z.string().check(z.maxLength(64)), answer: z.string().check(z.maxLength(1024)) }),
-    )
-    .check(z.maxLength(20)),
+  /** Required when the recovery policy asks questions; refused (VALIDATION naming it) when it does not. */
+  answers: z.optional(
+    z
+      .array(
+        z.strictObject({ questionId: z.string().check(z.maxLength(64)), answer: z.string().check(z.maxLength(1024)) }),
+      )
+      .check(z.maxLength(20)),
+  ),
   email: z.optional(z.string().check(z.maxLength(320))),
   phone: z.optional(z.string().check(z.maxLength(32))),
 });

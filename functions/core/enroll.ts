@@ -1,6 +1,11 @@
 /**
  * Enroll (DESIGN §3 POST /api/enroll, §4 Password proofs and Enrollment): prove the AD password, check the account,
  * store the hashed answers and contacts bound to objectGUID, tell the user.
+ *
+ * Under a recovery policy without questions (`standards`, or a custom one that never names them) enroll is the
+ * contacts only: it neither asks for nor accepts answers (`answers` sent is VALIDATION naming it), needs an e-mail
+ * address or a phone, and stores the enrollment with no answers (any earlier ones are dropped: a policy that never
+ * asks them keeps none). The other methods are set up with a methods session (core/methods).
  */
 import { checkAnswers, normalizeAnswer } from './answers.js';
 import { codeHmac, newCode } from './codes.js';
@@ -12,6 +17,7 @@ import { admitAll, smsLimits, watchSmsVolume } from './limits.js';
 import { maskDestination } from './masking.js';
 import { provePassword } from './passwordProof.js';
 import type { OutboxMessage } from './ports.js';
+import { questionsOffered } from './recovery/presets.js';
 import { issueRepudiation } from './repudiation.js';
 import { auditor, type RequestSource } from './request.js';
 import type { RequestPorts } from './requestPorts.js';
@@ -22,7 +28,8 @@ import { reduceUsername, usernameProblem } from './username.js';
 export interface EnrollInput {
   username: string;
   password: string;
-  answers: { questionId: string; answer: string }[];
+  /** Required when the policy asks questions; refused when it does not. */
+  answers?: { questionId: string; answer: string }[] | undefined;
   email?: string | undefined;
   phone?: string | undefined;
 }
@@ -82,7 +89,14 @@ function validate(input: EnrollInput, config: Config) {
   const typed = reduceUsername(input.username, config.domain);
   if (!typed.ok) fields.username = usernameProblem(config.domain);
   if (input.password.length === 0) fields.password = { message: 'password.required' };
-  Object.assign(fields, checkAnswers(input.answers, config.enrollment));
+  const withQuestions = questionsOffered(config);
+  if (!withQuestions) {
+    if (input.answers !== undefined) fields.answers = { message: 'answers.notOffered' };
+  } else if (input.answers === undefined) {
+    fields.answers = { message: 'answers.count', params: { count: config.enrollment.questionsRequired } };
+  } else {
+    Object.assign(fields, checkAnswers(input.answers, config.enrollment));
+  }
 
   const contactProblem = (
     channel: 'email' | 'phone',
@@ -104,6 +118,12 @@ function validate(input: EnrollInput, config: Config) {
   if (phoneProblem) fields.phone = phoneProblem;
   if (config.codes.required === 'always' && input.email === undefined && input.phone === undefined) {
     fields[config.enrollment.email === 'off' ? 'phone' : 'email'] = { message: 'contact.requiredForCodes' };
+  }
+  // Without questions the contacts are all an enrollment holds: one without any would store nothing.
+  if (!withQuestions && input.email === undefined && input.phone === undefined) {
+    const offered = (['email', 'phone'] as const).find((c) => config.enrollment[c] !== 'off');
+    if (!offered) fields.body = { message: 'enroll.nothingToEnroll' };
+    else fields[offered] ??= { message: 'contact.requiredWithoutQuestions' };
   }
 
   if (!typed.ok || Object.keys(fields).length > 0) throw validationError(fields);
@@ -132,7 +152,7 @@ async function saveEnrollment(
   const [prepared, hashed] = await Promise.allSettled([
     prepareContacts(account, input, source, ports, steps.slotsGivenBack, now),
     Promise.all(
-      input.answers.map(async ({ questionId, answer }) => ({
+      (input.answers ?? []).map(async ({ questionId, answer }) => ({
         questionId,
         hash: await ports.hasher.hash(normalizeAnswer(answer)),
       })),

@@ -12,6 +12,11 @@ const en: Catalog = {
   'code.format': 'Enter the {length}-digit code.',
   'channel.unknown': 'Choose one of the offered destinations.',
   'method.notOffered': 'This recovery method is not offered here.',
+  'answers.notOffered': 'Security questions are not used here: leave the answers out.',
+  'contact.requiredWithoutQuestions': 'Enter an e-mail address or a mobile number: they are what this page saves.',
+  'enroll.nothingToEnroll': 'There is nothing to enroll here: set up your recovery methods instead.',
+  'method.lastWayBack':
+    'After this your account has no way left to reset its password by itself. To remove it anyway, confirm with "leave-no-recovery".',
   'passkey.name': 'Name the passkey: 1 to {max} characters.',
   'passkey.limit': 'An account holds at most {max} passkeys. Remove one first.',
   'passkey.id': 'Name one of your passkeys to remove.',
@@ -71,6 +76,13 @@ const de: Catalog = {
   'code.format': 'Geben Sie den {length}-stelligen Code ein.',
   'channel.unknown': 'Wählen Sie eines der angebotenen Ziele.',
   'method.notOffered': 'Diese Wiederherstellungsmethode wird hier nicht angeboten.',
+  'answers.notOffered': 'Sicherheitsfragen werden hier nicht verwendet: Lassen Sie die Antworten weg.',
+  'contact.requiredWithoutQuestions':
+    'Geben Sie eine E-Mail-Adresse oder Mobilnummer ein: Diese Seite speichert nur sie.',
+  'enroll.nothingToEnroll':
+    'Hier gibt es nichts zu registrieren: Richten Sie stattdessen Ihre Wiederherstellungsmethoden ein.',
+  'method.lastWayBack':
+    'Danach kann Ihr Konto sein Kennwort nicht mehr selbst zurücksetzen. Um es trotzdem zu entfernen, bestätigen Sie mit „leave-no-recovery“.',
   'passkey.name': 'Benennen Sie den Passkey: 1 bis {max} Zeichen.',
   'passkey.limit': 'Ein Konto hat höchstens {max} Passkeys. Entfernen Sie zuerst einen.',
   'passkey.id': 'Geben Sie einen Ihrer Passkeys zum Entfernen an.',
@@ -132,6 +144,12 @@ const fr: Catalog = {
   'code.format': 'Saisissez le code à {length} chiffres.',
   'channel.unknown': 'Choisissez l’une des destinations proposées.',
   'method.notOffered': 'Cette méthode de récupération n’est pas proposée ici.',
+  'answers.notOffered': 'Les questions de sécurité ne sont pas utilisées ici : n’envoyez pas de réponses.',
+  'contact.requiredWithoutQuestions':
+    'Saisissez une adresse e-mail ou un numéro de mobile : c’est ce que cette page enregistre.',
+  'enroll.nothingToEnroll': 'Il n’y a rien à enregistrer ici : configurez plutôt vos méthodes de récupération.',
+  'method.lastWayBack':
+    'Ensuite, votre compte n’aura plus aucun moyen de réinitialiser son mot de passe lui-même. Pour le retirer quand même, confirmez avec « leave-no-recovery ».',
   'passkey.name': 'Nommez la clé d’accès : 1 à {max} caractères.',
   'passkey.limit': 'Un compte a au plus {max} clés d’accès. Supprimez-en une d’abord.',
   'passkey.id': 'Indiquez l’une de vos clés d’accès à supprimer.',

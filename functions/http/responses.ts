@@ -104,6 +104,8 @@ export const recoveryMethodsSchema = z.strictObject({
       lastUsedAt: z.optional(z.iso.datetime()),
     }),
   ),
+  /** Whether the account can complete some alternative of the policy with what it holds now (a reset can pass). */
+  canRecover: z.boolean(),
 });
 
 /** PublicKeyCredentialCreationOptionsJSON as this service sends it (core/methods/passkeys.ts). */
@@ -138,6 +140,8 @@ export const configResponse = z.strictObject({
     phone: contactSetting,
   }),
   reset: z.strictObject({ questionsAsked: count, codeLength: count }),
+  /** The methods of the recovery policy in force; without `questions`, enroll takes contacts only. */
+  recovery: z.strictObject({ offered: z.array(z.enum(RECOVERY_METHODS)) }),
   passwordPolicy: passwordPolicySchema,
 });
 export const enrollResponse = z.strictObject({
@@ -243,13 +247,15 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
     errors: ['INTERNAL'],
   },
   config: {
-    summary: 'The questions, the answer rules, the contact settings and the domain password policy',
+    summary:
+      'The questions, the answer rules, the contact settings, the methods the recovery policy offers and the domain password policy',
     status: 200,
     response: configResponse,
     errors: ['DIRECTORY_UNAVAILABLE', 'INTERNAL'],
   },
   enroll: {
-    summary: 'Prove the AD password, store the hashed answers and contacts; new contacts get a code',
+    summary:
+      'Prove the AD password, store the hashed answers and contacts (contacts only under a policy without questions); new contacts get a code',
     status: 200,
     response: enrollResponse,
     errors: ['VALIDATION', 'BAD_CREDENTIALS', 'NOT_ELIGIBLE', 'RATE_LIMITED', 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],

@@ -140,6 +140,8 @@ describe('recovery methods (default policy)', () => {
           authenticator: { enrolled: false },
           recoveryCodes: { remaining: 0 },
           passkeys: [],
+          // Never enrolled, automatic enrollment off: no alternative of the policy can pass for her yet.
+          canRecover: false,
         },
       });
       const raw = JSON.stringify(await scanTable(stack.dataDir));
@@ -336,6 +338,8 @@ describe('recovery methods (default policy)', () => {
           authenticator: { enrolled: false },
           recoveryCodes: { remaining: 10, issuedAt: expect.any(String) },
           passkeys: [],
+          // Her answers and her directory mail still pass.
+          canRecover: true,
         },
       });
       const notices = await noticesTo(...REMOVED);

@@ -1,6 +1,6 @@
 /** `npx sspr status <user>`: what a reset start would do now, by the same rules as start (the recovery policy). */
 import { describe, expect, it } from 'vitest';
-import { buildStatus } from '../../cli/status.js';
+import { buildStatus, renderStatus } from '../../cli/status.js';
 import { parseConfig } from '../../functions/core/config.js';
 import { eligibilityGroupsFrom } from '../../functions/core/groups.js';
 import type { Enrollment } from '../../functions/core/store.js';
@@ -61,5 +61,31 @@ describe('status: what a reset start would do, under the recovery policy', () =>
       'NOT_ELIGIBLE:NO_VERIFICATION_CHANNEL',
     );
     expect(reset(withAnswers, always)).toBe('ok');
+  });
+});
+
+describe('status text under a policy without questions: where the user sets up a way back', () => {
+  const text = (enrollment: Enrollment | null, overrides: object) => {
+    const config = parseConfig(overrides);
+    const groups = eligibilityGroupsFrom(config.eligibility, new Map());
+    return renderStatus(
+      buildStatus({ account, enrollment, block: null, failures: { answer: 0, code: 0 }, config, groups, now: NOW }),
+    );
+  };
+  const standards = { recovery: { preset: 'standards' } };
+
+  it('says questions are not asked, lists the methods held, and points to Your recovery methods', () => {
+    const noWay = text({ ...withAnswers, answers: [] }, standards);
+    expect(noWay).toMatch(/^Questions\s+not asked \(the recovery policy has none\)$/m);
+    expect(noWay).toMatch(/^Methods\s+none$/m);
+    expect(noWay).toMatch(/^Set up at\s+Your recovery methods \(no security questions under this policy\)$/m);
+    const held = text(withCodes, standards);
+    expect(held).toMatch(/^Methods\s+authenticator app, 2 recovery codes left$/m);
+    expect(held).not.toMatch(/^Set up at/m);
+  });
+
+  it('with questions offered, a user never enrolled is pointed to the Enroll page', () => {
+    expect(text(null, {})).toMatch(/^Set up at\s+the Enroll page/m);
+    expect(text(withAnswers, {})).toMatch(/^Questions\s+q1, q2, q3$/m);
   });
 });

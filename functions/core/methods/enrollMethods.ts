@@ -8,7 +8,8 @@
  *   used, so the same code is refused at a reset. Each confirm counts a wrong try on the session before the code is
  *   checked (one conditional write), so however many confirms race, at most codes.maxTries codes are checked; then the
  *   session ends.
- * - Remove: the authenticator or the recovery codes go.
+ * - Remove: the authenticator, the recovery codes or one passkey go; one that would leave the account no alternative
+ *   of the policy it can complete needs `confirm: "leave-no-recovery"` (core/methods/recoverability.ts).
  *
  * Every change is one write conditional on the enrollment's updatedAt: a concurrent change is WRONG_STEP, never
  * overwritten. Every change is audited and told to the user on every channel.
@@ -39,6 +40,7 @@ import {
   requireOffered,
   tellMethodChange,
 } from './methodsSession.js';
+import { removalAllowed } from './recoverability.js';
 import { issueRecoveryCodes } from './recoveryCodes.js';
 
 /** POST /api/methods/recovery-codes: a new set, shown once. */
@@ -170,9 +172,14 @@ async function endPending(
   }
 }
 
-/** POST /api/methods/remove: the authenticator, the recovery codes or one passkey (by its id) go. */
+/**
+ * POST /api/methods/remove: the authenticator, the recovery codes or one passkey (by its id) go. A removal after which
+ * the account could complete no alternative of the policy is refused (VALIDATION naming `confirm`) unless the request
+ * confirms it. The check reads the enrollment the write is conditional on, so a change in between is WRONG_STEP, never
+ * a removal checked against another state.
+ */
 export async function removeMethod(
-  input: { methodsToken: string; method: NoticeMethod; id?: string | undefined },
+  input: { methodsToken: string; method: NoticeMethod; id?: string | undefined; confirm?: string | undefined },
   source: RequestSource,
   ports: RequestPorts,
 ): Promise<{ removed: true; methods: MethodsSummary }> {
@@ -180,36 +187,32 @@ export async function removeMethod(
   if ((input.method === 'passkey') !== (input.id !== undefined)) {
     throw validationError({ id: { message: 'passkey.id' } });
   }
-  if (input.method === 'passkey') return removePasskey(input.methodsToken, input.id ?? '', source, ports);
   const opened = await openMethodsSession(input.methodsToken, source, ports);
   const { account, now } = opened;
   const enrollment = await ports.store.getEnrollment(account.objectGuid);
-  const held = input.method === 'authenticator' ? enrollment?.authenticator : enrollment?.recoveryCodes;
+  const held =
+    input.method === 'passkey'
+      ? enrollment?.passkeys?.some((p) => p.id === input.id)
+      : input.method === 'authenticator'
+        ? enrollment?.authenticator
+        : enrollment?.recoveryCodes;
   // Nothing of that method to remove: the request does not fit the account as it is.
   if (!enrollment || !held) throw new SsprError('WRONG_STEP');
+  const removal =
+    input.method === 'passkey' ? { method: 'passkey' as const, id: input.id ?? '' } : { method: input.method };
+  if (!removalAllowed(account, enrollment, removal, ports.config, input.confirm)) {
+    throw validationError({ confirm: { message: 'method.lastWayBack' } });
+  }
   const removed =
-    input.method === 'authenticator'
-      ? await ports.store.setAuthenticator(account.objectGuid, enrollment.updatedAt, null, now)
-      : await ports.store.setRecoveryCodes(account.objectGuid, enrollment.updatedAt, null, now);
+    removal.method === 'passkey'
+      ? await ports.store.removePasskey(account.objectGuid, enrollment.updatedAt, removal.id, now)
+      : removal.method === 'authenticator'
+        ? await ports.store.setAuthenticator(account.objectGuid, enrollment.updatedAt, null, now)
+        : await ports.store.setRecoveryCodes(account.objectGuid, enrollment.updatedAt, null, now);
   if (!removed) throw new SsprError('WRONG_STEP');
   await tellMethodChange(ports, opened, source, 'removed', input.method);
-  return { removed: true, methods: methodsSummary(ports.config, await ports.store.getEnrollment(account.objectGuid)) };
-}
-
-async function removePasskey(
-  methodsToken: string,
-  id: string,
-  source: RequestSource,
-  ports: RequestPorts,
-): Promise<{ removed: true; methods: MethodsSummary }> {
-  const opened = await openMethodsSession(methodsToken, source, ports);
-  const { account, now } = opened;
-  const enrollment = await ports.store.getEnrollment(account.objectGuid);
-  // No such passkey on the account: the request does not fit the account as it is.
-  if (!enrollment?.passkeys?.some((p) => p.id === id)) throw new SsprError('WRONG_STEP');
-  if (!(await ports.store.removePasskey(account.objectGuid, enrollment.updatedAt, id, now))) {
-    throw new SsprError('WRONG_STEP');
-  }
-  await tellMethodChange(ports, opened, source, 'removed', 'passkey');
-  return { removed: true, methods: methodsSummary(ports.config, await ports.store.getEnrollment(account.objectGuid)) };
+  return {
+    removed: true,
+    methods: methodsSummary(ports.config, account, await ports.store.getEnrollment(account.objectGuid)),
+  };
 }

@@ -20,6 +20,7 @@ import type { RequestPorts } from '../requestPorts.js';
 import type { Enrollment, MethodsSession } from '../store.js';
 import { hashToken, newToken, tokenHashOf } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
+import { canRecover } from './recoverability.js';
 
 /** What the account holds and what the policy offers (no secret of any method). */
 export interface MethodsSummary {
@@ -30,6 +31,11 @@ export interface MethodsSummary {
   recoveryCodes: { remaining: number; issuedAt?: string };
   /** The account's passkeys by id and name (never a key). */
   passkeys: { id: string; name: string; addedAt: string; lastUsedAt?: string }[];
+  /**
+   * Whether the account can complete some alternative of the policy with what it holds now (core/methods/
+   * recoverability.ts): false means no reset or unlock can pass for it, so the page warns.
+   */
+  canRecover: boolean;
 }
 
 export interface MethodsSessionResult {
@@ -51,7 +57,11 @@ export function requireOffered(config: RequestPorts['config'], method: RecoveryM
   }
 }
 
-export function methodsSummary(config: RequestPorts['config'], enrollment: Enrollment | null): MethodsSummary {
+export function methodsSummary(
+  config: RequestPorts['config'],
+  account: DirectoryAccount,
+  enrollment: Enrollment | null,
+): MethodsSummary {
   const authenticator = enrollment?.authenticator ?? null;
   const codes = enrollment?.recoveryCodes ?? null;
   return {
@@ -69,6 +79,7 @@ export function methodsSummary(config: RequestPorts['config'], enrollment: Enrol
       addedAt: new Date(p.addedAt).toISOString(),
       ...(p.lastUsedAt === null ? {} : { lastUsedAt: new Date(p.lastUsedAt).toISOString() }),
     })),
+    canRecover: canRecover(account, enrollment, config),
   };
 }
 
@@ -126,7 +137,7 @@ export async function startMethodsSession(
       return {
         methodsToken: token,
         expiresInSeconds: config.reset.flowMinutes * 60,
-        methods: methodsSummary(config, enrollment ?? null),
+        methods: methodsSummary(config, proven.account, enrollment ?? null),
       };
     } finally {
       await proven.session.close();

@@ -2,7 +2,7 @@
  * The named recovery policies (docs/recovery.md has a table per preset: what it meets, with the test that shows it).
  * A preset is its alternatives plus defaults for other keys; any key the operator sets wins over a preset's default.
  */
-import { type Alternative, CODE_METHODS, type RecoveryMethod } from './policy.js';
+import { type Alternative, CODE_METHODS, offeredMethods, type RecoveryMethod } from './policy.js';
 
 export const PRESET_NAMES = ['default', 'adpwr', 'netwrix', 'standards', 'custom'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -104,4 +104,12 @@ export function policyAlternatives(config: {
   const { preset, alternatives } = config.recovery;
   if (preset === 'custom') return alternatives ?? [];
   return presetAlternatives(preset, config.codes.required);
+}
+
+/**
+ * Whether the policy in force asks security questions at all. When it does not (`standards`, or a custom policy whose
+ * alternatives never name `questions`), enrollment neither asks for nor accepts answers (core/enroll.ts).
+ */
+export function questionsOffered(config: Parameters<typeof policyAlternatives>[0]): boolean {
+  return offeredMethods(policyAlternatives(config)).has('questions');
 }
