@@ -250,8 +250,10 @@ async function prepareContacts(
   }
   const pending = contacts.filter((c) => !c.verified);
   const verification = pending.length > 0 ? await contactVerification(account, pending, source, ports) : null;
-  // Answers (re)enrolled change who can reset the password: the notice carries the event's "This wasn't me" link.
-  const notMeToken = recipients.size > 0 ? await issueRepudiation(ports, account, 'enrolled') : undefined;
+  // Answers (re)enrolled change who can reset the password, and so do contacts: the notice carries the event's "This
+  // wasn't me" link. Under a policy without questions it speaks of the contacts only.
+  const template = questionsOffered(ports.config) ? 'enrolled' : 'contacts-saved';
+  const notMeToken = recipients.size > 0 ? await issueRepudiation(ports, account, template) : undefined;
   // The new contacts' codes go out with the notices: a code is of no use until the enrollment naming its contact is
   // stored (POST /api/enroll/verify needs it, and the token is only in this response).
   await Promise.all([
@@ -260,7 +262,7 @@ async function prepareContacts(
       ports.outbox.enqueue({
         channel: 'email',
         to,
-        template: 'enrolled',
+        template,
         params: {
           displayName: account.displayName ?? account.sAMAccountName,
           at: new Date(now).toISOString(),

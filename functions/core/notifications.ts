@@ -4,6 +4,8 @@
  *
  * Templates and the parameters they take (anything else is refused, so a secret can never ride along by accident):
  *   enrolled              displayName, at; sourceAddress?, notMeToken?   answers saved (to the old and the new channels)
+ *   contacts-saved        displayName, at; sourceAddress?, notMeToken?   contacts saved by an enroll under a policy
+ *                                                              without questions (nothing said of answers)
  *   contact-added         displayName, at; contact?, sourceAddress?   a pending contact was added; no code in it
  *   password-reset        displayName, at; sourceAddress?, notMeToken?
  *   account-unlocked      displayName, at; sourceAddress?, notMeToken?
@@ -70,6 +72,7 @@ const EVENT_PARAMS: ParamSpec = { required: ['displayName', 'at'], optional: ['s
 /** Every template and the parameters it takes. */
 export const TEMPLATE_PARAMS = {
   enrolled: EVENT_PARAMS,
+  'contacts-saved': EVENT_PARAMS,
   'contact-added': { required: ['displayName', 'at'], optional: ['contact', 'sourceAddress'] },
   'password-reset': EVENT_PARAMS,
   'account-unlocked': EVENT_PARAMS,
@@ -92,7 +95,8 @@ type UserTemplateName = Exclude<TemplateName, typeof ALERT_TEMPLATE>;
 
 /**
  * The notices that carry a "This wasn't me" link (issue 16, NIST SP 800-63B-4 §4.2: a notice with a way to repudiate
- * after every recovery): a reset, an unlock, a change, a recovery method added or removed, and answers (re)enrolled.
+ * after every recovery): a reset, an unlock, a change, a recovery method added or removed, and answers (re)enrolled or
+ * contacts saved.
  */
 export const REPUDIABLE_TEMPLATES = [
   'password-reset',
@@ -101,6 +105,7 @@ export const REPUDIABLE_TEMPLATES = [
   'method-added',
   'method-removed',
   'enrolled',
+  'contacts-saved',
 ] as const satisfies readonly TemplateName[];
 export type RepudiableTemplate = (typeof REPUDIABLE_TEMPLATES)[number];
 
@@ -292,6 +297,13 @@ const en: LanguageText = {
       event: (v) => `Your security answers for password self-service were saved on ${v.at}${en.from(v.sourceAddress)}.`,
       sms: (v) => `Your password self-service answers were saved on ${v.at}.`,
     },
+    'contacts-saved': {
+      subject: 'Your password self-service contacts were saved',
+      event: (v) =>
+        `The e-mail address and mobile number for your password self-service were saved on ${v.at}${en.from(v.sourceAddress)}. ` +
+        'A new one is used only after it has been confirmed.',
+      sms: (v) => `Your password self-service contacts were saved on ${v.at}.`,
+    },
     'contact-added': {
       subject: 'A contact was added to your password self-service',
       event: (v) =>
@@ -376,6 +388,13 @@ const de: LanguageText = {
       event: (v) =>
         `Ihre Sicherheitsantworten für die Kennwort-Selbstbedienung wurden am ${v.at}${de.from(v.sourceAddress)} gespeichert.`,
       sms: (v) => `Ihre Antworten für die Kennwort-Selbstbedienung wurden am ${v.at} gespeichert.`,
+    },
+    'contacts-saved': {
+      subject: 'Ihre Kontakte für die Kennwort-Selbstbedienung wurden gespeichert',
+      event: (v) =>
+        `Die E-Mail-Adresse und Mobilnummer für Ihre Kennwort-Selbstbedienung wurden am ${v.at}${de.from(v.sourceAddress)} gespeichert. ` +
+        'Ein neuer Kontakt wird erst verwendet, wenn er bestätigt ist.',
+      sms: (v) => `Ihre Kontakte für die Kennwort-Selbstbedienung wurden am ${v.at} gespeichert.`,
     },
     'contact-added': {
       subject: 'Ein Kontakt wurde zu Ihrer Kennwort-Selbstbedienung hinzugefügt',
@@ -465,6 +484,13 @@ const fr: LanguageText = {
       event: (v) =>
         `Vos réponses de sécurité pour le libre-service mot de passe ont été enregistrées le ${v.at}${fr.from(v.sourceAddress)}.`,
       sms: (v) => `Vos réponses du libre-service mot de passe ont été enregistrées le ${v.at}.`,
+    },
+    'contacts-saved': {
+      subject: 'Vos contacts du libre-service mot de passe ont été enregistrés',
+      event: (v) =>
+        `L’adresse e-mail et le numéro de mobile de votre libre-service mot de passe ont été enregistrés le ${v.at}${fr.from(v.sourceAddress)}. ` +
+        'Un nouveau contact n’est utilisé qu’une fois confirmé.',
+      sms: (v) => `Vos contacts du libre-service mot de passe ont été enregistrés le ${v.at}.`,
     },
     'contact-added': {
       subject: 'Un contact a été ajouté à votre libre-service mot de passe',

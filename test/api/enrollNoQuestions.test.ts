@@ -128,6 +128,17 @@ describe('enroll under preset standards (no questions)', () => {
     });
   });
 
+  it('the notice to the directory mail speaks of contacts, never of answers, and carries a "This wasn\'t me" link', async () => {
+    const enrolled = await stack.post('/api/enroll', { username: 'judy', password: DEMO.judy, phone: '+15550100010' });
+    expect(enrolled.status, enrolled.text).toBe(200);
+    // The directory mobile, already on file, is kept as a new contact to confirm like any other.
+    expect(enrolled.body.pendingContacts).toEqual([{ id: expect.any(String), channel: 'sms', destination: '•••0010' }]);
+    const notices = (await stack.outboxLines()).filter((l) => l.to === 'judy@corp.example.test');
+    expect(notices.map((n) => n.subject)).toEqual(['Your password self-service contacts were saved']);
+    expect(notices[0]?.body).not.toMatch(/answer|question/i);
+    expect(notices[0]?.body).toContain('#/not-me?token=');
+  });
+
   it('enrolling again keeps the methods added with a session and replaces the contacts', async () => {
     const enrolled = await stack.post('/api/enroll', {
       username: 'heidi',
