@@ -182,6 +182,27 @@ describe('enroll under a custom policy without questions', () => {
   });
 });
 
+describe('enroll under standards with both contacts off: nothing to enroll', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      config: { recovery: { preset: 'standards' }, enrollment: { email: 'off', phone: 'off' }, rateLimits },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('is 400 VALIDATION naming the body, before the password is tried', async () => {
+    const response = await stack.post('/api/enroll', { username: 'bob', password: DEMO.bob });
+    expect(response.status).toBe(400);
+    expect(response.body.error.fields).toEqual({
+      body: 'There is nothing to enroll here: set up your recovery methods instead.',
+    });
+    expect(await stack.store.listAudit('bob')).toEqual([]);
+  });
+});
+
 describe('enroll with questions offered (default policy): nothing changes', () => {
   let stack: TestStack;
   beforeAll(async () => {

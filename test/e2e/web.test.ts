@@ -654,6 +654,9 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
       await expect.poll(() => page.locator('#methods-codes-title + p').textContent()).toMatch(/^Codes left: 10 /);
       await page.getByRole('button', { name: 'Remove the recovery codes' }).click();
       await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      // The codes (with her directory mail) are paula's only way back: the step warns and asks again.
+      await expect.poll(() => page.locator('#methods-last-way-back').count()).toBe(1);
+      await page.getByRole('button', { name: 'Remove anyway' }).click();
       await expect.poll(() => page.locator('.notice').textContent()).toBe('Your recovery codes were removed.');
       expect(await page.locator('#methods-codes-title + p').textContent()).toMatch(/^Not set up/);
 
@@ -816,6 +819,66 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
         await page.goto(`${standards.url}/#/methods`);
         await signInToMethods(page, 'judy', 'Garnet!2026q');
         expect(await page.locator('#methods-codes-title + p').textContent()).toMatch(/^Codes left: 9 /);
+        expectNoPageErrors();
+      },
+      2 * T,
+    );
+
+    it(
+      'heidi sets up without questions: the menu has no Enroll, the enroll page takes contacts only, and removing her last way back asks first',
+      async () => {
+        const page = await open('', 'en-US', undefined, standards);
+        // The policy offers no questions: "Your recovery methods" is where a user sets up.
+        await expect.poll(() => page.locator('#menu-enroll').count()).toBe(0);
+        expect(await page.locator('.menu-item').count()).toBe(4);
+        expect(await page.locator('#menu-methods a').getAttribute('href')).toBe('#/methods');
+
+        await page.goto(`${standards.url}/#/enroll`);
+        await expect.poll(() => page.locator('h1').textContent()).toBe('Your contacts for codes');
+        expect(await page.locator('main select').count()).toBe(0);
+        expect(await page.locator('main').textContent()).not.toMatch(/security question/i);
+        await check(page, 'standards-contacts');
+        await page.locator('#enroll-username').fill('heidi');
+        await page.locator('#enroll-password').fill('Laurel!2026h');
+        // No contact: said next to the e-mail field before anything is sent.
+        await page.getByRole('button', { name: 'Save the contacts' }).click();
+        await expect
+          .poll(() => page.locator('#enroll-email-error').textContent())
+          .toMatch(/e-mail address or a mobile/);
+        await page.locator('#enroll-email').fill('heidi.home@example.com');
+        await page.getByRole('button', { name: 'Save the contacts' }).click();
+        await expect.poll(() => page.locator('h1').textContent()).toBe('Your contacts are saved');
+        await page.locator('#verify-code-0').fill(await latestCode('heidi.home@example.com', standards));
+        await page.getByRole('button', { name: 'Confirm' }).click();
+        await expect.poll(() => page.locator('.contact .notice').textContent()).toBe('h•••@example.com is confirmed.');
+
+        await page.goto(`${standards.url}/#/methods`);
+        await signInToMethods(page, 'heidi', 'Laurel!2026h');
+        // A confirmed address alone is no way back under standards: the page says so before anything is clicked.
+        expect(await page.locator('#methods-no-recovery .alert__title').textContent()).toBe(
+          'You cannot reset your password yourself yet',
+        );
+        expect(await page.locator('#methods-contacts-title').textContent()).toBe('E-mail and mobile for codes');
+        expect(await page.locator('#methods-questions-title').count()).toBe(0);
+        await createCodes(page);
+        expect(await page.locator('#methods-no-recovery').count()).toBe(0);
+
+        await page.getByRole('button', { name: 'Remove the recovery codes' }).click();
+        await expect.poll(() => heading(page)).toBe('Remove your recovery codes?');
+        await page.getByRole('button', { name: 'Remove', exact: true }).click();
+        // The server refused: the same step again, with the warning and a confirm button.
+        await expect
+          .poll(() => page.locator('#methods-last-way-back .alert__title').textContent())
+          .toBe('After this you cannot reset your password yourself');
+        expect(await heading(page)).toBe('Remove your recovery codes?');
+        expect(await page.locator('main').textContent()).not.toMatch(/leave-no-recovery/);
+        await check(page, 'standards-last-way-back');
+        const demo = memoryDemoDirectory(standards.memoryDirectory as NonNullable<LocalStack['memoryDirectory']>);
+        const heidiGuid = (await demo.account('heidi')).objectGuid;
+        expect((await standards.store.getEnrollment(heidiGuid))?.recoveryCodes?.hashes).toHaveLength(10);
+        await page.getByRole('button', { name: 'Remove anyway' }).click();
+        await expect.poll(() => page.locator('.notice').textContent()).toBe('Your recovery codes were removed.');
+        expect(await page.locator('#methods-no-recovery').count()).toBe(1);
         expectNoPageErrors();
       },
       2 * T,

@@ -18,7 +18,17 @@ export interface PublicConfig {
     phone: ContactSetting;
   };
   reset: { questionsAsked: number; codeLength: number };
+  /** The methods of the recovery policy in force (absent from an older server: questions assumed). */
+  recovery?: { offered: RecoveryMethod[] };
   passwordPolicy: PasswordPolicy;
+}
+
+/**
+ * Whether the recovery policy asks security questions. Without them enroll takes contacts only, and setting up
+ * means "your recovery methods" (#/methods).
+ */
+export function questionsOffered(config: PublicConfig): boolean {
+  return config.recovery === undefined || config.recovery.offered.includes('questions');
 }
 
 export interface PasswordPolicy {
@@ -39,7 +49,8 @@ export interface Channel {
 export interface EnrollRequest {
   username: string;
   password: string;
-  answers: { questionId: string; answer: string }[];
+  /** Sent only when the policy asks questions (the server refuses them otherwise). */
+  answers?: { questionId: string; answer: string }[];
   email?: string;
   phone?: string;
 }
@@ -81,6 +92,8 @@ export interface RecoveryMethods {
   authenticator: { enrolled: boolean; addedAt?: string };
   recoveryCodes: { remaining: number; issuedAt?: string };
   passkeys: Passkey[];
+  /** Whether a reset can pass with what the account holds now (absent from an older server). */
+  canRecover?: boolean;
 }
 
 /** A passkey of the account as the methods routes list it (never its key). */
@@ -220,6 +233,10 @@ function isConfig(value: unknown): value is PublicConfig {
     typeof e.answerMaxLength === 'number' &&
     isContactSetting(e.email) &&
     isContactSetting(e.phone) &&
+    (value.recovery === undefined ||
+      (isRecord(value.recovery) &&
+        Array.isArray(value.recovery.offered) &&
+        value.recovery.offered.every((method) => typeof method === 'string'))) &&
     isPolicy(value.passwordPolicy)
   );
 }
@@ -349,6 +366,11 @@ function isEnrollResponse(value: unknown): value is EnrollResponse {
 
 const configCache = new Map<Language, PublicConfig>();
 
+/** The config already loaded in any language, for what does not depend on the language (the policy); else undefined. */
+export function loadedConfig(): PublicConfig | undefined {
+  return configCache.values().next().value;
+}
+
 /** GET /api/config, once per language per page load (question texts come in the request's language). */
 export async function getConfig(language: Language): Promise<ApiResult<PublicConfig>> {
   const cached = configCache.get(language);
@@ -460,11 +482,19 @@ export function confirmAuthenticator(
   return call('POST', '/api/methods/authenticator/confirm', language, isAuthenticatorAdded, { methodsToken, code });
 }
 
-/** POST /api/methods/remove: the authenticator app or the recovery codes go. */
+/**
+ * POST /api/methods/remove: the authenticator app or the recovery codes go. `leaveNoRecovery` confirms a removal the
+ * server refused because it would leave the account no way to reset (VALIDATION naming `confirm`).
+ */
 export function removeMethod(
   methodsToken: string,
   method: ManagedMethod,
   language: Language,
+  leaveNoRecovery = false,
 ): Promise<ApiResult<{ removed: true; methods: RecoveryMethods }>> {
-  return call('POST', '/api/methods/remove', language, isRemoved, { methodsToken, method });
+  return call('POST', '/api/methods/remove', language, isRemoved, {
+    methodsToken,
+    method,
+    ...(leaveNoRecovery ? { confirm: 'leave-no-recovery' } : {}),
+  });
 }

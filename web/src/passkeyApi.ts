@@ -57,8 +57,15 @@ export function removePasskey(
   methodsToken: string,
   id: string,
   language: Language,
+  leaveNoRecovery = false,
 ): Promise<ApiResult<{ removed: true; methods: RecoveryMethods }>> {
-  return call('POST', '/api/methods/remove', language, isRemoved, { methodsToken, method: 'passkey', id });
+  return call('POST', '/api/methods/remove', language, isRemoved, {
+    methodsToken,
+    method: 'passkey',
+    id,
+    // Confirms a removal refused as the account's last way back (methodsSafety.ts).
+    ...(leaveNoRecovery ? { confirm: 'leave-no-recovery' } : {}),
+  });
 }
 
 /** POST /api/reset/passkey: the assertion that answers the flow's passkey step; the next challenge. */

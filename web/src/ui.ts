@@ -2,7 +2,7 @@
  * Building blocks the flow pages share: labelled fields with their error line, password inputs with a show/hide
  * toggle, the error box, the live password checklist, and the sentences for errors that are not tied to a field.
  */
-import type { ApiError, PasswordPolicy } from './api.js';
+import { type ApiError, loadedConfig, type PasswordPolicy, questionsOffered } from './api.js';
 import { type Child, focusElement, h, replaceChildren } from './dom.js';
 import type { StringKey, Translator } from './i18n.js';
 import { hrefFor } from './router.js';
@@ -217,11 +217,22 @@ export function errorDetails(tr: Translator, error: ApiError): Child[] {
       if (sentence) out.push(h('p', {}, sentence));
       break;
     }
-    case 'NOT_ENROLLED':
+    case 'NOT_ENROLLED': {
+      // Without questions a user sets up on "your recovery methods", not on the enroll page.
+      const config = loadedConfig();
       out.push(
-        h('p', {}, tr.t('error.notEnrolled'), ' ', h('a', { href: hrefFor('enroll') }, tr.t('menu.enroll.title'))),
+        config && !questionsOffered(config)
+          ? h(
+              'p',
+              {},
+              tr.t('error.notEnrolledMethods'),
+              ' ',
+              h('a', { href: hrefFor('methods') }, tr.t('menu.methods.title')),
+            )
+          : h('p', {}, tr.t('error.notEnrolled'), ' ', h('a', { href: hrefFor('enroll') }, tr.t('menu.enroll.title'))),
       );
       break;
+    }
     case 'RATE_LIMITED':
     case 'BLOCKED':
       out.push(

@@ -5,6 +5,8 @@
  *
  * The password lives only in its input (and, across a language switch, in memory); it is cleared after every response
  * and never written to any storage.
+ *
+ * Under a recovery policy without questions (enrollWording.ts) the page takes contacts only and sends no answers.
  */
 
 import { checkAnswers, normalizeAnswer } from '../../../functions/core/answers.js';
@@ -24,6 +26,7 @@ import { hrefFor } from '../router.js';
 import { errorDetails } from '../ui.js';
 import { criticalView } from './critical.js';
 import { successView } from './enrollSuccess.js';
+import { contactFieldFor, type EnrollWording, enrollWording } from './enrollWording.js';
 import type { PageContext, PageHandle } from './types.js';
 
 export interface EnrollValues {
@@ -85,7 +88,7 @@ export function mountEnroll(ctx: PageContext, carried: unknown): PageHandle {
     form = undefined;
     if (!config) return;
     if (next.kind === 'form') {
-      ctx.setTitle(t('enroll.title'));
+      ctx.setTitle(t(enrollWording(config).title));
       form = new EnrollForm(tr, config, initialValues, initialTouched, {
         setBusy: (busy) => ctx.setBusy(busy),
         onSuccess: (result) => {
@@ -102,7 +105,7 @@ export function mountEnroll(ctx: PageContext, carried: unknown): PageHandle {
       ctx.root.replaceChildren(form.element);
       if (focus) focusElement(form.heading);
     } else if (next.kind === 'success') {
-      ctx.setTitle(t('success.title'));
+      ctx.setTitle(t(enrollWording(config).successTitle));
       const heading = successView(ctx.root, tr, config, next.result, next.verified, ctx.setBusy);
       if (focus) focusElement(heading);
     } else {
@@ -168,6 +171,7 @@ class EnrollForm {
   private readonly phone: HTMLInputElement | undefined;
   /** Fields whose client-side problems are shown (typed into, left, or the form was submitted). */
   private readonly touched: Set<string>;
+  private readonly wording: EnrollWording;
   /** Problems the server named, shown until the field is edited. */
   private readonly serverErrors = new Map<string, string>();
   private busy = false;
@@ -182,8 +186,10 @@ class EnrollForm {
     const { t } = tr;
     const rules = config.enrollment;
     this.touched = new Set(touched);
+    this.wording = enrollWording(config);
+    const { withQuestions } = this.wording;
 
-    this.heading = h('h1', { class: 'page-title', id: 'enroll-title', tabindex: -1 }, t('enroll.title'));
+    this.heading = h('h1', { class: 'page-title', id: 'enroll-title', tabindex: -1 }, t(this.wording.title));
     this.alert = h('div', { class: 'alert', id: 'enroll-alert', role: 'alert', tabindex: -1, hidden: true });
 
     // Account
@@ -216,7 +222,7 @@ class EnrollForm {
     const questionsHintId = 'enroll-questions-hint';
     this.answersError = h('p', { class: 'field-error', id: 'enroll-answers-error' });
     const slots: Child[] = [];
-    for (let index = 0; index < rules.questionsRequired; index++) {
+    for (let index = 0; withQuestions && index < rules.questionsRequired; index++) {
       const number = index + 1;
       const select = h(
         'select',
@@ -246,22 +252,24 @@ class EnrollForm {
         ),
       );
     }
-    const questions = h(
-      'fieldset',
-      { class: 'group', 'aria-describedby': `${questionsHintId} ${this.answersError.id}` },
-      h('legend', {}, t('enroll.questions.legend')),
+    const questions =
+      withQuestions &&
       h(
-        'p',
-        { class: 'hint', id: questionsHintId },
-        t('enroll.questions.hint', {
-          count: rules.questionsRequired,
-          min: rules.answerMinLength,
-          max: rules.answerMaxLength,
-        }),
-      ),
-      this.answersError,
-      slots,
-    );
+        'fieldset',
+        { class: 'group', 'aria-describedby': `${questionsHintId} ${this.answersError.id}` },
+        h('legend', {}, t('enroll.questions.legend')),
+        h(
+          'p',
+          { class: 'hint', id: questionsHintId },
+          t('enroll.questions.hint', {
+            count: rules.questionsRequired,
+            min: rules.answerMinLength,
+            max: rules.answerMaxLength,
+          }),
+        ),
+        this.answersError,
+        slots,
+      );
 
     // Contacts, as the configuration asks for them
     const contactFields: Child[] = [];
@@ -308,7 +316,7 @@ class EnrollForm {
         contactFields,
       );
 
-    this.submit = h('button', { type: 'submit', class: 'button' }, t('enroll.submit'));
+    this.submit = h('button', { type: 'submit', class: 'button' }, t(this.wording.submit));
     this.formElement = h(
       'form',
       { class: 'form', novalidate: true, on: { submit: (event) => this.onSubmit(event) } },
@@ -327,8 +335,8 @@ class EnrollForm {
       'section',
       { 'aria-labelledby': 'enroll-title' },
       this.heading,
-      h('p', { class: 'lead' }, t('enroll.intro', { count: rules.questionsRequired })),
-      h('p', {}, t('enroll.methodsHint'), ' ', h('a', { href: hrefFor('methods') }, t('menu.methods.title'))),
+      h('p', { class: 'lead' }, t(this.wording.intro, { count: rules.questionsRequired })),
+      h('p', {}, t(this.wording.methodsHint), ' ', h('a', { href: hrefFor('methods') }, t('menu.methods.title'))),
       this.alert,
       this.formElement,
     );
@@ -429,7 +437,8 @@ class EnrollForm {
       questionId,
       answer: values.answers[index] ?? '',
     }));
-    for (const [path, problem] of Object.entries(checkAnswers(answers, rules))) {
+    const answerProblems = this.wording.withQuestions ? checkAnswers(answers, rules) : {};
+    for (const [path, problem] of Object.entries(answerProblems)) {
       // The server's catalog is the truth for which ids exist: an operator may have edited it.
       const index = Number(path.split('.')[1]);
       const chosen = answers[index]?.questionId ?? '';
@@ -460,6 +469,11 @@ class EnrollForm {
     if (rules.phone === 'required' && phone === '') out.set('phone', tr.problem('phone.required'));
     else if (rules.phone !== 'off' && phone !== '' && !isValidPhone(phone))
       out.set('phone', tr.problem('phone.invalid'));
+    // Without questions the contacts are all the page saves: one of them is needed (as the server says too).
+    const contactField = contactFieldFor(this.config);
+    if (!this.wording.withQuestions && email === '' && phone === '' && contactField && !out.has(contactField)) {
+      out.set(contactField, tr.problem('contact.requiredWithoutQuestions'));
+    }
     return out;
   }
 
@@ -498,11 +512,13 @@ class EnrollForm {
   }
 
   private async send(values: EnrollValues): Promise<void> {
-    const request: EnrollRequest = {
-      username: values.username.trim(),
-      password: values.password,
-      answers: values.questionIds.map((questionId, index) => ({ questionId, answer: values.answers[index] ?? '' })),
-    };
+    const request: EnrollRequest = { username: values.username.trim(), password: values.password };
+    if (this.wording.withQuestions) {
+      request.answers = values.questionIds.map((questionId, index) => ({
+        questionId,
+        answer: values.answers[index] ?? '',
+      }));
+    }
     const email = values.email.trim();
     const phone = cleanPhone(values.phone);
     if (this.config.enrollment.email !== 'off' && email !== '') request.email = email;
@@ -529,7 +545,7 @@ class EnrollForm {
     this.busy = busy;
     this.callbacks.setBusy(busy);
     this.submit.disabled = busy;
-    this.submit.textContent = this.tr.t(busy ? 'enroll.submitting' : 'enroll.submit');
+    this.submit.textContent = this.tr.t(busy ? this.wording.submitting : this.wording.submit);
     if (busy) this.formElement.setAttribute('aria-busy', 'true');
     else this.formElement.removeAttribute('aria-busy');
   }

@@ -3,6 +3,7 @@ import { type Child, focusElement, h } from '../dom.js';
 import type { Translator } from '../i18n.js';
 import { hrefFor } from '../router.js';
 import { AlertBox, errorDetails, errorTitle, field, isCritical, setFieldError, textInput } from '../ui.js';
+import { enrollWording } from './enrollWording.js';
 
 /**
  * After a successful enrollment: what the user can do now, the questions they chose, and for each new contact a code
@@ -19,7 +20,8 @@ export function successView(
 ): HTMLHeadingElement {
   const { t } = tr;
   const textOf = new Map(config.questions.map((question) => [question.id, question.text]));
-  const heading = h('h1', { class: 'page-title', tabindex: -1 }, t('success.title'));
+  const wording = enrollWording(config);
+  const heading = h('h1', { class: 'page-title', tabindex: -1 }, t(wording.successTitle));
   const alert = new AlertBox();
   const token = result.enrollmentToken;
   const items = result.pendingContacts.map((contact, index) =>
@@ -30,7 +32,7 @@ export function successView(
       'section',
       { class: 'success' },
       heading,
-      h('div', { class: 'alert alert--success', role: 'status' }, h('p', {}, t('success.text'))),
+      h('div', { class: 'alert alert--success', role: 'status' }, h('p', {}, t(wording.successText))),
       result.questionIds.length > 0 &&
         h(
           'div',
@@ -51,8 +53,8 @@ export function successView(
           alert.element,
           h('ul', { class: 'contacts' }, items),
         ),
-      h('p', {}, t('success.reenroll')),
-      h('p', {}, t('enroll.methodsHint'), ' ', h('a', { href: hrefFor('methods') }, t('menu.methods.title'))),
+      h('p', {}, t(wording.again)),
+      h('p', {}, t(wording.methodsHint), ' ', h('a', { href: hrefFor('methods') }, t('menu.methods.title'))),
       h('p', { class: 'actions' }, h('a', { class: 'button', href: hrefFor('menu') }, t('app.backToMenu'))),
     ),
   );

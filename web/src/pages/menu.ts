@@ -1,3 +1,4 @@
+import { getConfig, questionsOffered } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import type { StringKey } from '../i18n.js';
 import { hrefFor, type Route } from '../router.js';
@@ -17,7 +18,11 @@ export const MENU: readonly MenuItem[] = [
   { route: 'methods', title: 'menu.methods.title', description: 'menu.methods.description' },
 ];
 
-/** `notice` says why the user is back here (the page was cleared after a while without input). */
+/**
+ * `notice` says why the user is back here (the page was cleared after a while without input). Under a recovery policy
+ * without questions there is nothing to enroll but contacts: "Enroll" goes, and "Your recovery methods" is where a
+ * user sets up (the config is read once per language and cached; until it answers, the menu shows every item).
+ */
 export function mountMenu(ctx: PageContext, notice?: string): PageHandle {
   const { t } = ctx.tr;
   ctx.setTitle(t('menu.title'));
@@ -32,7 +37,7 @@ export function mountMenu(ctx: PageContext, notice?: string): PageHandle {
       MENU.map((item) =>
         h(
           'li',
-          {},
+          { id: `menu-${item.route}` },
           h(
             'a',
             { class: 'menu-item', href: hrefFor(item.route) },
@@ -43,5 +48,13 @@ export function mountMenu(ctx: PageContext, notice?: string): PageHandle {
       ),
     ),
   );
-  return {};
+  let mounted = true;
+  void getConfig(ctx.tr.language).then((result) => {
+    if (mounted && result.ok && !questionsOffered(result.data)) ctx.root.querySelector('#menu-enroll')?.remove();
+  });
+  return {
+    dispose() {
+      mounted = false;
+    },
+  };
 }

@@ -22,6 +22,7 @@ import { groupsOfFour, qrCode } from '../qrCode.js';
 import { hrefFor } from '../router.js';
 import { type FieldRef, field, isCritical, passwordInput, textInput, usernameInput } from '../ui.js';
 import { criticalView } from './critical.js';
+import { afterAdding, contactsSection, isLastWayBack, lastWayBackWarning, noRecoveryNotice } from './methodsSafety.js';
 import { addPasskeyStep, type MethodsHost, type PasskeyView, passkeysSection, removePasskeyStep } from './passkeys.js';
 import { StepForm } from './stepForm.js';
 import type { PageContext, PageHandle } from './types.js';
@@ -31,7 +32,7 @@ type View =
   | { kind: 'overview' }
   | { kind: 'codes'; codes: string[]; issuedAt: string }
   | { kind: 'authenticator'; secret: string; otpauthUri: string }
-  | { kind: 'remove'; method: ManagedMethod }
+  | { kind: 'remove'; method: ManagedMethod; lastWayBack?: boolean }
   | PasskeyView
   | { kind: 'critical'; error: ApiError };
 
@@ -99,9 +100,9 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
       case 'addPasskey':
         return addPasskeyStep(passkeyHost, current.options);
       case 'removePasskey':
-        return removePasskeyStep(passkeyHost, current.passkey);
+        return removePasskeyStep(passkeyHost, current.passkey, current.lastWayBack === true);
       default:
-        return removeStep(current.method);
+        return removeStep(current.method, current.lastWayBack === true);
     }
   }
 
@@ -216,6 +217,7 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
         ),
       );
     }
+    sections.push(contactsSection(tr, offered));
     sections.push(passkeysSection(passkeyHost, () => form));
     const app = held.authenticator;
     if (offered.has('authenticator') || app.enrolled) {
@@ -267,7 +269,7 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
       tr,
       {
         heading: t('methods.overview.title'),
-        intro: [h('p', { class: 'lead' }, t('methods.overview.intro'))],
+        intro: [h('p', { class: 'lead' }, t('methods.overview.intro')), noRecoveryNotice(tr, held)],
         fields: [],
         body: sections,
         busyLabel: t('flow.working'),
@@ -283,7 +285,7 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
       if (!result.ok) return handleError(form, result.error);
       if (methods) {
         methods = {
-          ...methods,
+          ...afterAdding(methods),
           recoveryCodes: { remaining: result.data.codes.length, issuedAt: result.data.issuedAt },
         };
       }
@@ -461,7 +463,9 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
             }
             return handleError(form, result.error);
           }
-          if (methods) methods = { ...methods, authenticator: { enrolled: true, addedAt: result.data.addedAt } };
+          if (methods) {
+            methods = { ...afterAdding(methods), authenticator: { enrolled: true, addedAt: result.data.addedAt } };
+          }
           render({ kind: 'overview' }, true, t('methods.setup.done'));
         },
       },
@@ -470,16 +474,20 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
     return form;
   }
 
-  function removeStep(method: ManagedMethod): StepForm {
+  /** `lastWayBack`: the server said this removal leaves no way back; the step warns and confirms it. */
+  function removeStep(method: ManagedMethod, lastWayBack: boolean): StepForm {
     const app = method === 'authenticator';
     const form: StepForm = new StepForm(
       tr,
       {
         heading: t(app ? 'methods.remove.authenticatorTitle' : 'methods.remove.codesTitle'),
-        intro: [h('p', { class: 'lead' }, t(app ? 'methods.remove.authenticatorText' : 'methods.remove.codesText'))],
+        intro: [
+          h('p', { class: 'lead' }, t(app ? 'methods.remove.authenticatorText' : 'methods.remove.codesText')),
+          lastWayBack && lastWayBackWarning(tr),
+        ],
         fields: [],
         body: [],
-        submitLabel: t('methods.remove.submit'),
+        submitLabel: t(lastWayBack ? 'methods.lastWayBack.confirm' : 'methods.remove.submit'),
         busyLabel: t('flow.working'),
         secondary: [
           h(
@@ -489,8 +497,10 @@ export function mountMethods(ctx: PageContext, carried: unknown): PageHandle {
           ),
         ],
         onSubmit: async () => {
-          const result = await request(form, () => removeMethod(token, method, tr.language));
+          const result = await request(form, () => removeMethod(token, method, tr.language, lastWayBack));
           if (!result) return;
+          if (!result.ok && isLastWayBack(result.error))
+            return render({ kind: 'remove', method, lastWayBack: true }, true);
           if (!result.ok) return handleError(form, result.error);
           methods = result.data.methods;
           render({ kind: 'overview' }, true, t(app ? 'methods.remove.authenticatorDone' : 'methods.remove.codesDone'));

@@ -13,12 +13,13 @@ import type { Translator } from '../i18n.js';
 import { beginPasskey, finishPasskey, removePasskey } from '../passkeyApi.js';
 import { field, textInput } from '../ui.js';
 import { type CeremonyRefusal, type CreationOptionsJSON, createPasskey, webauthnAvailable } from '../webauthn.js';
+import { afterAdding, isLastWayBack, lastWayBackWarning } from './methodsSafety.js';
 import { StepForm } from './stepForm.js';
 
 /** The methods page's views this module draws. */
 export type PasskeyView =
   | { kind: 'addPasskey'; options: CreationOptionsJSON }
-  | { kind: 'removePasskey'; passkey: Passkey };
+  | { kind: 'removePasskey'; passkey: Passkey; lastWayBack?: boolean };
 
 /** What the methods page lends the passkey views. */
 export interface MethodsHost {
@@ -183,7 +184,8 @@ export function addPasskeyStep(host: MethodsHost, begun: CreationOptionsJSON): S
         if (!result) return;
         if (result.ok) {
           const methods = host.methods();
-          if (methods) host.setMethods({ ...methods, passkeys: [...methods.passkeys, result.data.passkey] });
+          if (methods)
+            host.setMethods({ ...afterAdding(methods), passkeys: [...methods.passkeys, result.data.passkey] });
           host.show({ kind: 'overview' }, t('methods.passkey.done', { name: result.data.passkey.name }));
           return;
         }
@@ -202,17 +204,18 @@ export function addPasskeyStep(host: MethodsHost, begun: CreationOptionsJSON): S
 }
 
 /** "Remove the passkey …?", then POST /api/methods/remove with its id. */
-export function removePasskeyStep(host: MethodsHost, passkey: Passkey): StepForm {
+/** `lastWayBack`: the server said this removal leaves no way back; the step warns and confirms it (methodsSafety.ts). */
+export function removePasskeyStep(host: MethodsHost, passkey: Passkey, lastWayBack = false): StepForm {
   const { tr } = host;
   const { t } = tr;
   const form: StepForm = new StepForm(
     tr,
     {
       heading: t('methods.remove.passkeyTitle', { name: passkey.name }),
-      intro: [h('p', { class: 'lead' }, t('methods.remove.passkeyText'))],
+      intro: [h('p', { class: 'lead' }, t('methods.remove.passkeyText')), lastWayBack && lastWayBackWarning(tr)],
       fields: [],
       body: [],
-      submitLabel: t('methods.remove.submit'),
+      submitLabel: t(lastWayBack ? 'methods.lastWayBack.confirm' : 'methods.remove.submit'),
       busyLabel: t('flow.working'),
       secondary: [
         h(
@@ -222,8 +225,13 @@ export function removePasskeyStep(host: MethodsHost, passkey: Passkey): StepForm
         ),
       ],
       onSubmit: async () => {
-        const result = await host.request(form, () => removePasskey(host.token(), passkey.id, tr.language));
+        const result = await host.request(form, () =>
+          removePasskey(host.token(), passkey.id, tr.language, lastWayBack),
+        );
         if (!result) return;
+        if (!result.ok && isLastWayBack(result.error)) {
+          return host.show({ kind: 'removePasskey', passkey, lastWayBack: true });
+        }
         if (!result.ok) return host.handleError(form, result.error);
         host.setMethods(result.data.methods);
         host.show({ kind: 'overview' }, t('methods.remove.passkeyDone', { name: passkey.name }));

@@ -329,6 +329,29 @@ export const de: Strings = {
   'methods.remove.passkeyText':
     'Er weist Sie dann nicht mehr aus. Um ihn auch von Ihrem Gerät zu löschen, entfernen Sie ihn in den Kennwort- oder Passkey-Einstellungen des Geräts.',
   'methods.remove.passkeyDone': 'Der Passkey „{name}“ wurde entfernt.',
+  'methods.noRecovery.title': 'Sie können Ihr Kennwort noch nicht selbst zurücksetzen',
+  'methods.noRecovery.text':
+    'Was Ihr Konto jetzt hat, reicht nicht, um zu bestätigen, wer Sie sind. Fügen Sie unten Methoden hinzu, damit Sie Ihr Kennwort selbst zurücksetzen oder Ihr Konto entsperren können.',
+  'methods.lastWayBack.title': 'Danach können Sie Ihr Kennwort nicht mehr selbst zurücksetzen',
+  'methods.lastWayBack.text':
+    'Nichts, was dann auf Ihrem Konto bleibt, reicht, um zu bestätigen, wer Sie sind. Vergessen Sie dann Ihr Kennwort, kann nur {helpdesk} helfen.',
+  'methods.lastWayBack.confirm': 'Trotzdem entfernen',
+  'methods.contacts.title': 'E-Mail und Mobilnummer für Codes',
+  'methods.contacts.text':
+    'Ein Code an eine bestätigte E-Mail-Adresse oder Mobilnummer kann auf eine Authenticator-App oder einen Wiederherstellungscode folgen.',
+  'methods.contacts.change': 'Hinzufügen oder ändern',
+  'contactsOnly.title': 'Ihre Kontakte für Codes',
+  'contactsOnly.intro':
+    'Melden Sie sich mit Ihrem aktuellen Benutzernamen und Kennwort an und geben Sie eine E-Mail-Adresse oder Mobilnummer an. Ein dorthin gesendeter Einmalcode kann nach einer Authenticator-App oder einem Wiederherstellungscode bestätigen, dass Sie es sind.',
+  'contactsOnly.methodsHint':
+    'Eine Authenticator-App, Wiederherstellungscodes oder einen Passkey richten Sie hier ein:',
+  'contactsOnly.submit': 'Kontakte speichern',
+  'contactsOnly.submitting': 'Wird gespeichert…',
+  'contactsOnly.successTitle': 'Ihre Kontakte sind gespeichert',
+  'contactsOnly.successText':
+    'Bestätigen Sie jeden neuen Kontakt mit dem Code, der an ihn gesendet wurde. Damit Sie Ihr Kennwort zurücksetzen können, richten Sie auch Ihre Wiederherstellungsmethoden ein.',
+  'contactsOnly.again': 'Sie können jederzeit zurückkommen, um Ihre Kontakte zu ändern.',
+  'error.notEnrolledMethods': 'Für die Selbstbedienung brauchen Sie zuerst Ihre Wiederherstellungsmethoden:',
   'notMe.title': 'Eine Änderung melden, die Sie nicht vorgenommen haben',
   'notMe.intro':
     'Sie haben eine Nachricht erhalten, dass Ihr Kennwort zurückgesetzt oder geändert, Ihr Konto entsperrt oder Ihre Sicherheitsantworten oder Wiederherstellungsmethoden geändert wurden.',

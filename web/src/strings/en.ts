@@ -319,6 +319,28 @@ export const en = {
   'methods.remove.passkeyText':
     'It will no longer prove who you are. To delete it from your device as well, remove it in the device’s password or passkey settings.',
   'methods.remove.passkeyDone': 'The passkey “{name}” was removed.',
+  'methods.noRecovery.title': 'You cannot reset your password yourself yet',
+  'methods.noRecovery.text':
+    'What your account holds now is not enough to prove who you are. Add the methods below so that you can reset your password or unlock your account yourself.',
+  'methods.lastWayBack.title': 'After this you cannot reset your password yourself',
+  'methods.lastWayBack.text':
+    'Nothing left on your account would be enough to prove who you are. If you then forget your password, only {helpdesk} can help.',
+  'methods.lastWayBack.confirm': 'Remove anyway',
+  'methods.contacts.title': 'E-mail and mobile for codes',
+  'methods.contacts.text':
+    'A code sent to a confirmed e-mail address or mobile number can follow an authenticator app or a recovery code.',
+  'methods.contacts.change': 'Add or change them',
+  'contactsOnly.title': 'Your contacts for codes',
+  'contactsOnly.intro':
+    'Sign in with your current username and password, then give an e-mail address or a mobile number. A one-time code sent there can confirm it is you, after an authenticator app or a recovery code.',
+  'contactsOnly.methodsHint': 'Set up an authenticator app, recovery codes or a passkey on',
+  'contactsOnly.submit': 'Save the contacts',
+  'contactsOnly.submitting': 'Saving…',
+  'contactsOnly.successTitle': 'Your contacts are saved',
+  'contactsOnly.successText':
+    'Confirm each new contact with the code sent to it. To be able to reset your password, also set up your recovery methods.',
+  'contactsOnly.again': 'You can come back at any time to change your contacts.',
+  'error.notEnrolledMethods': 'Self-service needs your recovery methods first:',
   'notMe.title': 'Report a change you did not make',
   'notMe.intro':
     'You got a message that your password was reset or changed, your account was unlocked, or your security answers or recovery methods were changed.',

@@ -332,6 +332,29 @@ export const fr: Strings = {
   'methods.remove.passkeyText':
     'Elle ne prouvera plus votre identité. Pour la supprimer aussi de votre appareil, retirez-la dans les réglages de mots de passe ou de clés d’accès de l’appareil.',
   'methods.remove.passkeyDone': 'La clé d’accès « {name} » a été retirée.',
+  'methods.noRecovery.title': 'Vous ne pouvez pas encore réinitialiser votre mot de passe vous-même',
+  'methods.noRecovery.text':
+    'Ce que votre compte contient ne suffit pas à prouver votre identité. Ajoutez les méthodes ci-dessous pour pouvoir réinitialiser votre mot de passe ou débloquer votre compte vous-même.',
+  'methods.lastWayBack.title': 'Ensuite, vous ne pourrez plus réinitialiser votre mot de passe vous-même',
+  'methods.lastWayBack.text':
+    'Rien de ce qui resterait sur votre compte ne suffirait à prouver votre identité. Si vous oubliez alors votre mot de passe, seul {helpdesk} pourra vous aider.',
+  'methods.lastWayBack.confirm': 'Retirer quand même',
+  'methods.contacts.title': 'E-mail et mobile pour les codes',
+  'methods.contacts.text':
+    'Un code envoyé à une adresse e-mail ou un numéro de mobile confirmé peut suivre une application d’authentification ou un code de récupération.',
+  'methods.contacts.change': 'Les ajouter ou les modifier',
+  'contactsOnly.title': 'Vos contacts pour les codes',
+  'contactsOnly.intro':
+    'Connectez-vous avec votre nom d’utilisateur et votre mot de passe actuels, puis indiquez une adresse e-mail ou un numéro de mobile. Un code à usage unique envoyé là peut confirmer que c’est bien vous, après une application d’authentification ou un code de récupération.',
+  'contactsOnly.methodsHint':
+    'Configurez une application d’authentification, des codes de récupération ou une clé d’accès sur',
+  'contactsOnly.submit': 'Enregistrer les contacts',
+  'contactsOnly.submitting': 'Enregistrement…',
+  'contactsOnly.successTitle': 'Vos contacts sont enregistrés',
+  'contactsOnly.successText':
+    'Confirmez chaque nouveau contact avec le code qui lui a été envoyé. Pour pouvoir réinitialiser votre mot de passe, configurez aussi vos méthodes de récupération.',
+  'contactsOnly.again': 'Vous pouvez revenir à tout moment pour modifier vos contacts.',
+  'error.notEnrolledMethods': 'Le libre-service a d’abord besoin de vos méthodes de récupération :',
   'notMe.title': 'Signaler une modification que vous n’avez pas faite',
   'notMe.intro':
     'Vous avez reçu un message indiquant que votre mot de passe a été réinitialisé ou modifié, que votre compte a été déverrouillé, ou que vos réponses de sécurité ou méthodes de récupération ont changé.',
