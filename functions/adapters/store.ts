@@ -11,6 +11,7 @@
  *   open flow     OPENFLOW#<subject>                 OPENFLOW                          flow expiry
  *   contact codes CONTACTVERIFY#<tokenHash>          CONTACTVERIFY                     expiry
  *   methods       METHODSSESSION#<tokenHash>         METHODSSESSION                    expiry
+ *   methods epoch METHODSEPOCH#<subject>             METHODSEPOCH                      no expiry
  *   not-me link   REPUDIATION#<tokenHash>            REPUDIATION                       expiry
  *   failures      FAILURES#<subject>                 answer | code                     window end
  *   block         BLOCK#<subject>                    BLOCK                             until

@@ -184,12 +184,9 @@ async function saveEnrollment(
   // The enrollment is stored: that is the success the audit records. A new enrollment is a fresh start: it lifts a
   // self-service block and forgets earlier failures. Not a block the user asked for ("This wasn't me"): whoever made
   // the change they reported may know the password, and enrolling proves no more than that; only the helpdesk lifts it.
+  // The store checks the block's reason in the delete itself: a report made while this enroll runs is never undone.
   const subject = account.sAMAccountName.toLowerCase();
-  const reported = (await store.getBlock(subject, now))?.reason === 'repudiated';
-  await Promise.all([
-    reported ? store.clearFailures(subject) : store.clearBlockAndFailures(subject),
-    steps.recordSuccess(),
-  ]);
+  await Promise.all([store.clearFailuresAndUnreportedBlock(subject), steps.recordSuccess()]);
   return {
     enrolled: true,
     questionIds: answers.map((a) => a.questionId),

@@ -2,9 +2,9 @@
  * "This wasn't me" (issue 16 item 5; NIST SP 800-63B-4 asks for a notice with a way to repudiate after every recovery):
  * every notice of a reset, an unlock, a change, a recovery method added or removed and answers (re)enrolled carries a
  * single-use link. One token per event, shared by every message of the event, stored only as its hash and living
- * notifications.repudiationDays. Using it blocks self-service for the account, ends its open flow, audits and alerts
- * the operators through the outbox (channel alert: the notifier publishes to the alarm topic; request functions never
- * send). The route says nothing about accounts beyond whether the token was good.
+ * notifications.repudiationDays. Using it blocks self-service for the account, ends its open flow and its methods
+ * sessions, audits and alerts the operators through the outbox (channel alert: the notifier publishes to the alarm
+ * topic; request functions never send). The route says nothing about accounts beyond whether the token was good.
  */
 import { SsprError } from './errors.js';
 import { addressLimit, admitAll } from './limits.js';
@@ -63,8 +63,8 @@ export function repudiationBlock(subject: string, live: Block | null, now: numbe
 
 /**
  * POST /api/repudiate: uses the token once (one conditional write decides between parallel uses), then blocks
- * self-service for its account, ends its open flow, audits and queues the operators' alert. An unknown, expired or used
- * token is FLOW_EXPIRED; an ill-formed one VALIDATION; per address the route is rate limited.
+ * self-service for its account, ends its open flow and methods sessions, audits and queues the operators' alert. An
+ * unknown, expired or used token is FLOW_EXPIRED; an ill-formed one VALIDATION; per address the route is rate limited.
  */
 export async function repudiate(
   input: { token: string },
@@ -85,7 +85,12 @@ export async function repudiate(
     if (longer) await store.putBlock(longer);
   }
   const audit = auditor(ports, source);
-  await Promise.all([store.endOpenFlows(subject), audit(subject, 'repudiated', 'blocked', event)]);
+  // Its methods sessions end too: one opened by whoever made the reported change could still add a way in.
+  await Promise.all([
+    store.endOpenFlows(subject),
+    store.endMethodsSessions(subject),
+    audit(subject, 'repudiated', 'blocked', event),
+  ]);
   await ports.outbox.enqueue({
     channel: 'alert',
     to: ALERT_DESTINATION,

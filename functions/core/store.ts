@@ -403,7 +403,7 @@ export interface Store {
   updateContactVerification(verification: ContactVerification): Promise<boolean>;
   /** Creates a methods session (never overwrites). */
   createMethodsSession(session: MethodsSession): Promise<void>;
-  /** The session, or null when unknown or expired (compared with `now`). */
+  /** The session, or null when unknown, expired (compared with `now`) or ended by endMethodsSessions. */
   getMethodsSession(tokenHash: string, now: number): Promise<MethodsSession | null>;
   /** Replaces it if its stored version is still `version - 1`; false when another write came first. */
   updateMethodsSession(session: MethodsSession): Promise<boolean>;
@@ -495,10 +495,21 @@ export interface Store {
   putNewBlock(block: Block, now: number): Promise<boolean>;
   /** Ends the subject's open flow: no flow of the subject is live until its next start. */
   endOpenFlows(subject: string): Promise<void>;
+  /**
+   * Ends every methods session of the subject (a repudiation): getMethodsSession answers null for each one created
+   * before this call, and updates never bring one back; sessions created after it work as before. One write.
+   */
+  endMethodsSessions(subject: string): Promise<void>;
   /** The subject's block, or null when there is none or its `until` has passed (TTL deletion lags). */
   getBlock(subject: string, now: number): Promise<Block | null>;
-  /** A fresh start (a new enrollment, the helpdesk's unblock): the block and both failure counts go together. */
+  /** A fresh start (the helpdesk's unblock): the block and both failure counts go together. */
   clearBlockAndFailures(subject: string): Promise<void>;
+  /**
+   * A fresh start by a new enrollment: both failure counts go, and the block goes unless it is a `repudiated` one (the
+   * user's own report, which only the helpdesk lifts). The block's reason is checked by the delete itself, one
+   * conditional write, so a report that lands while the enrollment is saved is never undone.
+   */
+  clearFailuresAndUnreportedBlock(subject: string): Promise<void>;
 
   recordAudit(event: AuditEvent, retentionDays: number): Promise<void>;
   listAudit(subject: string): Promise<AuditEvent[]>;

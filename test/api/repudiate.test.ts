@@ -5,9 +5,10 @@
  * notifications.repudiationDays; it is never in clear in the table or the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../functions/core/store.js';
 import { movableClock } from '../support/movableClock.js';
 import {
-  type DEMO,
+  DEMO,
   demoMail,
   GENEROUS_ACTION_LIMITS,
   GOOD_ANSWERS,
@@ -226,5 +227,137 @@ describe('POST /api/repudiate', () => {
     } finally {
       clock.advance(-(7 * DAY_MS + 60_000));
     }
+  });
+});
+
+/**
+ * A report that lands while something of the account is in flight, laid out by events, not timing: a gate in the store
+ * the handlers use holds enroll just before its write that lifts the block, and the report is made in that gap.
+ */
+describe('POST /api/repudiate against what is in flight', () => {
+  const clock = movableClock();
+  let stack: TestStack;
+  let api: ResetClient;
+  /** Armed for a subject: enroll's next block-lifting write of that subject waits here until released. */
+  let gate: { subject: string; reached: () => void; release: Promise<void> } | null = null;
+  // Every store method an enroll could lift a block with, so the gate holds whichever one it uses.
+  const LIFTS = new Set<string | symbol>(['clearFailuresAndUnreportedBlock', 'clearBlockAndFailures', 'clearFailures']);
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      clock,
+      config: {
+        rateLimits: { ...GENEROUS_ACTION_LIMITS, perAddress: { limit: 40, windowSeconds: 300 } },
+        notifications: { baseUrl: BASE_URL },
+      },
+      wrapPorts: {
+        store: (store: Store) =>
+          new Proxy(store, {
+            get: (target, prop) => {
+              const value = Reflect.get(target, prop, target);
+              if (!LIFTS.has(prop) || typeof value !== 'function') return value;
+              return async (subject: string) => {
+                const armed = gate;
+                if (armed?.subject === subject) {
+                  gate = null;
+                  armed.reached();
+                  await armed.release;
+                }
+                return (value as (subject: string) => Promise<void>).call(target, subject);
+              };
+            },
+          }),
+      },
+    });
+    api = new ResetClient(stack);
+    await api.loadCatalog();
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const repudiate = (token: string) => stack.post('/api/repudiate', { token });
+  /** Enrolls the user and returns the "This wasn't me" token of its notice. */
+  const enrolledToken = async (user: keyof typeof DEMO) => {
+    const before = (await stack.outboxLines()).length;
+    await api.enroll(user);
+    const lines = (await stack.outboxLines()).slice(before);
+    const found = lines.flatMap((line) => [...String(line.body).matchAll(LINK)].map((match) => match[1] as string));
+    expect(found).toHaveLength(1);
+    return found[0] as string;
+  };
+  /** Enrolls the user again, held at the gate while `between` runs. */
+  const enrollAround = async (user: keyof typeof DEMO, between: () => Promise<void>) => {
+    let reached = () => {};
+    let release = () => {};
+    const atGate = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    gate = {
+      subject: user,
+      reached,
+      release: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    };
+    const enrolling = api.enroll(user);
+    await atGate;
+    try {
+      await between();
+    } finally {
+      release();
+    }
+    return enrolling;
+  };
+
+  it.each([
+    ['with no block before', null],
+    ['with a block of failures before', 'answer'],
+  ] as const)('a report made while an enroll is about to lift the block stays (%s)', async (_, before) => {
+    const user = before === null ? 'alice' : 'judy';
+    const token = await enrolledToken(user);
+    if (before !== null) {
+      // As three wrong answers would leave it (the API test of that is flowRaces.test.ts).
+      await stack.store.putBlock({ subject: user, until: clock.now() + 3_600_000, reason: before });
+    }
+    await enrollAround(user, async () => {
+      const reported = await repudiate(token);
+      expect(reported.status, reported.text).toBe(200);
+      expect(await stack.store.getBlock(user, clock.now())).toMatchObject({ reason: 'repudiated' });
+    });
+    expect(await stack.store.getBlock(user, clock.now())).toMatchObject({ reason: 'repudiated' });
+    expect((await stack.store.listAudit(user)).filter((event) => event.event === 'repudiated')).toHaveLength(1);
+  });
+
+  it('a report ends the methods sessions opened before it: their tokens are refused after it', async () => {
+    const token = await enrolledToken('bob');
+    const opened = async () => {
+      const response = await stack.post('/api/methods/session', { username: 'bob', password: DEMO.bob });
+      expect(response.status, response.text).toBe(200);
+      return response.body.methodsToken as string;
+    };
+    const before = await opened();
+    // The token works until the report.
+    expect((await stack.post('/api/methods/recovery-codes', { methodsToken: before })).status).toBe(200);
+    const codesOf = async () =>
+      (await stack.store.listEnrollments()).find((e) => e.sAMAccountName === 'bob')?.recoveryCodes ?? null;
+    const issued = await codesOf();
+    expect(issued).not.toBeNull();
+
+    const reported = await repudiate(token);
+    expect(reported.status, reported.text).toBe(200);
+
+    for (const [path, body] of [
+      ['/api/methods/recovery-codes', {}],
+      ['/api/methods/authenticator/begin', {}],
+      ['/api/methods/remove', { method: 'recoveryCodes' }],
+    ] as const) {
+      const refused = await stack.post(path, { methodsToken: before, ...body });
+      expect(refused.status, `${path}: ${refused.text}`).toBe(410);
+      expect(refused.body.error.code).toBe('FLOW_EXPIRED');
+    }
+    // Nothing was changed through it: the set issued before the report is still the account's.
+    expect(await codesOf()).toEqual(issued);
   });
 });

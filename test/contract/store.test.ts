@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamoClient.js';
 import { generateSealingKeyPair, openParams, sealParams } from '../../functions/adapters/sealing.js';
@@ -194,6 +194,46 @@ describe('methods sessions (issue 16)', () => {
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await store.getMethodsSession(created.tokenHash, now))?.version).toBe(2);
+  });
+
+  it("ends a subject's sessions created before endMethodsSessions, for good; later ones and other subjects' live", async () => {
+    const subject = `user-${randomUUID()}`;
+    const before = session({ subject });
+    const other = session({ subject: `user-${randomUUID()}` });
+    await store.createMethodsSession(before);
+    await store.createMethodsSession(other);
+    await store.endMethodsSessions(subject);
+    expect(await store.getMethodsSession(before.tokenHash, now)).toBeNull();
+    // An update from the version read before the end is made, and the session stays ended.
+    expect(await store.updateMethodsSession({ ...before, wrongTries: 1, version: 2 })).toBe(true);
+    expect(await store.getMethodsSession(before.tokenHash, now)).toBeNull();
+    expect(await store.getMethodsSession(other.tokenHash, now)).toEqual(other);
+
+    const after = session({ subject });
+    await store.createMethodsSession(after);
+    expect(await store.getMethodsSession(after.tokenHash, now)).toEqual(after);
+    const next = { ...after, wrongTries: 1, version: 2 };
+    expect(await store.updateMethodsSession(next)).toBe(true);
+    expect(await store.getMethodsSession(after.tokenHash, now)).toEqual(next);
+    // A second end ends that one as well, and never brings back the first.
+    await store.endMethodsSessions(subject);
+    expect(await store.getMethodsSession(after.tokenHash, now)).toBeNull();
+    expect(await store.getMethodsSession(before.tokenHash, now)).toBeNull();
+  });
+
+  it('reads a session item written before epochs existed as live until its subject is first ended', async () => {
+    const legacy = session({ subject: `user-${randomUUID()}` });
+    await store.createMethodsSession(legacy);
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: itemKeys.methodsSession(legacy.tokenHash),
+        UpdateExpression: 'REMOVE epoch',
+      }),
+    );
+    expect(await store.getMethodsSession(legacy.tokenHash, now)).toEqual(legacy);
+    await store.endMethodsSessions(legacy.subject);
+    expect(await store.getMethodsSession(legacy.tokenHash, now)).toBeNull();
   });
 });
 
@@ -640,6 +680,33 @@ describe('blocks', () => {
     expect(await store.failureCount(other, 'answer', now)).toBe(1);
     expect(await store.failureCount(other, 'code', now)).toBe(1);
     await store.clearBlockAndFailures(`user-${randomUUID()}`);
+  });
+
+  it('a fresh start by enrollment clears the failures, and the block unless it is a reported one', async () => {
+    const failed = `user-${randomUUID()}`;
+    const reported = `user-${randomUUID()}`;
+    for (const [who, reason] of [
+      [failed, 'answer'],
+      [reported, 'repudiated'],
+    ] as const) {
+      await countFailure(store, who, 'answer', 86_400, now);
+      await countFailure(store, who, 'code', 86_400, now);
+      await store.putBlock({ subject: who, until: now + 86_400_000, reason });
+    }
+    await store.clearFailuresAndUnreportedBlock(failed);
+    await store.clearFailuresAndUnreportedBlock(reported);
+    expect(await store.getBlock(failed, now)).toBeNull();
+    expect(await store.getBlock(reported, now)).toEqual({
+      subject: reported,
+      until: now + 86_400_000,
+      reason: 'repudiated',
+    });
+    for (const who of [failed, reported]) {
+      expect(await store.failureCount(who, 'answer', now)).toBe(0);
+      expect(await store.failureCount(who, 'code', now)).toBe(0);
+    }
+    // A subject with nothing to clear is not an error.
+    await store.clearFailuresAndUnreportedBlock(`user-${randomUUID()}`);
   });
 });
 
@@ -1408,6 +1475,8 @@ describe('errors', () => {
     await expect(broken.getFlow('x', 0)).rejects.toThrow(/getFlow failed/);
     await expect(broken.clearFailures('u')).rejects.toThrow(/clearFailures failed/);
     await expect(broken.getBlock('u', 0)).rejects.toThrow(/getBlock failed/);
+    await expect(broken.endMethodsSessions('u')).rejects.toThrow(/endMethodsSessions failed/);
+    await expect(broken.clearFailuresAndUnreportedBlock('u')).rejects.toThrow(/clearFailuresAndUnreportedBlock failed/);
   });
 });
 

@@ -3,7 +3,7 @@
  * `windowEnd` ms), reserved before the check they guard, and its self-service block (BLOCK#<subject>, `until` ms and
  * `reason`). TTL deletion lags: the stored window end or `until` is compared with `now`.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Block, BlockReason, FailureKind, FailureReservation, FailureWindow, Store } from '../../core/store.js';
 import {
@@ -55,6 +55,7 @@ type BlockRecords = Pick<
   | 'failureCount'
   | 'clearFailures'
   | 'clearBlockAndFailures'
+  | 'clearFailuresAndUnreportedBlock'
   | 'putBlock'
   | 'putNewBlock'
   | 'getBlock'
@@ -174,6 +175,29 @@ export function blockRecords(table: Table): BlockRecords {
     );
   }
 
+  async function clearFailuresAndUnreportedBlock(subject: string): Promise<void> {
+    await Promise.all([
+      deleteTogether(
+        table,
+        FAILURE_KINDS.map((kind) => itemKeys.failures(subject, kind)),
+        'clearFailuresAndUnreportedBlock',
+      ),
+      // Conditional on the reason stored now, not on one read earlier: a repudiation written since stays. False for a
+      // missing block too, which leaves nothing to delete.
+      writeIf('clearFailuresAndUnreportedBlock', () =>
+        db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: itemKeys.block(subject),
+            ConditionExpression: '#reason <> :reported',
+            ExpressionAttributeNames: { '#reason': 'reason' },
+            ExpressionAttributeValues: { ':reported': 'repudiated' satisfies BlockReason },
+          }),
+        ),
+      ),
+    ]);
+  }
+
   async function putBlock(block: Block): Promise<void> {
     try {
       await db.send(
@@ -215,6 +239,7 @@ export function blockRecords(table: Table): BlockRecords {
     failureCount,
     clearFailures,
     clearBlockAndFailures,
+    clearFailuresAndUnreportedBlock,
     putBlock,
     putNewBlock,
     getBlock,

@@ -75,6 +75,7 @@ export const itemKeys = {
   auditPartition: (subject: string): string => `${AUDIT_PREFIX}${subject}`,
   contactVerification: (tokenHash: string): ItemKey => ({ pk: `CONTACTVERIFY#${tokenHash}`, sk: 'CONTACTVERIFY' }),
   methodsSession: (tokenHash: string): ItemKey => ({ pk: `METHODSSESSION#${tokenHash}`, sk: 'METHODSSESSION' }),
+  methodsEpoch: (subject: string): ItemKey => ({ pk: `METHODSEPOCH#${subject}`, sk: 'METHODSEPOCH' }),
   repudiation: (tokenHash: string): ItemKey => ({ pk: `REPUDIATION#${tokenHash}`, sk: 'REPUDIATION' }),
   outbox: (id: string): ItemKey => ({ pk: `${OUTBOX_PREFIX}${id}`, sk: 'OUTBOX' }),
 };

@@ -42,8 +42,18 @@ export interface TokenRecordKind<T extends TokenRecord> {
   exists: string;
 }
 
+/**
+ * What an item may hold beside the port's fields, for the family's own bookkeeping (e.g. a methods session's epoch):
+ * never read back into the record.
+ */
+export type Bookkeeping = Record<string, unknown>;
+
 /** The record as its item. */
-export function tokenRecordItem<T extends TokenRecord>(kind: TokenRecordKind<T>, record: T): Record<string, unknown> {
+export function tokenRecordItem<T extends TokenRecord>(
+  kind: TokenRecordKind<T>,
+  record: T,
+  bookkeeping: Bookkeeping = {},
+): Record<string, unknown> {
   if (!Number.isFinite(record.expiresAt)) throw new Error(`DynamoStore: ${kind.what} expiry must be finite`);
   if (!Number.isInteger(record.version)) throw new Error(`DynamoStore: ${kind.what} version must be an integer`);
   return {
@@ -51,6 +61,7 @@ export function tokenRecordItem<T extends TokenRecord>(kind: TokenRecordKind<T>,
     entity: kind.entity,
     tokenHash: record.tokenHash,
     ...kind.attributes(record),
+    ...bookkeeping,
     // The table's TTL attribute is in seconds; the domain's expiry in milliseconds keeps its own name.
     expiresAtMs: record.expiresAt,
     version: record.version,
@@ -70,12 +81,13 @@ export async function createTokenRecord<T extends TokenRecord>(
   kind: TokenRecordKind<T>,
   record: T,
   operation: string,
+  bookkeeping?: Bookkeeping,
 ): Promise<void> {
   try {
     await db.send(
       new PutCommand({
         TableName: tableName,
-        Item: tokenRecordItem(kind, record),
+        Item: tokenRecordItem(kind, record, bookkeeping),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -93,10 +105,21 @@ export async function readTokenRecord<T extends TokenRecord>(
   now: number,
   operation: string,
 ): Promise<T | null> {
+  return (await readTokenItem(table, kind, tokenHash, now, operation))?.record ?? null;
+}
+
+/** As readTokenRecord, with the item it was read from (for the family's bookkeeping). */
+export async function readTokenItem<T extends TokenRecord>(
+  table: Table,
+  kind: TokenRecordKind<T>,
+  tokenHash: string,
+  now: number,
+  operation: string,
+): Promise<{ record: T; item: Record<string, unknown> } | null> {
   const item = await getItem(table, kind.key(tokenHash), operation);
   if (!item) return null;
   const record = parseTokenRecord(kind, item);
-  return record.expiresAt <= now ? null : record;
+  return record.expiresAt <= now ? null : { record, item };
 }
 
 /** Replaces the record if its stored version is still `record.version - 1`; false when another write came first. */
@@ -105,12 +128,13 @@ export async function replaceTokenRecord<T extends TokenRecord>(
   kind: TokenRecordKind<T>,
   record: T,
   operation: string,
+  bookkeeping?: Bookkeeping,
 ): Promise<boolean> {
   return writeIf(operation, () =>
     db.send(
       new PutCommand({
         TableName: tableName,
-        Item: tokenRecordItem(kind, record),
+        Item: tokenRecordItem(kind, record, bookkeeping),
         // Also false for a missing item, so a replacement never resurrects or invents a record.
         ConditionExpression: '#version = :previous',
         ExpressionAttributeNames: { '#version': 'version' },
