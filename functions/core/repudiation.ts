@@ -52,12 +52,16 @@ export async function issueRepudiation(
 }
 
 /**
- * The block a repudiation writes, given the live block (if any): a new one for block.hours, or none when the live one
- * already lasts at least as long. A repudiation is the user's own report, so unlike a failure it may lengthen a block.
+ * The block a repudiation writes, given the live block (if any): a new one for block.hours, or none when a reported
+ * one already lasts at least as long. A repudiation is the user's own report, so unlike a failure it may lengthen a
+ * block; a longer block of failures keeps its end but becomes a reported one, as enrolling again lifts a block of
+ * failures and never a reported one.
  */
 export function repudiationBlock(subject: string, live: Block | null, now: number, hours: number): Block | null {
   const until = now + hours * 3_600_000;
-  if (live && live.until >= until) return null;
+  if (live && live.until >= until) {
+    return live.reason === 'repudiated' ? null : { subject, until: live.until, reason: 'repudiated' };
+  }
   return { subject, until, reason: 'repudiated' };
 }
 

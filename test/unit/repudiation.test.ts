@@ -23,11 +23,20 @@ describe('repudiationBlock', () => {
     });
   });
 
-  it('keeps a live block that lasts at least as long', () => {
-    expect(repudiationBlock('bob', { subject: 'bob', until: NOW + 24 * HOUR, reason: 'code' }, NOW, 24)).toBeNull();
+  it('keeps a reported block that lasts at least as long', () => {
     expect(
       repudiationBlock('bob', { subject: 'bob', until: NOW + 48 * HOUR, reason: 'repudiated' }, NOW, 24),
     ).toBeNull();
+  });
+
+  it('marks a block of failures that lasts at least as long as reported, keeping its end (enrolling lifts only failures)', () => {
+    for (const until of [NOW + 24 * HOUR, NOW + 48 * HOUR]) {
+      expect(repudiationBlock('bob', { subject: 'bob', until, reason: 'code' }, NOW, 24)).toEqual({
+        subject: 'bob',
+        until,
+        reason: 'repudiated',
+      });
+    }
   });
 });
 
