@@ -18,7 +18,7 @@ import { maskDestination } from './masking.js';
 import { provePassword } from './passwordProof.js';
 import type { OutboxMessage } from './ports.js';
 import { questionsOffered } from './recovery/presets.js';
-import { issueRepudiation } from './repudiation.js';
+import { issueRepudiation, refusalWhileReported } from './repudiation.js';
 import { auditor, type RequestSource } from './request.js';
 import type { RequestPorts } from './requestPorts.js';
 import type { ChannelKind, ContactVerification, EnrolledContact, Enrollment } from './store.js';
@@ -68,6 +68,11 @@ export async function enroll(input: EnrollInput, source: RequestSource, ports: R
       },
     );
     try {
+      const reported = await refusalWhileReported(ports, account);
+      if (reported) {
+        await slotsGivenBack;
+        throw reported;
+      }
       const result = await saveEnrollment(account, input, source, ports, {
         slotsGivenBack,
         recordSuccess: () => audit('success'),

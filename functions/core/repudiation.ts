@@ -21,6 +21,23 @@ export const ALERT_DESTINATION = 'operators';
 
 export type RepudiationPorts = Pick<RequestPorts, 'store' | 'outbox' | 'clock' | 'config' | 'logger'>;
 
+/**
+ * While a report stands, the account's own way back stays closed: enrolling and "your recovery methods" are refused
+ * until the helpdesk lifts the block. Whoever made the reported change may know the password, and a password proof is
+ * all enrolling asks, so contacts or an authenticator of theirs must not land on the account meanwhile. Asked only
+ * after the password was proven: it tells nothing to anyone who could not already sign in. Returned, not thrown, so the
+ * caller settles what the proof left running before it refuses.
+ */
+export async function refusalWhileReported(
+  ports: Pick<RequestPorts, 'store' | 'clock'>,
+  account: { sAMAccountName: string },
+): Promise<SsprError | null> {
+  const now = ports.clock.now();
+  const block = await ports.store.getBlock(account.sAMAccountName.toLowerCase(), now);
+  if (block?.reason !== 'repudiated') return null;
+  return new SsprError('BLOCKED', { retryAfterSeconds: Math.ceil((block.until - now) / 1000) });
+}
+
 /** When a token issued at `now` stops working. */
 export function repudiationExpiry(now: number, days: number): number {
   return now + days * DAY_MS;

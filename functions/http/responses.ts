@@ -258,7 +258,15 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
       'Prove the AD password, store the hashed answers and contacts (contacts only under a policy without questions); new contacts get a code',
     status: 200,
     response: enrollResponse,
-    errors: ['VALIDATION', 'BAD_CREDENTIALS', 'NOT_ELIGIBLE', 'RATE_LIMITED', 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+    errors: [
+      'VALIDATION',
+      'BAD_CREDENTIALS',
+      'NOT_ELIGIBLE',
+      'BLOCKED',
+      'RATE_LIMITED',
+      'DIRECTORY_UNAVAILABLE',
+      'INTERNAL',
+    ],
   },
   verifyContact: {
     summary: 'Confirm a new e-mail or phone given at enrollment with the code sent to it',
@@ -337,7 +345,15 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
     summary: 'Prove the AD password as enroll does; returns a token for adding and removing recovery methods',
     status: 200,
     response: methodsSessionResponse,
-    errors: ['VALIDATION', 'BAD_CREDENTIALS', 'NOT_ELIGIBLE', 'RATE_LIMITED', 'DIRECTORY_UNAVAILABLE', 'INTERNAL'],
+    errors: [
+      'VALIDATION',
+      'BAD_CREDENTIALS',
+      'NOT_ELIGIBLE',
+      'BLOCKED',
+      'RATE_LIMITED',
+      'DIRECTORY_UNAVAILABLE',
+      'INTERNAL',
+    ],
   },
   methodsRecoveryCodes: {
     summary: 'A new set of 10 recovery codes, shown once, replacing the old set',
@@ -398,7 +414,8 @@ export const ERROR_DOCS: Record<ErrorCode, string> = {
   WRONG_STEP: "The request does not fit the flow's current step or purpose, or another request on it is running",
   FLOW_EXPIRED: 'Unknown, expired, failed or already used flow, enrollment, methods or "This wasn\'t me" token',
   PASSWORD_POLICY: 'The new password is refused; `violations`',
-  BLOCKED: 'Self-service is blocked for this user (reveal mode only); `retryAfterSeconds`',
+  BLOCKED:
+    'Self-service is blocked for this user: at start in reveal mode only; at enroll and methods session after the password is proven, while a "This wasn\'t me" report stands; `retryAfterSeconds`',
   RATE_LIMITED: 'Too many requests or failures from this address or for this user; `retryAfterSeconds`',
   DIRECTORY_UNAVAILABLE: 'No domain controller answered in time',
   INTERNAL: 'Anything else; no detail leaves the server, the request id does',

@@ -161,15 +161,27 @@ describe('POST /api/repudiate', () => {
     expect(alertItems[0]).toMatchObject({ template: 'repudiation-alert', status: 'sent' });
   });
 
-  it('enrolling again does not lift a reported block (it proves only the password the reporter may know)', async () => {
+  it('while the report stands, the password opens no way back: enroll and the methods session are refused, nothing stored', async () => {
+    const bob = await stack.demo.account('bob');
+    const before = await stack.store.getEnrollment(bob.objectGuid);
+    const outboxBefore = (await stack.outboxLines()).length;
     const again = await stack.post('/api/enroll', {
       username: 'bob',
       password: 'Harbor!Lantern2031',
       answers: GOOD_ANSWERS.map((a, i) => ({ questionId: api.catalog.ids[i] ?? '', answer: a.answer })),
     });
-    expect(again.status, again.text).toBe(200);
-    for (const token of tokensIn(await stack.outboxLines())) tokens.add(token);
+    expect(again.status, again.text).toBe(429);
+    expect(again.body).toMatchObject({ error: { code: 'BLOCKED', retryAfterSeconds: expect.any(Number) } });
+    const methods = await stack.post('/api/methods/session', { username: 'bob', password: 'Harbor!Lantern2031' });
+    expect(methods.status, methods.text).toBe(429);
+    expect(methods.body).toMatchObject({ error: { code: 'BLOCKED' } });
+    // Nothing of the attempts landed: the enrollment as it was, no notice, the reported block still there.
+    expect(await stack.store.getEnrollment(bob.objectGuid)).toEqual(before);
+    expect((await stack.outboxLines()).length).toBe(outboxBefore);
     expect(await stack.store.getBlock('bob', clock.now())).toMatchObject({ reason: 'repudiated' });
+    const audit = await stack.store.listAudit('bob');
+    expect(audit.filter((e) => e.event === 'enroll' && e.outcome === 'BLOCKED')).toHaveLength(1);
+    expect(audit.filter((e) => e.event === 'methods-session' && e.outcome === 'BLOCKED')).toHaveLength(1);
   });
 
   it('a second use, an unknown token → 410; an ill-formed token or body → 400', async () => {

@@ -15,6 +15,7 @@ import type { NoticeMethod } from '../notifications.js';
 import { provePassword } from '../passwordProof.js';
 import { offeredMethods, RECOVERY_METHODS, type RecoveryMethod } from '../recovery/policy.js';
 import { policyAlternatives } from '../recovery/presets.js';
+import { refusalWhileReported } from '../repudiation.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { Enrollment, MethodsSession } from '../store.js';
@@ -119,7 +120,12 @@ export async function startMethodsSession(
       },
     );
     try {
-      const [enrollment] = await Promise.all([proven.beside, proven.slotsGivenBack]);
+      const [enrollment, , reported] = await Promise.all([
+        proven.beside,
+        proven.slotsGivenBack,
+        refusalWhileReported(ports, proven.account),
+      ]);
+      if (reported) throw reported;
       const now = clock.now();
       const token = newToken();
       const session: MethodsSession = {
