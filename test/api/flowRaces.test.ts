@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerHasher } from '../../functions/core/ports.js';
-import type { AuditEvent, Flow, Store } from '../../functions/core/store.js';
+import type { AuditEvent } from '../../functions/core/store.js';
 import {
   type ApiResponse,
   DEMO,
@@ -19,67 +19,12 @@ import {
   type TestStack,
 } from './harness.js';
 import { otherCode, ResetClient, WRONG_ANSWERS } from './resetClient.js';
+import { claimGate } from './storeGate.js';
 
 const USER = 'bob';
 const LIMIT_ANSWERS = 3;
 const LIMIT_CODES = 5;
 const RACERS = 10;
-
-/**
- * Holds every flow claim (an answer's first write) made while armed, until released: the answer has passed the check
- * that its flow is the user's open one, and nothing of it has been counted or checked yet.
- */
-class ClaimGate {
-  private armed = false;
-  private readonly held: (() => void)[] = [];
-  private waiters: { count: number; done: () => void }[] = [];
-
-  wrap(store: Store): Store {
-    return new Proxy(store, {
-      get: (target, prop) => {
-        const value = Reflect.get(target, prop, target);
-        if (prop !== 'updateFlow' || typeof value !== 'function') return value;
-        return async (flow: Flow) => {
-          if (this.armed && flow.pending !== null) await this.hold();
-          return (value as Store['updateFlow']).call(target, flow);
-        };
-      },
-    });
-  }
-
-  arm() {
-    this.armed = true;
-  }
-
-  disarm() {
-    this.armed = false;
-  }
-
-  /** Resolves once `count` claims are held. */
-  heldCount(count: number): Promise<void> {
-    return new Promise((done) => {
-      this.waiters.push({ count, done });
-      this.notify();
-    });
-  }
-
-  release() {
-    for (const go of this.held.splice(0)) go();
-  }
-
-  private hold(): Promise<void> {
-    return new Promise((go) => {
-      this.held.push(go);
-      this.notify();
-    });
-  }
-
-  private notify() {
-    const ready = this.waiters.filter((w) => this.held.length >= w.count);
-    this.waiters = this.waiters.filter((w) => this.held.length < w.count);
-    for (const w of ready) w.done();
-  }
-}
 
 /** Counts the answer hashes compared with an enrolled one (a dummy comparison checks nothing). */
 class CheckCounter {
@@ -99,7 +44,7 @@ class CheckCounter {
 
 let stack: TestStack;
 let api: ResetClient;
-const gate = new ClaimGate();
+const gate = claimGate();
 const hashes = new CheckCounter();
 
 beforeAll(async () => {
