@@ -38,8 +38,8 @@ export async function chooseMethod(
   if (!nextSteps(flow.alternatives, flow.passed).includes(step)) {
     throw validationError({ method: { message: 'method.unknown' } });
   }
-  const audit = auditor(ports, source);
-  await refuseWhenBlocked(ports, flow, 'choose', audit);
+  // A decoy never passes; refusing its choice during a block would tell a blocked account from an unknown name.
+  if (!flow.decoy) await refuseWhenBlocked(ports, flow, 'choose', auditor(ports, source));
   const next = flow.step === step ? flow : await writeFlow(ports, flow, { step });
   return { challenge: await showChallenge(next, source.language, ports) };
 }

@@ -93,7 +93,8 @@ async function useCode(
 
 /**
  * The flow after one possession code: right passes the method and the flow goes on as the policy says; wrong counts a
- * try on the flow (codes.maxTries, shared with sent codes); a refused one ends it.
+ * try on the flow (codes.maxTries, shared with sent codes); a refused one ends a real flow, and moves a decoy on as a
+ * wrong one does, so a blocked account's flow (a decoy) fails where an unknown name's does.
  */
 export function afterPossession(
   flow: Flow,
@@ -105,7 +106,7 @@ export function afterPossession(
     const passed = [...flow.passed, method];
     return { codeTries: flow.codeTries, step: stepAfter(flow.alternatives, passed), passed };
   }
-  if (verdict === 'refused') return { codeTries: flow.codeTries, step: 'failed', passed: flow.passed };
+  if (verdict === 'refused' && !flow.decoy) return { codeTries: flow.codeTries, step: 'failed', passed: flow.passed };
   const codeTries = flow.codeTries + 1;
   const step: FlowStep = verdict === 'blocking' || codeTries >= maxTries ? 'failed' : method;
   return { codeTries, step, passed: flow.passed };
