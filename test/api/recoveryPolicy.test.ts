@@ -2,18 +2,32 @@
  * Reset and unlock under the recovery policy (docs/recovery.md): the seed presets keep their journeys, and a user who
  * holds an authenticator app or saved recovery codes passes with them, choosing the way on where the policy offers
  * several. Authenticators and recovery codes are put into the store here as the methods routes store them
- * (core/methods/*), so this suite is about the flow alone.
+ * (core/methods/*), so this suite is about the flow alone; a passkey is registered through the methods routes. Each
+ * stack's secrets (seeds, recovery codes, passkey challenges, codes typed) are scanned for at the end of its suite in
+ * every log line, error body, the outbox and the raw table (secretWatch.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, demoMail, GENEROUS_ACTION_LIMITS, maskedDemoMail, startTestStack, type TestStack } from './harness.js';
 import { giveMethods, type Held, totp } from './heldMethods.js';
 import { ResetClient, WRONG_ANSWERS } from './resetClient.js';
+import { SecretWatch } from './secretWatch.js';
+import { SoftAuthenticator } from './softAuthenticator.js';
 
-async function startStack(config: object): Promise<{ stack: TestStack; client: ResetClient }> {
+/** The origin of the default notifications.baseUrl, which the relying party is derived from. */
+const ORIGIN = 'http://127.0.0.1:8787';
+
+async function startStack(config: object): Promise<{ stack: TestStack; client: ResetClient; watch: SecretWatch }> {
   const stack = await startTestStack({ config: { rateLimits: GENEROUS_ACTION_LIMITS, ...config } });
+  const watch = new SecretWatch(stack);
   const client = new ResetClient(stack);
   await client.loadCatalog();
-  return { stack, client };
+  return { stack, client, watch };
+}
+
+/** Watches what `giveMethods` handed the user. */
+function watchHeld(watch: SecretWatch, held: Held) {
+  if (held.authenticator) watch.seed(held.authenticator);
+  watch.recoveryCodes(held.recoveryCodes ?? []);
 }
 
 describe('preset adpwr (the HealthCast seed)', () => {
@@ -74,11 +88,13 @@ describe('preset netwrix (the Netwrix seed)', () => {
 describe('the default preset with the new methods', () => {
   let stack: TestStack;
   let client: ResetClient;
+  let watch: SecretWatch;
   let held: Held;
   beforeAll(async () => {
-    ({ stack, client } = await startStack({}));
+    ({ stack, client, watch } = await startStack({}));
     expect((await client.enroll('alice')).status).toBe(200);
     held = await giveMethods(stack, 'alice', { authenticator: true, recoveryCodes: true });
+    watchHeld(watch, held);
   });
   afterAll(() => stack?.close());
 
@@ -159,15 +175,31 @@ describe('the default preset with the new methods', () => {
     expect(typo.status).toBe(400);
     expect(typo.body.error.fields).toHaveProperty('answer');
   });
+
+  it('leaves no seed, recovery code or code typed in a log line, an error body, the outbox or the table', async () => {
+    // A wrong recovery code and a wrong app code typed, so refused and counted input is scanned for too.
+    const { flowId } = await client.started('alice');
+    await stack.post('/api/reset/choose', { flowId, method: 'recoveryCode' });
+    expect((await client.answer(flowId, 'ZZZZ-ZZZZ-ZZZZ-ZZZZ')).body.challenge).toEqual({ type: 'recoveryCode' });
+    await stack.post('/api/reset/choose', { flowId, method: 'authenticator' });
+    const wrong = totp(held.authenticator as Buffer, stack.clock.now(), 7);
+    expect((await client.answer(flowId, wrong)).body.challenge).toEqual({ type: 'authenticator' });
+    await watch.expectNoneLeaked({ seeds: 1, recoveryCodes: 20, challenges: 0 });
+  });
 });
 
 describe('preset standards (NIST SP 800-63B-4 AAL2 recovery)', () => {
   let stack: TestStack;
   let client: ResetClient;
+  let watch: SecretWatch;
   let held: Held;
   beforeAll(async () => {
-    ({ stack, client } = await startStack({ recovery: { preset: 'standards' }, block: { maxWrongAnswers: 3 } }));
+    ({ stack, client, watch } = await startStack({
+      recovery: { preset: 'standards' },
+      block: { maxWrongAnswers: 3 },
+    }));
     held = await giveMethods(stack, 'bob', { authenticator: true, recoveryCodes: true });
+    watchHeld(watch, held);
   });
   afterAll(() => stack?.close());
 
@@ -208,6 +240,31 @@ describe('preset standards (NIST SP 800-63B-4 AAL2 recovery)', () => {
     expect(answered.body.challenge).toEqual({ type: 'authenticator' });
   });
 
+  it('passes with a passkey alone (registered through the methods routes), its challenge used once', async () => {
+    const session = await stack.post('/api/methods/session', { username: 'alice', password: DEMO.alice });
+    expect(session.status, session.text).toBe(200);
+    const { methodsToken } = session.body;
+    const begun = await stack.post('/api/methods/passkey/begin', { methodsToken });
+    expect(begun.status, begun.text).toBe(200);
+    const key = new SoftAuthenticator(ORIGIN);
+    const finished = await stack.post('/api/methods/passkey/finish', {
+      methodsToken,
+      name: 'Laptop',
+      credential: key.register(begun.body.options),
+    });
+    expect(finished.status, finished.text).toBe(200);
+
+    const { flowId, challenge } = await client.started('alice');
+    expect(challenge.type).toBe('passkey');
+    const credential = key.assert(challenge.options);
+    const answered = await stack.post('/api/reset/passkey', { flowId, credential });
+    expect(answered.status, answered.text).toBe(200);
+    expect(answered.body.challenge.type).toBe('verified');
+    // Used: the same assertion again is the wrong step, and its error body tells nothing of the challenge.
+    const again = await stack.post('/api/reset/passkey', { flowId, credential });
+    expect(again.status, again.text).toBe(409);
+  });
+
   it('counts wrong possession codes with the sent codes: five wrong in the window block the user', async () => {
     const outcomes: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -231,5 +288,9 @@ describe('preset standards (NIST SP 800-63B-4 AAL2 recovery)', () => {
     expect(refused).toMatchObject({ outcome: 'refused', reason: 'BLOCKED' });
     const guid = (await stack.demo.account('bob')).objectGuid;
     expect((await stack.store.getEnrollment(guid))?.authenticator?.lastUsedStep).toBeNull();
+  });
+
+  it('leaves no seed, recovery code, passkey challenge or code typed in a log line, an error body, the outbox or the table', async () => {
+    await watch.expectNoneLeaked({ seeds: 1, recoveryCodes: 20, challenges: 2 });
   });
 });
