@@ -9,7 +9,7 @@ import type { RequestPorts } from '../requestPorts.js';
 import type { FlowStep } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
 import type { Challenge } from './challenge.js';
-import { refuseWhenBlocked } from './failures.js';
+import { endRefused } from './failures.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { showChallenge } from './passkeyStep.js';
 import { CHOICES, type Choice, nextSteps, stepOfChoice } from './steps.js';
@@ -38,8 +38,10 @@ export async function chooseMethod(
   if (!nextSteps(flow.alternatives, flow.passed).includes(step)) {
     throw validationError({ method: { message: 'method.unknown' } });
   }
-  // A decoy never passes; refusing its choice during a block would tell a blocked account from an unknown name.
-  if (!flow.decoy) await refuseWhenBlocked(ports, flow, 'choose', auditor(ports, source));
+  // Every flow reads the block, so a decoy's choice costs what a real one's does; only a real flow is refused: a decoy
+  // never passes, and refusing its choice during a block would tell a blocked account from an unknown name.
+  const blocked = await ports.store.getBlock(flow.subject, ports.clock.now());
+  if (blocked && !flow.decoy) await endRefused(ports, flow, 'choose', auditor(ports, source), 'BLOCKED');
   const next = flow.step === step ? flow : await writeFlow(ports, flow, { step });
   return { challenge: await showChallenge(next, source.language, ports) };
 }
