@@ -45,6 +45,8 @@ export interface BenchStackOptions {
   /** Samba only: other DC URLs (e.g. through the bench's TCP proxy). */
   ldapUrls?: string[];
   answerHashParams?: LocalStackOptions['answerHashParams'];
+  /** The stack's clock instead of the system clock (e.g. one the bench moves on to the next TOTP time step). */
+  clock?: LocalStackOptions['clock'];
 }
 
 /** Samba's settings, or null when SSPR_TEST_AD is not set; a set SSPR_TEST_AD without a running Samba is an error. */
@@ -87,6 +89,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       port: 0,
       config: options.config,
       clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
+      ...(options.clock ? { clock: options.clock } : {}),
       log,
       ...(wrapPorts ? { wrapPorts } : {}),
       ...(options.answerHashParams ? { answerHashParams: options.answerHashParams } : {}),

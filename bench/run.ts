@@ -14,6 +14,8 @@ import { connectionRows, connectionRowsSkipped } from './connections.js';
 import { enumerationRows } from './enumeration.js';
 import { hashRows } from './hash.js';
 import { loadRows } from './load.js';
+import { possessionEnumerationRows } from './possessionEnumeration.js';
+import { possessionStepRows } from './possessionSteps.js';
 import { proofTimingRows } from './proofTiming.js';
 import { buildReport, formatMarkdown, formatText, type Row } from './report.js';
 import { MEMORY_PLAN, SAMBA_PLAN, stepRows } from './steps.js';
@@ -59,6 +61,10 @@ async function main() {
       samba ? stepRows('samba', SAMBA_PLAN, samba) : [stepsSambaSkipped()],
     );
   }
+  // BENCH_ONLY=possession runs the possession rows of sections 2 and 6 alone.
+  if (wanted('steps') || wanted('possession')) {
+    await section('2 Steps (possession methods)', rows, () => possessionStepRows());
+  }
   if (wanted('load')) await section('4 Load', rows, () => loadRows());
   if (wanted('connections')) {
     await section('5 Connection reuse', rows, async () => (samba ? connectionRows(samba) : connectionRowsSkipped()));
@@ -66,6 +72,9 @@ async function main() {
   if (wanted('enumeration')) {
     await section('6 Enumeration timing', rows, () => enumerationRows());
     await section('6 Enumeration timing (password proofs)', rows, () => proofTimingRows(samba));
+  }
+  if (wanted('enumeration') || wanted('possession')) {
+    await section('6 Enumeration timing (possession methods)', rows, () => possessionEnumerationRows());
   }
 
   const order = (row: Row) => Number.parseInt(row.section, 10) || 99;

@@ -4,7 +4,6 @@
  * test's own RFC 6238, apart from the code under test, to compute the app's codes.
  */
 import { createHmac } from 'node:crypto';
-import { expect } from 'vitest';
 import {
   AUTHENTICATOR_KEY_VERSION,
   newAuthenticatorSecret,
@@ -14,6 +13,9 @@ import { issueRecoveryCodes } from '../../functions/core/methods/recoveryCodes.j
 import type { Enrollment } from '../../functions/core/store.js';
 import { LocalSecrets } from '../../local/localSecrets.js';
 import type { TestStack } from './harness.js';
+
+/** What giving methods needs of a stack: a test stack, or the bench's with a demo directory beside it. */
+export type MethodsStack = Pick<TestStack, 'store' | 'clock' | 'dataDir' | 'demo'>;
 
 /** RFC 6238 (HMAC-SHA-1, 30 s, 6 digits) written here, apart from the code under test. */
 export function totp(secret: Buffer, atMs: number, stepOffset = 0): string {
@@ -31,9 +33,12 @@ export interface Held {
   recoveryCodes?: string[];
 }
 
-/** Gives `user` an authenticator and/or recovery codes, creating an enrollment without questions if there is none. */
+/**
+ * Gives `user` an authenticator and/or recovery codes (a new set replaces the old), creating an enrollment without
+ * questions if there is none. Throws rather than asserts, so the bench (outside vitest) can use it too.
+ */
 export async function giveMethods(
-  stack: TestStack,
+  stack: MethodsStack,
   user: string,
   methods: { authenticator?: boolean; recoveryCodes?: boolean },
 ): Promise<Held> {
@@ -51,7 +56,7 @@ export async function giveMethods(
       enrolledAt: now,
       updatedAt: now,
     };
-    expect(await stack.store.createEnrollment(fresh)).toBe(true);
+    if (!(await stack.store.createEnrollment(fresh))) throw new Error(`giveMethods: ${user} was enrolled meanwhile`);
     enrollment = fresh;
   }
   const secrets = new LocalSecrets(stack.dataDir);
@@ -65,19 +70,17 @@ export async function giveMethods(
       guid,
       AUTHENTICATOR_KEY_VERSION,
     );
-    expect(
-      await stack.store.setAuthenticator(
-        guid,
-        updatedAt,
-        { id: 'auth-1', sealed, addedAt: now, lastUsedStep: null },
-        now,
-      ),
-    ).toBe(true);
+    const authenticator = { id: 'auth-1', sealed, addedAt: now, lastUsedStep: null };
+    if (!(await stack.store.setAuthenticator(guid, updatedAt, authenticator, now))) {
+      throw new Error(`giveMethods: ${user}'s enrollment changed meanwhile`);
+    }
     updatedAt = (await stack.store.getEnrollment(guid))?.updatedAt ?? 0;
   }
   if (methods.recoveryCodes) {
     const issued = issueRecoveryCodes(await secrets.pepper(), guid, now);
-    expect(await stack.store.setRecoveryCodes(guid, updatedAt, issued.set, now)).toBe(true);
+    if (!(await stack.store.setRecoveryCodes(guid, updatedAt, issued.set, now))) {
+      throw new Error(`giveMethods: ${user}'s enrollment changed meanwhile`);
+    }
     held.recoveryCodes = issued.shown;
   }
   return held;
