@@ -7,6 +7,7 @@
  * every log line, error body, the outbox and the raw table (secretWatch.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatRecoveryCode, newRecoveryCode } from '../../functions/core/methods/recoveryCodes.js';
 import { DEMO, demoMail, GENEROUS_ACTION_LIMITS, maskedDemoMail, startTestStack, type TestStack } from './harness.js';
 import { giveMethods, type Held, totp } from './heldMethods.js';
 import { ResetClient, WRONG_ANSWERS } from './resetClient.js';
@@ -180,7 +181,8 @@ describe('the default preset with the new methods', () => {
     // A wrong recovery code and a wrong app code typed, so refused and counted input is scanned for too.
     const { flowId } = await client.started('alice');
     await stack.post('/api/reset/choose', { flowId, method: 'recoveryCode' });
-    expect((await client.answer(flowId, 'ZZZZ-ZZZZ-ZZZZ-ZZZZ')).body.challenge).toEqual({ type: 'recoveryCode' });
+    const wrongCode = formatRecoveryCode(newRecoveryCode());
+    expect((await client.answer(flowId, wrongCode)).body.challenge).toEqual({ type: 'recoveryCode' });
     await stack.post('/api/reset/choose', { flowId, method: 'authenticator' });
     const wrong = totp(held.authenticator as Buffer, stack.clock.now(), 7);
     expect((await client.answer(flowId, wrong)).body.challenge).toEqual({ type: 'authenticator' });
