@@ -31,6 +31,11 @@ export interface LocalServerOptions {
   port: number;
   handlers: Record<RouteName | 'fallback', HttpHandler>;
   webRoot: string;
+  /**
+   * How long a function may run before it answers 500 (middy's timeoutEarly reads it from the context's
+   * getRemainingTimeInMillis). Default 30 s: API Gateway's integration limit, which the deployed functions live under.
+   */
+  functionTimeoutMs?: number;
 }
 
 export interface LocalServer {
@@ -66,7 +71,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalS
     const match = matchRoute(req.method ?? 'GET', url.pathname);
     const handler = match.kind === 'route' ? options.handlers[match.name] : options.handlers.fallback;
     const event = await toEvent(req, url, match.kind === 'route' ? match.name : '$default');
-    const result = await handler(event, lambdaContext(match.kind === 'route' ? match.name : 'fallback'));
+    const functionName = match.kind === 'route' ? match.name : 'fallback';
+    const result = await handler(event, lambdaContext(functionName, options.functionTimeoutMs ?? FUNCTION_TIMEOUT_MS));
     res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
     res.end(result.body ?? '');
     return;
@@ -126,7 +132,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function lambdaContext(functionName: string): Context {
+/** API Gateway's integration limit (29 s) plus what its caller waits: the deployed functions answer within it. */
+const FUNCTION_TIMEOUT_MS = 30_000;
+
+function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const invoked = Date.now();
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -136,7 +146,7 @@ function lambdaContext(functionName: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - invoked)),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -75,6 +75,8 @@ export interface LocalStackOptions {
    * across a rate-limit window boundary while requests are in flight).
    */
   clock?: Clock;
+  /** Tests only: how long a function may run (local/server.ts; default 30 s, API Gateway's limit). */
+  functionTimeoutMs?: number;
   /** Where log lines go (default: stdout). Tests capture them to scan for secrets. */
   log?: (line: string) => void;
   /** A real AD (SSPR_LDAP_*) instead of the in-memory stand-in. */
@@ -213,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 8787,
       webRoot: WEB_ROOT,
+      ...(options.functionTimeoutMs === undefined ? {} : { functionTimeoutMs: options.functionTimeoutMs }),
       handlers: settleOutbox(outbox, {
         health: createHealthHandler({ logger, version: process.env.npm_package_version ?? 'local' }),
         config: createConfigHandler(ports),

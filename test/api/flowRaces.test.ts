@@ -14,6 +14,7 @@ import {
   DEMO,
   demoMail,
   GENEROUS_ACTION_LIMITS,
+  HELD_REQUESTS_TIMEOUT_MS,
   maskedDemoMail,
   startTestStack,
   type TestStack,
@@ -51,6 +52,7 @@ beforeAll(async () => {
   stack = await startTestStack({
     config: { rateLimits: GENEROUS_ACTION_LIMITS },
     wrapPorts: { store: (store) => gate.wrap(store), hasher: (hasher) => hashes.wrap(hasher) },
+    functionTimeoutMs: HELD_REQUESTS_TIMEOUT_MS,
   });
   api = new ResetClient(stack);
   await api.loadCatalog();
@@ -178,7 +180,7 @@ describe('wrong answers raced over parallel flows', () => {
       await expectRefused(await tryStep(step, right), 'ended');
       expect((await stack.store.getBlock(USER, api.now()))?.until).toBe(block?.until);
     },
-    120_000,
+    300_000,
   );
 });
 
@@ -199,7 +201,7 @@ describe('wrong codes raced over parallel flows', () => {
 
       await expectRefused(await tryStep(step, right), 'ended');
     },
-    120_000,
+    300_000,
   );
 });
 
@@ -219,7 +221,7 @@ describe('every step checks the block, whichever flow it came from', () => {
       expect((await tryStep(step, right)).status).toBe(410);
       expect((await stack.store.getBlock(USER, api.now()))?.until).toBe(until);
     },
-    60_000,
+    180_000,
   );
 });
 

@@ -77,7 +77,18 @@ export interface TestStackOptions {
   directoryLatency?: DirectoryLatencyOptions;
   /** The stack's clock, instead of the system clock shifted by clockOffsetSeconds (a test may move it). */
   clock?: Clock;
+  /**
+   * How long a request may run before the function answers 500 (default 30 s, API Gateway's limit). Suites that hold
+   * requests at a gate while they drive others set HELD_REQUESTS_TIMEOUT_MS: the hold is the test's, not the code's.
+   */
+  functionTimeoutMs?: number;
 }
+
+/**
+ * For suites that hold requests at a gate (test/api/storeGate.ts) while other requests run: on a loaded two-core
+ * machine the others took 20 s and more, and a held request outliving the 30 s function limit answers 500.
+ */
+export const HELD_REQUESTS_TIMEOUT_MS = 600_000;
 
 /** Samba suites run only with SSPR_TEST_AD; then a missing Samba is a failure, never a skip. */
 export { SAMBA_ENABLED } from '../support/sambaGate.js';
@@ -108,6 +119,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     config: options.config ?? {},
     clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.functionTimeoutMs === undefined ? {} : { functionTimeoutMs: options.functionTimeoutMs }),
     log: (line) => logs.push(line),
     ...(wrapPorts ? { wrapPorts } : {}),
     ...(samba

@@ -20,6 +20,7 @@ import {
   type ApiResponse,
   demoMail,
   GENEROUS_ACTION_LIMITS,
+  HELD_REQUESTS_TIMEOUT_MS,
   maskedDemoMail,
   startTestStack,
   type TestStack,
@@ -87,6 +88,7 @@ describe.each(ROUND_TRIPS_MS)('possession codes raced, the directory %i ms away'
       config: { rateLimits: GENEROUS_ACTION_LIMITS, recovery: { preset: 'standards' } },
       directoryLatency: { latency: roundTripMs },
       wrapPorts: { store: (store) => stepUses.wrap(recoveryUses.wrap(claims.wrap(store))) },
+      functionTimeoutMs: HELD_REQUESTS_TIMEOUT_MS,
     });
     api = new ResetClient(stack);
     held = await giveMethods(stack, USER, { authenticator: true, recoveryCodes: true });
@@ -338,6 +340,7 @@ describe('possession codes raced across a failure window boundary', () => {
         config: { rateLimits: GENEROUS_ACTION_LIMITS, recovery: { preset: 'standards' } },
         clock,
         wrapPorts: { store: (store) => reservations.wrap(claims.wrap(store)) },
+        functionTimeoutMs: HELD_REQUESTS_TIMEOUT_MS,
       });
       try {
         const api = new ResetClient(stack);

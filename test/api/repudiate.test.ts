@@ -12,6 +12,7 @@ import {
   demoMail,
   GENEROUS_ACTION_LIMITS,
   GOOD_ANSWERS,
+  HELD_REQUESTS_TIMEOUT_MS,
   maskedDemoMail,
   startTestStack,
   type TestStack,
@@ -257,6 +258,7 @@ describe('POST /api/repudiate against what is in flight', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({
+      functionTimeoutMs: HELD_REQUESTS_TIMEOUT_MS,
       clock,
       config: {
         rateLimits: { ...GENEROUS_ACTION_LIMITS, perAddress: { limit: 40, windowSeconds: 300 } },
