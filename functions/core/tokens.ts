@@ -2,7 +2,7 @@
  * Flow and enrollment tokens (DESIGN §3 pinned details): 32 random bytes as 43 base64url characters, stored only as
  * their SHA-256, so a copy of the table cannot be replayed.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { validationError } from './errors.js';
 
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
@@ -23,4 +23,14 @@ export function hashToken(token: string): string {
 export function tokenHashOf(token: string, field: string): string {
   if (!isTokenFormat(token)) throw validationError({ [field]: { message: 'flow.invalid' } });
   return hashToken(token);
+}
+
+/**
+ * Whether `value` hashes (hashToken) to `hash`, compared in constant time: how a secret kept only as its hash (a
+ * passkey challenge) is checked, without the time of the comparison telling how much of the hash matched.
+ */
+export function matchesTokenHash(value: string, hash: string): boolean {
+  const actual = Buffer.from(hashToken(value), 'utf8');
+  const expected = Buffer.from(hash, 'utf8');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -2,7 +2,7 @@
  * Tokens, codes, decoy questions, masking and SMS destinations and caps: the small pieces of the reset flow (DESIGN §3
  * pinned details, §4).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { codeHmac, codeMatches, isCodeFormat, newCode } from '../../functions/core/codes.js';
 import { type Config, parseConfig } from '../../functions/core/config.js';
@@ -16,7 +16,7 @@ import { smsNumbers } from '../../functions/core/notices.js';
 import { weightsFrom } from '../../functions/core/questionPopularity.js';
 import { QUESTION_CATALOG } from '../../functions/core/questions.js';
 import type { Admission, EnrolledContact, Enrollment, RateWindow, Store } from '../../functions/core/store.js';
-import { hashToken, isTokenFormat, newToken } from '../../functions/core/tokens.js';
+import { hashToken, isTokenFormat, matchesTokenHash, newToken } from '../../functions/core/tokens.js';
 
 const catalog = QUESTION_CATALOG.map((q) => q.id);
 
@@ -46,6 +46,19 @@ describe('flow tokens', () => {
     expect(hashToken(token)).not.toContain(token);
     expect(hashToken(token)).toBe(hashToken(token));
     expect(hashToken(token)).not.toBe(hashToken(newToken()));
+  });
+
+  it('match their stored hash (the SHA-256, base64url), and nothing else does', () => {
+    const token = newToken();
+    const stored = hashToken(token);
+    expect(stored).toBe(createHash('sha256').update(token, 'utf8').digest('base64url'));
+    expect(matchesTokenHash(token, stored)).toBe(true);
+    expect(matchesTokenHash(newToken(), stored)).toBe(false);
+    // The value itself, a hash cut short or empty, never match (no length is assumed).
+    expect(matchesTokenHash(token, token)).toBe(false);
+    expect(matchesTokenHash(token, stored.slice(0, -1))).toBe(false);
+    expect(matchesTokenHash(token, '')).toBe(false);
+    expect(matchesTokenHash('', stored)).toBe(false);
   });
 });
 
