@@ -1,6 +1,6 @@
 /**
- * POST /api/methods/passkey/begin and /finish: a passkey registered with WebAuthn, its challenge kept on the methods
- * session between the two (issue 16).
+ * POST /api/methods/passkey/begin and /finish: a passkey registered with WebAuthn, the SHA-256 of its challenge (never
+ * the challenge) kept on the methods session between the two (issue 16).
  */
 import * as z from 'zod/mini';
 import { beginPasskey, finishPasskey } from './core/methods/passkeyMethods.js';

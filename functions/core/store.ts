@@ -240,8 +240,11 @@ export interface Flow {
   sends: number;
   lastSentAt: number | null;
   passwordTries: number;
-  /** The challenge of the passkey step shown last (base64url), cleared by the answer that uses it; absent or null. */
-  passkeyChallenge?: string | null;
+  /**
+   * The SHA-256 (base64url, tokens.ts hashToken) of the challenge of the passkey step shown last, never the challenge
+   * itself; cleared by the answer that uses it; absent or null.
+   */
+  passkeyChallengeHash?: string | null;
   createdAt: number;
   expiresAt: number;
   /** Bumped by every write; each write is conditional on the version that was read. */
@@ -310,8 +313,11 @@ export interface MethodsSession {
   language: Language;
   /** The authenticator seed made by begin and not yet confirmed, sealed with the authenticator key; null when none. */
   pendingAuthenticator: SealedAuthenticatorSecret | null;
-  /** The challenge of a passkey registration begun and not yet finished (base64url); absent or null when none. */
-  passkeyChallenge?: string | null;
+  /**
+   * The SHA-256 (base64url, tokens.ts hashToken) of the challenge of a passkey registration begun and not yet finished,
+   * never the challenge itself; absent or null when none.
+   */
+  passkeyChallengeHash?: string | null;
   /** Wrong authenticator codes and failed passkey registrations, each counted before it is checked. */
   wrongTries: number;
   expiresAt: number;

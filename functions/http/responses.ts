@@ -374,7 +374,8 @@ export const ROUTE_DOCS: Record<RouteName, RouteDoc> = {
     errors: [...METHODS_STEP, 'VERIFICATION_FAILED'],
   },
   methodsPasskeyBegin: {
-    summary: 'The options of a passkey registration (WebAuthn); its challenge is kept on the session until finish',
+    summary:
+      'The options of a passkey registration (WebAuthn); its challenge is kept on the session, only as its hash, until finish',
     status: 200,
     response: methodsPasskeyBeginResponse,
     errors: METHODS_STEP,

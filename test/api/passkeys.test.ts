@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { movableClock } from '../support/movableClock.js';
 import { DEMO, startTestStack, type TestStack } from './harness.js';
 import { SoftAuthenticator } from './softAuthenticator.js';
+import { holdersOfChallenge, putRawItem, scanTable } from './tableScan.js';
 
 const rateLimits = {
   perUser: { limit: 1000, windowSeconds: 3600 },
@@ -14,6 +15,22 @@ const rateLimits = {
   smsPerUserPerDay: 100,
 };
 const ORIGIN = 'http://127.0.0.1:8787';
+
+/**
+ * Puts the record holding a live challenge back as a release before hashing wrote it: the challenge in clear under
+ * `passkeyChallenge`, no hash. Returns the raw table afterwards.
+ */
+async function storeInClear(stack: TestStack, entity: 'flow' | 'methodsSession', challenge: string) {
+  const [held] = holdersOfChallenge(await scanTable(stack.dataDir), entity, challenge);
+  expect(held).toBeDefined();
+  const { passkeyChallengeHash: _, ...older } = held as Record<string, unknown>;
+  await putRawItem(stack.dataDir, { ...older, passkeyChallenge: challenge });
+  expect(holdersOfChallenge(await scanTable(stack.dataDir), entity, challenge)).toEqual([]);
+}
+
+/** The raw items still holding `challenge` in clear under the attribute an older release wrote. */
+const clearChallenges = async (stack: TestStack, challenge: string) =>
+  (await scanTable(stack.dataDir)).filter((item) => item.passkeyChallenge === challenge);
 
 describe('passkeys (methods routes)', () => {
   let stack: TestStack;
@@ -144,6 +161,23 @@ describe('passkeys (methods routes)', () => {
     expect((await stack.post('/api/methods/passkey/begin', { methodsToken })).status).toBe(410);
   });
 
+  it('a registration begun before challenges were hashed (in clear on the session) has none: a new begin is asked', async () => {
+    const methodsToken = await session('bob');
+    const key = new SoftAuthenticator(ORIGIN);
+    const options = await begin(methodsToken);
+    await storeInClear(stack, 'methodsSession', options.challenge);
+    const wrongBefore = (await audits('bob', 'wrong')).length;
+    // Treated as no registration begun: the wrong step, nothing counted, the clear challenge never checked against.
+    const finished = await finish(methodsToken, 'Old', key.register(options));
+    expect(finished.status, finished.text).toBe(409);
+    expect(finished.body.error.code).toBe('WRONG_STEP');
+    expect(await audits('bob', 'wrong')).toHaveLength(wrongBefore);
+    // A new begin replaces the session's record: the clear challenge is gone from the table, and the new one passes.
+    const again = await begin(methodsToken);
+    expect(await clearChallenges(stack, options.challenge)).toEqual([]);
+    expect((await finish(methodsToken, 'New', key.register(again))).status).toBe(200);
+  });
+
   it('of 20 parallel finishes of one credential, one adds it', async () => {
     const methodsToken = await session('heidi');
     const key = new SoftAuthenticator(ORIGIN);
@@ -272,6 +306,24 @@ describe('a reset with a passkey (preset standards: a passkey alone passes)', ()
     const results = await Promise.all(Array.from({ length: 20 }, () => answer(flowId, credential)));
     expect(results.filter((r) => r.status === 200 && r.body.challenge.type === 'verified')).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(19);
+  });
+
+  it('a flow stored before challenges were hashed (in clear) has none: the answer is the wrong step, a new one is asked', async () => {
+    const { flowId, options } = await passkeyFlow('alice');
+    await storeInClear(stack, 'flow', options.challenge);
+    const failures = await codeFailures('alice');
+    // Treated as no challenge shown: the wrong step, nothing counted, the clear challenge never checked against.
+    const answered = await answer(flowId, alice.assert(options));
+    expect(answered.status, answered.text).toBe(409);
+    expect(answered.body.error.code).toBe('WRONG_STEP');
+    expect(await codeFailures('alice')).toBe(failures);
+    // Choosing the passkey again shows a new challenge; its write replaces the record, so the clear one is gone.
+    const chosen = await stack.post('/api/reset/choose', { flowId, method: 'passkey' });
+    expect(chosen.status, chosen.text).toBe(200);
+    expect(chosen.body.challenge.type).toBe('passkey');
+    expect(await clearChallenges(stack, options.challenge)).toEqual([]);
+    const right = await answer(flowId, alice.assert(chosen.body.challenge.options));
+    expect(right.body.challenge.type).toBe('verified');
   });
 
   it('a decoy never shows a passkey step', async () => {

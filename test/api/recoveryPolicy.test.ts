@@ -242,12 +242,13 @@ describe('preset standards (NIST SP 800-63B-4 AAL2 recovery)', () => {
     expect(answered.body.challenge).toEqual({ type: 'authenticator' });
   });
 
-  it('passes with a passkey alone (registered through the methods routes), its challenge used once', async () => {
+  it('passes with a passkey alone (registered through the methods routes), its challenges hashed while live and used once', async () => {
     const session = await stack.post('/api/methods/session', { username: 'alice', password: DEMO.alice });
     expect(session.status, session.text).toBe(200);
     const { methodsToken } = session.body;
     const begun = await stack.post('/api/methods/passkey/begin', { methodsToken });
     expect(begun.status, begun.text).toBe(200);
+    await watch.expectLiveChallengeHashed(begun.body.options.challenge, 'methodsSession');
     const key = new SoftAuthenticator(ORIGIN);
     const finished = await stack.post('/api/methods/passkey/finish', {
       methodsToken,
@@ -258,6 +259,7 @@ describe('preset standards (NIST SP 800-63B-4 AAL2 recovery)', () => {
 
     const { flowId, challenge } = await client.started('alice');
     expect(challenge.type).toBe('passkey');
+    await watch.expectLiveChallengeHashed(challenge.options.challenge, 'flow');
     const credential = key.assert(challenge.options);
     const answered = await stack.post('/api/reset/passkey', { flowId, credential });
     expect(answered.status, answered.text).toBe(200);

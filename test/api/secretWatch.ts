@@ -9,7 +9,7 @@ import { authenticatorSecretBase32 } from '../../functions/core/methods/authenti
 import { normalizeRecoveryCode } from '../../functions/core/methods/recoveryCodes.js';
 import type { ApiResponse, TestStack } from './harness.js';
 import { secretsIn } from './resetClient.js';
-import { scanTable } from './tableScan.js';
+import { holdersOfChallenge, scanTable } from './tableScan.js';
 
 export class SecretWatch {
   /** Seeds (in every form an app or a store might spell them), recovery codes, passkey challenges, typed text. */
@@ -69,6 +69,22 @@ export class SecretWatch {
     if (typeof challenge !== 'string') return;
     this.challenges.add(challenge);
     this.strings.add(challenge);
+  }
+
+  /**
+   * The raw table while a passkey ceremony is live (its options shown, the answer or finish not yet sent), when the
+   * challenge must be kept somewhere: it is not in the table in clear, and its SHA-256 is, on exactly one record of
+   * `entity` (the flow of a passkey step, the methods session of a registration), so the scan cannot pass for lack of
+   * the record. The scan at the end of a suite comes after every ceremony is used up, when nothing holds a challenge.
+   */
+  async expectLiveChallengeHashed(challenge: string, entity: 'flow' | 'methodsSession') {
+    expect(this.challenges.has(challenge), 'a challenge the stack showed').toBe(true);
+    const items = await scanTable(this.stack.dataDir);
+    expect(
+      secretsIn(JSON.stringify(items), { strings: [challenge] }),
+      `table while a ${entity} challenge is live`,
+    ).toEqual([]);
+    expect(holdersOfChallenge(items, entity, challenge)).toHaveLength(1);
   }
 
   /**

@@ -440,6 +440,28 @@ describe('flows', () => {
     expect(Item).toBeDefined();
   });
 
+  it('keeps the hash of a passkey challenge; an item with one in clear (before hashing) has none', async () => {
+    const original = flow({ step: 'passkey', passkeyChallengeHash: randomBytes(32).toString('base64url') });
+    await store.createFlow(original);
+    expect(await store.getFlow(original.tokenHash, created + 1000)).toEqual(original);
+    const cleared = { ...original, passkeyChallengeHash: null, version: 2 };
+    expect(await store.updateFlow(cleared)).toBe(true);
+    expect(await store.getFlow(original.tokenHash, created + 1000)).toEqual(cleared);
+
+    // The flow as a release before hashing left it: the challenge in clear, no hash.
+    const key = itemKeys.flow(original.tokenHash);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key }));
+    const { passkeyChallengeHash: _, ...older } = Item ?? {};
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...older, passkeyChallenge: 'Y2hhbGxlbmdl' } }));
+    const read = await store.getFlow(original.tokenHash, created + 1000);
+    expect(read && ('passkeyChallenge' in read || 'passkeyChallengeHash' in read)).toBe(false);
+    // The next write replaces the item: the clear challenge is gone from the table.
+    expect(await store.updateFlow({ ...(read ?? original), version: 3 })).toBe(true);
+    const after = await db.send(new GetCommand({ TableName: tableName, Key: key }));
+    expect(after.Item?.version).toBe(3);
+    expect(after.Item && 'passkeyChallenge' in after.Item).toBe(false);
+  });
+
   it('refuses an update from a stale version and changes nothing', async () => {
     const original = flow();
     await store.createFlow(original);
@@ -1234,22 +1256,36 @@ describe('passkeys on the enrollment (issue 16)', () => {
     expect((await store.getEnrollment(enrolled.objectGuid))?.passkeys?.[1]?.counter).toBe(42);
   });
 
-  it('keeps a passkey challenge on a methods session and a flow', async () => {
+  it('keeps the hash of a passkey challenge on a methods session; an item with one in clear (before hashing) has none', async () => {
     const created = {
       tokenHash: randomBytes(32).toString('base64url'),
       objectGuid: randomUUID(),
       subject: 'alice',
       language: 'en' as const,
       pendingAuthenticator: null,
-      passkeyChallenge: 'Y2hhbGxlbmdl',
+      passkeyChallengeHash: randomBytes(32).toString('base64url'),
       wrongTries: 0,
       expiresAt: Date.now() + 60_000,
       version: 1,
     };
     await store.createMethodsSession(created);
     expect(await store.getMethodsSession(created.tokenHash, Date.now())).toEqual(created);
-    expect(await store.updateMethodsSession({ ...created, passkeyChallenge: null, version: 2 })).toBe(true);
-    expect((await store.getMethodsSession(created.tokenHash, Date.now()))?.passkeyChallenge).toBeNull();
+    expect(await store.updateMethodsSession({ ...created, passkeyChallengeHash: null, version: 2 })).toBe(true);
+    expect((await store.getMethodsSession(created.tokenHash, Date.now()))?.passkeyChallengeHash).toBeNull();
+
+    // The session as a release before hashing left it: the challenge in clear, no hash.
+    const key = itemKeys.methodsSession(created.tokenHash);
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key }));
+    const { passkeyChallengeHash: _, ...older } = Item ?? {};
+    await db.send(new PutCommand({ TableName: tableName, Item: { ...older, passkeyChallenge: 'Y2hhbGxlbmdl' } }));
+    const read = await store.getMethodsSession(created.tokenHash, Date.now());
+    expect(read).toEqual({ ...created, version: 2, passkeyChallengeHash: undefined });
+    expect(read && ('passkeyChallenge' in read || 'passkeyChallengeHash' in read)).toBe(false);
+    // The next write replaces the item: the clear challenge is gone from the table.
+    expect(await store.updateMethodsSession({ ...(read ?? created), version: 3 })).toBe(true);
+    const after = await db.send(new GetCommand({ TableName: tableName, Key: key }));
+    expect(after.Item?.version).toBe(3);
+    expect(after.Item && 'passkeyChallenge' in after.Item).toBe(false);
   });
 });
 

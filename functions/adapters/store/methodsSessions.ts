@@ -41,7 +41,7 @@ const sessions: TokenRecordKind<MethodsSession> = {
         ct: pending.ct,
         tag: pending.tag,
       },
-      ...(session.passkeyChallenge === undefined ? {} : { passkeyChallenge: session.passkeyChallenge }),
+      ...(session.passkeyChallengeHash === undefined ? {} : { passkeyChallengeHash: session.passkeyChallengeHash }),
       wrongTries: session.wrongTries,
     };
   },
@@ -51,7 +51,9 @@ const sessions: TokenRecordKind<MethodsSession> = {
     subject: z.string(),
     language,
     pendingAuthenticator: z.nullable(sealedAuthenticatorItem),
-    passkeyChallenge: z.optional(z.nullable(z.string())),
+    // An item written before challenges were hashed holds `passkeyChallenge` in clear: not read (the object drops it),
+    // so its ceremony has no challenge and the user asks for a new one; the next write (a Put) leaves it out.
+    passkeyChallengeHash: z.optional(z.nullable(z.string())),
     wrongTries: finite,
     expiresAtMs: finite,
     version: finite,

@@ -1,10 +1,10 @@
 /**
  * POST /api/reset/passkey: the assertion that answers a flow's passkey step (issue 16). The rules of codes hold
- * (failures.ts): the flow is claimed and the step's challenge cleared in one conditional write (single use), a failure
- * of kind `code` is reserved for the user before the assertion is checked and given back when it was right; a wrong or
- * unverifiable assertion (another origin or challenge, no user verification, a credential the account does not hold, a
- * counter that did not move) counts as a wrong code. A right one is used up with Store.usePasskey (a conditional write
- * on the counter read) before the flow moves on, so one assertion passes at most one flow.
+ * (failures.ts): the flow is claimed and the hash of the step's challenge cleared in one conditional write (single
+ * use), a failure of kind `code` is reserved for the user before the assertion is checked and given back when it was
+ * right; a wrong or unverifiable assertion (another origin or challenge, no user verification, a credential the account
+ * does not hold, a counter that did not move) counts as a wrong code. A right one is used up with Store.usePasskey (a
+ * conditional write on the counter read) before the flow moves on, so one assertion passes at most one flow.
  */
 import { decoyObjectGuid } from '../decoys.js';
 import { SsprError } from '../errors.js';
@@ -31,11 +31,13 @@ export async function answerPasskey(
   const { config, clock, store } = ports;
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, clock.now());
-  const challenge = flow.passkeyChallenge ?? null;
-  if (flow.step !== 'passkey' || challenge === null) throw new SsprError('WRONG_STEP');
+  // A flow written before challenges were hashed holds its challenge in clear, which the store does not read: it has
+  // none, so its answer is WRONG_STEP (nothing counted) and the user asks for a new one by choosing the passkey again.
+  const challengeHash = flow.passkeyChallengeHash ?? null;
+  if (flow.step !== 'passkey' || challengeHash === null) throw new SsprError('WRONG_STEP');
   const audit = auditor(ports, source);
   // Claimed, and the challenge used up, in one write: of parallel answers one checks it.
-  const claimed = await writeFlow(ports, flow, { pending: source.requestId, passkeyChallenge: null });
+  const claimed = await writeFlow(ports, flow, { pending: source.requestId, passkeyChallengeHash: null });
 
   const decoyKey = await ports.secrets.decoyKey();
   const [enrollment, reservation] = await Promise.all([
@@ -45,7 +47,8 @@ export async function answerPasskey(
   const checked = !flow.decoy && reservation.reserved && flow.objectGuid !== null && enrollment !== null;
   let right = false;
   if (checked && flow.objectGuid !== null) {
-    const verified = await verifyPasskeyAssertion(config, input.credential, enrollment?.passkeys ?? [], challenge);
+    const held = enrollment?.passkeys ?? [];
+    const verified = await verifyPasskeyAssertion(config, input.credential, held, challengeHash);
     right =
       verified !== null &&
       (await store.usePasskey(

@@ -1,8 +1,9 @@
 /**
  * Showing a flow's step, including the passkey step (issue 16): a passkey challenge is made when the flow shows that
- * step (at start, at a choice, after a method passed or an assertion failed), 32 random bytes kept on the flow with one
- * conditional write and sent as PublicKeyCredentialRequestOptionsJSON (the account's passkeys allowed, user
- * verification required). The answer that uses it clears it (passkeyAnswer.ts); it expires with the flow.
+ * step (at start, at a choice, after a method passed or an assertion failed), 32 random bytes sent as
+ * PublicKeyCredentialRequestOptionsJSON (the account's passkeys allowed, user verification required) and kept on the
+ * flow only as their SHA-256 (tokens.ts hashToken), with one conditional write. The answer that uses it clears it
+ * (passkeyAnswer.ts); it expires with the flow.
  *
  * The options are built here without @simplewebauthn/server, so the start, answer and choose functions do not bundle
  * it; only the function that checks an assertion does. Decoy flows never reach a passkey step (steps.ts
@@ -13,6 +14,7 @@ import type { Language } from '../language.js';
 import { PASSKEY_CHALLENGE_BYTES } from '../methods/passkeyConstants.js';
 import type { RequestPorts } from '../requestPorts.js';
 import type { Flow } from '../store.js';
+import { hashToken } from '../tokens.js';
 import { type Challenge, stepChallenge } from './challenge.js';
 import { writeFlow } from './flowState.js';
 
@@ -24,7 +26,7 @@ export async function showChallenge(flow: Flow, language: Language, ports: Reque
   if (flow.step !== 'passkey') return stepChallenge(flow, language);
   const enrollment = flow.objectGuid ? await ports.store.getEnrollment(flow.objectGuid) : null;
   const challenge = randomBytes(PASSKEY_CHALLENGE_BYTES).toString('base64url');
-  await writeFlow(ports, flow, { passkeyChallenge: challenge });
+  await writeFlow(ports, flow, { passkeyChallengeHash: hashToken(challenge) });
   return {
     type: 'passkey',
     options: {

@@ -2,17 +2,20 @@
  * Adding a passkey with a methods session (issue 16; the session: methodsSession.ts, removing one: enrollMethods.ts).
  * Its own module, so that only the two passkey functions bundle @simplewebauthn/server.
  *
- * - Begin: the options of a WebAuthn registration (core/methods/passkeys.ts); its 32-byte challenge is kept on the
- *   session (a later begin replaces it) and expires with it.
- * - Finish: the challenge is taken off the session and a wrong try counted in the same conditional write, before the
- *   credential is checked, so however many finishes race only one checks it; one that verifies gives the try back and
- *   is added (at most MAX_PASSKEYS, one write conditional on the enrollment's updatedAt); codes.maxTries failed tries
- *   end the session, as wrong authenticator codes do.
+ * - Begin: the options of a WebAuthn registration (core/methods/passkeys.ts); the SHA-256 of its 32-byte challenge,
+ *   never the challenge, is kept on the session (a later begin replaces it) and expires with it. A session written
+ *   before challenges were hashed holds one in clear, which is not read: it has no registration begun, its finish is
+ *   WRONG_STEP (nothing counted) and the user begins again, which replaces the record without it.
+ * - Finish: the challenge's hash is taken off the session and a wrong try counted in the same conditional write, before
+ *   the credential is checked, so however many finishes race only one checks it; one that verifies gives the try back
+ *   and is added (at most MAX_PASSKEYS, one write conditional on the enrollment's updatedAt); codes.maxTries failed
+ *   tries end the session, as wrong authenticator codes do.
  */
 import { SsprError, validationError } from '../errors.js';
 import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import { type Enrollment, MAX_PASSKEYS, type MethodsSession } from '../store.js';
+import { hashToken } from '../tokens.js';
 import {
   enrollmentFor,
   type OpenedSession,
@@ -37,8 +40,8 @@ function refuseBeyondLimit(enrollment: Enrollment | null): void {
 }
 
 /**
- * POST /api/methods/passkey/begin: the options of a WebAuthn registration; its challenge is kept on the session until
- * a finish uses it (a later begin replaces it).
+ * POST /api/methods/passkey/begin: the options of a WebAuthn registration; its challenge's hash is kept on the session
+ * until a finish uses it (a later begin replaces it).
  */
 export async function beginPasskey(
   input: { methodsToken: string },
@@ -52,7 +55,11 @@ export async function beginPasskey(
   refuseBeyondLimit(enrollment);
   const challenge = newPasskeyChallenge();
   if (
-    !(await ports.store.updateMethodsSession({ ...session, passkeyChallenge: challenge, version: session.version + 1 }))
+    !(await ports.store.updateMethodsSession({
+      ...session,
+      passkeyChallengeHash: hashToken(challenge),
+      version: session.version + 1,
+    }))
   ) {
     throw new SsprError('WRONG_STEP');
   }
@@ -82,25 +89,25 @@ export async function finishPasskey(
   const { store, config } = ports;
   const audit = auditor(ports, source);
 
-  // Take the challenge and count a try in one conditional write, read again when another request wrote in between.
+  // Take the challenge's hash and count a try in one conditional write, read again when another request wrote between.
   let current: MethodsSession | null = opened.session;
-  let challenge: string | null = null;
-  for (let round = 0; round < config.codes.maxTries + 5 && challenge === null; round++) {
+  let challengeHash: string | null = null;
+  for (let round = 0; round < config.codes.maxTries + 5 && challengeHash === null; round++) {
     if (!current || current.wrongTries >= config.codes.maxTries) throw new SsprError('FLOW_EXPIRED');
-    const pending = current.passkeyChallenge ?? null;
+    const pending = current.passkeyChallengeHash ?? null;
     if (!pending) throw new SsprError('WRONG_STEP');
     const reserved = {
       ...current,
-      passkeyChallenge: null,
+      passkeyChallengeHash: null,
       wrongTries: current.wrongTries + 1,
       version: current.version + 1,
     };
-    if (await store.updateMethodsSession(reserved)) challenge = pending;
+    if (await store.updateMethodsSession(reserved)) challengeHash = pending;
     else current = await store.getMethodsSession(opened.tokenHash, now);
   }
-  if (challenge === null) throw new SsprError('WRONG_STEP');
+  if (challengeHash === null) throw new SsprError('WRONG_STEP');
 
-  const verified = await verifyPasskeyRegistration(config, input.credential, challenge);
+  const verified = await verifyPasskeyRegistration(config, input.credential, challengeHash);
   if (!verified) {
     await audit(opened.session.subject, 'passkey', 'wrong');
     throw new SsprError('VERIFICATION_FAILED');

@@ -8,8 +8,11 @@
  * - User verification is required everywhere: a passkey alone passes a reset because it is two factors (something held,
  *   unlocked by something known or something one is); a response without the UV flag is refused.
  * - Attestation none: the product trusts no authenticator model more than another.
- * - A challenge is 32 bytes from the CSPRNG; the caller keeps it on what holds the ceremony (the methods session for a
- *   registration, the flow for a reset), clears it with the write that uses it, and it expires with its holder.
+ * - A challenge is 32 bytes from the CSPRNG, sent in the options and never stored: the caller keeps only its SHA-256
+ *   (tokens.ts hashToken) on what holds the ceremony (the methods session for a registration, the flow for a reset),
+ *   clears it with the write that uses it, and it expires with its holder. A response is checked by hashing the
+ *   challenge it signed and comparing in constant time (@simplewebauthn/server's `expectedChallenge` as a function),
+ *   so a copy of the table holds nothing a ceremony could be answered with.
  * - A signature counter must move forward unless both the stored one and the new one are 0 (authenticators that keep
  *   none); the new counter is stored with a conditional write on the old one (Store.usePasskey), so one assertion passes
  *   at most once.
@@ -27,6 +30,7 @@ import {
 } from '@simplewebauthn/server';
 import type { Config } from '../config.js';
 import type { EnrolledPasskey } from '../store.js';
+import { matchesTokenHash } from '../tokens.js';
 import { PASSKEY_CHALLENGE_BYTES } from './passkeyConstants.js';
 
 export { MAX_PASSKEYS } from '../store.js';
@@ -160,19 +164,20 @@ export interface VerifiedRegistration {
 }
 
 /**
- * The credential of a registration response, or null when it does not verify: another challenge or origin or rpID, no
- * user verification, a malformed or unsupported response. Never throws for what the client sent.
+ * The credential of a registration response, or null when it does not verify: another challenge (one whose hash is not
+ * `challengeHash`) or origin or rpID, no user verification, a malformed or unsupported response. Never throws for what
+ * the client sent.
  */
 export async function verifyPasskeyRegistration(
   config: Pick<Config, 'notifications' | 'domain'>,
   response: RegistrationResponseJSON,
-  challenge: string,
+  challengeHash: string,
 ): Promise<VerifiedRegistration | null> {
   const rp = relyingParty(config);
   try {
     const result = await verifyRegistrationResponse({
       response,
-      expectedChallenge: challenge,
+      expectedChallenge: (signed: string) => matchesTokenHash(signed, challengeHash),
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
       requireUserVerification: true,
@@ -216,14 +221,15 @@ export async function passkeyAuthenticationOptions(
 
 /**
  * The passkey an assertion is right for and its new counter, or null: a credential the account does not hold, another
- * challenge, origin or rpID, no user verification, a bad signature, a counter that did not move forward. The new
- * counter is not stored here: Store.usePasskey does it, conditional on the counter read.
+ * challenge (one whose hash is not `challengeHash`), origin or rpID, no user verification, a bad signature, a counter
+ * that did not move forward. The new counter is not stored here: Store.usePasskey does it, conditional on the counter
+ * read.
  */
 export async function verifyPasskeyAssertion(
   config: Pick<Config, 'notifications' | 'domain'>,
   response: AuthenticationResponseJSON,
   held: readonly EnrolledPasskey[],
-  challenge: string,
+  challengeHash: string,
 ): Promise<{ passkey: EnrolledPasskey; newCounter: number } | null> {
   const passkey = held.find((p) => p.id === response.id && p.id === response.rawId);
   if (!passkey) return null;
@@ -231,7 +237,7 @@ export async function verifyPasskeyAssertion(
   try {
     const result = await verifyAuthenticationResponse({
       response,
-      expectedChallenge: challenge,
+      expectedChallenge: (signed: string) => matchesTokenHash(signed, challengeHash),
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
       requireUserVerification: true,
