@@ -21,7 +21,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   type AuthenticationResponseJSON,
   type AuthenticatorTransportFuture,
-  generateAuthenticationOptions,
   generateRegistrationOptions,
   type PublicKeyCredentialDescriptorJSON,
   type RegistrationResponseJSON,
@@ -194,29 +193,6 @@ export async function verifyPasskeyRegistration(
   } catch {
     return null;
   }
-}
-
-/** PublicKeyCredentialRequestOptionsJSON for a reset with one of the account's passkeys. */
-export async function passkeyAuthenticationOptions(
-  config: Pick<Config, 'notifications' | 'domain'>,
-  held: readonly EnrolledPasskey[],
-  challenge: string,
-): Promise<PasskeyRequestOptions> {
-  const rpId = relyingParty(config).id;
-  const options = await generateAuthenticationOptions({
-    rpID: rpId,
-    allowCredentials: held.map((p) => ({ id: p.id, transports: knownTransports(p.transports) })),
-    userVerification: 'required',
-    challenge: Buffer.from(challenge, 'base64url'),
-    timeout: CEREMONY_TIMEOUT_MS,
-  });
-  return {
-    challenge: options.challenge,
-    rpId,
-    allowCredentials: descriptors(options.allowCredentials),
-    timeout: options.timeout ?? CEREMONY_TIMEOUT_MS,
-    userVerification: 'required',
-  };
 }
 
 /**
