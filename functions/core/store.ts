@@ -217,6 +217,11 @@ export interface Flow {
   purpose: FlowPurpose;
   /** The limiter key of the user, as in counters, blocks and audit events. */
   subject: string;
+  /**
+   * The name as typed, reduced, sealed with the flow token (flow/flowName.ts); absent on a flow opened before names
+   * were kept.
+   */
+  sealedName?: string;
   /** The account the flow is bound to; null for a decoy of a name that does not resolve. */
   objectGuid: string | null;
   /** A decoy flow never passes (enumeration protection). */

@@ -151,15 +151,22 @@ export const enrollResponse = z.strictObject({
   enrollmentToken: z.optional(z.string()),
 });
 export const verifyContactResponse = z.strictObject({ verified: z.literal(true), channel: channelSchema });
+/**
+ * The name the flow is for, as reduced from what was typed (`CORP\Alice` and `alice@corp.example.test` are `alice`),
+ * never the directory's form: the same for a name that exists and one that does not. On every step, for "Not you?".
+ */
+const flowUsername = z.string();
 export const startResetResponse = z.strictObject({
   flowId: z.string(),
   expiresInSeconds: count,
+  username: flowUsername,
   challenge: challengeSchema,
 });
-export const answerResponse = z.strictObject({ challenge: challengeSchema });
-export const resetPasskeyResponse = z.strictObject({ challenge: challengeSchema });
+export const answerResponse = z.strictObject({ username: flowUsername, challenge: challengeSchema });
+export const resetPasskeyResponse = z.strictObject({ username: flowUsername, challenge: challengeSchema });
 export const sendCodeResponse = z.strictObject({
   sent: z.literal(true),
+  username: flowUsername,
   destination: z.string(),
   expiresInSeconds: count,
   resendAfterSeconds: count,

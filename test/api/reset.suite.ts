@@ -79,6 +79,7 @@ export function describeResetApi(directory: DirectoryKind) {
       expect(started.body).toEqual({
         flowId: expect.stringMatching(FLOW_TOKEN),
         expiresInSeconds: expect.any(Number),
+        username: 'ivan',
         challenge: { type: 'question', questionId: expect.any(String), text: expect.any(String), index: 1, of: 3 },
       });
       expect(started.body.expiresInSeconds).toBeGreaterThan(15 * 60 - 10);
@@ -90,6 +91,7 @@ export function describeResetApi(directory: DirectoryKind) {
       const answered = await api.answer(flowId, ivan.get(challenge.questionId) ?? '');
       expect(answered.status, answered.text).toBe(200);
       expect(answered.body).toEqual({
+        username: 'ivan',
         challenge: {
           type: 'code',
           channels: [{ id: expect.any(String), channel: 'email', destination: 'i•••@corp.example.test' }],
@@ -102,6 +104,7 @@ export function describeResetApi(directory: DirectoryKind) {
       expect(sent.status, sent.text).toBe(202);
       expect(sent.body).toEqual({
         sent: true,
+        username: 'ivan',
         destination: 'i•••@corp.example.test',
         expiresInSeconds: expect.any(Number),
         resendAfterSeconds: expect.any(Number),
@@ -115,7 +118,7 @@ export function describeResetApi(directory: DirectoryKind) {
       expect(code).toMatch(/^\d{6}$/);
       const verified = await api.answer(flowId, code);
       expect(verified.status, verified.text).toBe(200);
-      expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+      expect(verified.body).toEqual({ username: 'ivan', challenge: { type: 'verified' } });
 
       const before = (await stack.outboxLines()).length;
       const unlocked = await api.unlock(flowId);
@@ -146,6 +149,7 @@ export function describeResetApi(directory: DirectoryKind) {
       const verified = await api.answer(flowId, code);
       expect(verified.status, verified.text).toBe(200);
       expect(verified.body).toEqual({
+        username: 'ivan',
         challenge: {
           type: 'verified',
           passwordPolicy: {
@@ -182,7 +186,7 @@ export function describeResetApi(directory: DirectoryKind) {
       expect(codeStep.type).toBe('code');
       const code = await api.sendAndRead(flowId, codeStep, MASKED('ivan'), MAIL('ivan'));
       const verified = await api.answer(flowId, code);
-      expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+      expect(verified.body).toEqual({ username: 'ivan', challenge: { type: 'verified' } });
       const unlocked = await api.unlock(flowId);
       expect(unlocked.body).toEqual({ unlocked: true });
       expect(await stack.store.failureCount('ivan', 'answer', api.now())).toBe(0);
@@ -317,7 +321,7 @@ export function describeResetApi(directory: DirectoryKind) {
       expect(await api.codeCount(MAIL('ivan'))).toBe(sentBefore);
 
       const verified = await api.answer(flowId, code);
-      expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+      expect(verified.body).toEqual({ username: 'ivan', challenge: { type: 'verified' } });
     });
 
     it('a wrong code with tries left gives the same challenge; the 5th wrong code fails the flow and blocks', async () => {
@@ -332,7 +336,7 @@ export function describeResetApi(directory: DirectoryKind) {
       for (let i = 1; i <= 4; i++) {
         const wrong = await api.answer(flowId, otherCode(code, i));
         expect(wrong.status, wrong.text).toBe(200);
-        expect(wrong.body).toEqual({ challenge: codeStep });
+        expect(wrong.body).toEqual({ username: 'bob', challenge: codeStep });
       }
       expect(await stack.store.failureCount('bob', 'code', api.now())).toBe(4);
       const before = (await stack.outboxLines()).length;
@@ -688,13 +692,13 @@ export function describeResetApi(directory: DirectoryKind) {
       await restart(11 * 60);
       const expired = await api.answer(flowId, code);
       expect(expired.status, expired.text).toBe(200);
-      expect(expired.body).toEqual({ challenge: codeStep });
+      expect(expired.body).toEqual({ username: 'ivan', challenge: codeStep });
       expect(await stack.store.failureCount('ivan', 'code', api.now())).toBe(1);
 
       const fresh = await api.sendAndRead(flowId, codeStep, MASKED('ivan'), MAIL('ivan'));
       const verified = await api.answer(flowId, fresh);
       expect(verified.status, verified.text).toBe(200);
-      expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+      expect(verified.body).toEqual({ username: 'ivan', challenge: { type: 'verified' } });
     });
 
     it('a new code replaces the first one (after the 60 s between sends)', async () => {
@@ -707,9 +711,9 @@ export function describeResetApi(directory: DirectoryKind) {
       if (second === first) return; // one chance in a million: the same six digits twice
       const dead = await api.answer(flowId, first);
       expect(dead.status, dead.text).toBe(200);
-      expect(dead.body).toEqual({ challenge: codeStep });
+      expect(dead.body).toEqual({ username: 'ivan', challenge: codeStep });
       const verified = await api.answer(flowId, second);
-      expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+      expect(verified.body).toEqual({ username: 'ivan', challenge: { type: 'verified' } });
     });
 
     it('a flow lives 15 minutes from its start', async () => {
@@ -748,7 +752,7 @@ export function describeResetApi(directory: DirectoryKind) {
       expectRetryAfter(fourth, 'RATE_LIMITED', 15 * 60 - 60, 15 * 60);
       expect(await api.codeCount(MAIL('ivan'))).toBe(3);
       const verified = await api.answer(flowId, codes[2] ?? '');
-      expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+      expect(verified.body).toEqual({ username: 'ivan', challenge: { type: 'verified' } });
     });
 
     it('code sends per user: across flows, the 5th in the window is RATE_LIMITED', async () => {
@@ -816,7 +820,7 @@ export function describeResetApi(directory: DirectoryKind) {
       const elsewhere = await api.sendCode(flowId, channelId, '127.0.0.2');
       expect(elsewhere.status, elsewhere.text).toBe(202);
       const verified = await api.answer(flowId, await api.lastCode(MAIL('ivan')));
-      expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+      expect(verified.body).toEqual({ username: 'ivan', challenge: { type: 'verified' } });
     });
   });
 

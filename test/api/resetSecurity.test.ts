@@ -133,6 +133,11 @@ async function compareJourneys(journey: (username: string) => Promise<Journey>, 
     Object.entries(journeys).map(([kind, steps]) => [kind, steps.map((step) => step.calls)]),
   );
   const blockedUnknown = blocksOnThirdAnswer ? (await journey(USERS.unknown)).map((step) => step.calls) : undefined;
+  for (const [kind, user] of Object.entries(USERS)) {
+    // The name in use ("Not you?", issue 16 item 4) is echoed as typed on every step that answers, for every kind.
+    const echoed = journeys[kind]?.filter((step) => step.response.status === 200).map((s) => s.response.body.username);
+    expect(echoed, `${kind}: the name echoed`).toEqual([user, user, user]);
+  }
   for (const kind of Object.keys(USERS)) {
     expect(shapes[kind], `${kind}: statuses, keys, errors`).toEqual(shapes.enrolled);
     const expected = kind === 'blocked' && blockedUnknown ? blockedUnknown : calls.enrolled;

@@ -182,6 +182,7 @@ describe('SMS codes (directory contacts on, every country)', () => {
     expect(sent.status, sent.text).toBe(202);
     expect(sent.body).toEqual({
       sent: true,
+      username: 'alice',
       destination: '•••0001',
       expiresInSeconds: 600,
       resendAfterSeconds: 60,
@@ -208,7 +209,7 @@ describe('SMS codes (directory contacts on, every country)', () => {
     const { flowId, channels } = await codeStep(api, 'alice', 'unlock');
     expect((await api.sendCode(flowId, channelTo(channels, '•••0001'))).status).toBe(202);
     const verified = await api.answer(flowId, await api.lastCode(ALICE_MOBILE));
-    expect(verified.body).toEqual({ challenge: { type: 'verified' } });
+    expect(verified.body).toEqual({ username: 'alice', challenge: { type: 'verified' } });
 
     const before = (await stack.outboxLines()).length;
     const unlocked = await api.unlock(flowId);

@@ -38,6 +38,13 @@ describe('a UPN whose prefix is not the sAMAccountName', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
+  it('echoes the UPN prefix as typed on a start, never the sAMAccountName it resolved to', async () => {
+    const started = await stack.post('/api/reset/start', { username: 'Juniper.J@CORP.example.test', purpose: 'reset' });
+    expect(started.status, started.text).toBe(200);
+    // judy exists and holds that UPN; echoing "judy" would tell so (and a made-up prefix echoes as itself).
+    expect(started.body.username).toBe('juniper.j');
+  });
+
   it('binds one proof at a time across both forms: parallel wrong guesses leave room below the threshold', async () => {
     const fresh = await startTestStack({
       memorySeed: withOtherUpn,

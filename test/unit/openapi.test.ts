@@ -240,7 +240,7 @@ describe('real responses parse with the documented schemas', () => {
     const afterWrong = check('answer', await api.answer(flowId, 'definitely not it'), 200);
     const codeStep = await api.passQuestions(flowId, afterWrong.challenge, api.goodKey());
     expect(codeStep.type).toBe('code');
-    parsed(ROUTE_DOCS.answer.response, { challenge: codeStep }, 'answer (code challenge)');
+    parsed(ROUTE_DOCS.answer.response, { username: 'alice', challenge: codeStep }, 'answer (code challenge)');
     check('answer', await api.answer(flowId, '123456'), 409);
     const channel = codeStep.channels.find((c: { destination: string }) => c.destination === 'a•••@corp.example.test');
     check('sendCode', await api.sendCode(flowId, channel.id), 202);

@@ -42,6 +42,7 @@ const flows: TokenRecordKind<Flow> = {
   attributes: (flow) => ({
     purpose: flow.purpose,
     subject: flow.subject,
+    ...(flow.sealedName === undefined ? {} : { sealedName: flow.sealedName }),
     objectGuid: flow.objectGuid,
     decoy: flow.decoy,
     language: flow.language,
@@ -66,6 +67,7 @@ const flows: TokenRecordKind<Flow> = {
     tokenHash: z.string(),
     purpose: z.enum(['reset', 'unlock']),
     subject: z.string(),
+    sealedName: z.optional(z.string()),
     objectGuid: z.nullable(z.string()),
     decoy: z.boolean(),
     language,

@@ -16,6 +16,7 @@ import type { Flow } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
 import type { Challenge } from './challenge.js';
 import { afterCode, afterQuestion, reserveFailure, settleCheck } from './failures.js';
+import { openFlowName } from './flowName.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { showChallenge } from './passkeyStep.js';
 import { answerPossession, isPossessionStep } from './possession.js';
@@ -30,13 +31,15 @@ export async function answerChallenge(
   input: AnswerInput,
   source: RequestSource,
   ports: RequestPorts,
-): Promise<{ challenge: Challenge }> {
+): Promise<{ username: string; challenge: Challenge }> {
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
-  if (flow.step === 'question') return { challenge: await answerQuestion(flow, input.answer, source, ports) };
-  if (flow.step === 'code') return { challenge: await answerCode(flow, input.answer, source, ports) };
+  const username = openFlowName(input.flowId, flow.sealedName);
+  if (flow.step === 'question') return { username, challenge: await answerQuestion(flow, input.answer, source, ports) };
+  if (flow.step === 'code') return { username, challenge: await answerCode(flow, input.answer, source, ports) };
   if (isPossessionStep(flow)) {
     return {
+      username,
       challenge: await challengeAfter(await answerPossession(flow, input.answer, source, ports), source, ports),
     };
   }

@@ -10,6 +10,7 @@ import type { FlowStep } from '../store.js';
 import { tokenHashOf } from '../tokens.js';
 import type { Challenge } from './challenge.js';
 import { endRefused } from './failures.js';
+import { openFlowName } from './flowName.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { showChallenge } from './passkeyStep.js';
 import { CHOICES, type Choice, nextSteps, stepOfChoice } from './steps.js';
@@ -30,7 +31,7 @@ export async function chooseMethod(
   input: ChooseInput,
   source: RequestSource,
   ports: RequestPorts,
-): Promise<{ challenge: Challenge }> {
+): Promise<{ username: string; challenge: Challenge }> {
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, ports.clock.now());
   if (!CHOOSING_STEPS.includes(flow.step)) throw new SsprError('WRONG_STEP');
@@ -43,5 +44,8 @@ export async function chooseMethod(
   const blocked = await ports.store.getBlock(flow.subject, ports.clock.now());
   if (blocked && !flow.decoy) await endRefused(ports, flow, 'choose', auditor(ports, source), 'BLOCKED');
   const next = flow.step === step ? flow : await writeFlow(ports, flow, { step });
-  return { challenge: await showChallenge(next, source.language, ports) };
+  return {
+    username: openFlowName(input.flowId, flow.sealedName),
+    challenge: await showChallenge(next, source.language, ports),
+  };
 }

@@ -15,6 +15,7 @@ import { tokenHashOf } from '../tokens.js';
 import { challengeAfter } from './answer.js';
 import type { Challenge } from './challenge.js';
 import { reserveFailure, settleCheck } from './failures.js';
+import { openFlowName } from './flowName.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { afterPossession } from './possession.js';
 
@@ -27,7 +28,7 @@ export async function answerPasskey(
   input: PasskeyAnswerInput,
   source: RequestSource,
   ports: RequestPorts,
-): Promise<{ challenge: Challenge }> {
+): Promise<{ username: string; challenge: Challenge }> {
   const { config, clock, store } = ports;
   const tokenHash = tokenHashOf(input.flowId, 'flowId');
   const flow = await liveFlow(ports, tokenHash, clock.now());
@@ -66,5 +67,8 @@ export async function answerPasskey(
     pending: null,
     ...afterPossession(flow, 'passkey', verdict, config.codes.maxTries),
   });
-  return { challenge: await challengeAfter(next, source, ports) };
+  return {
+    username: openFlowName(input.flowId, flow.sealedName),
+    challenge: await challengeAfter(next, source, ports),
+  };
 }

@@ -12,6 +12,7 @@ import { auditor, type RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
 import { tokenHashOf } from '../tokens.js';
 import { refuseWhenBlocked } from './failures.js';
+import { openFlowName } from './flowName.js';
 import { liveFlow, writeFlow } from './flowState.js';
 import { codeKindsNext, nextSteps } from './steps.js';
 
@@ -22,6 +23,8 @@ export interface SendCodeInput {
 
 export interface SendCodeResult {
   sent: true;
+  /** The flow's name as typed, reduced (flowName.ts). */
+  username: string;
   destination: string;
   expiresInSeconds: number;
   resendAfterSeconds: number;
@@ -99,6 +102,7 @@ export async function sendCode(
 
   return {
     sent: true,
+    username: openFlowName(input.flowId, flow.sealedName),
     destination: maskDestination(channel.channel, channel.address),
     expiresInSeconds: validMs / 1000,
     resendAfterSeconds: config.codes.resendSeconds,

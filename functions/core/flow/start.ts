@@ -15,6 +15,7 @@ import { hashToken, newToken } from '../tokens.js';
 import { reduceUsername, usernameProblem } from '../username.js';
 import type { Challenge } from './challenge.js';
 import { codeChannels } from './channels.js';
+import { sealFlowName } from './flowName.js';
 import { showChallenge } from './passkeyStep.js';
 import { correctRequiredFor, decoyAlternatives, flowAlternatives, stepAfter } from './steps.js';
 
@@ -26,6 +27,8 @@ export interface StartInput {
 export interface StartResult {
   flowId: string;
   expiresInSeconds: number;
+  /** The name as reduced from what was typed (flowName.ts), the same whether or not an account holds it. */
+  username: string;
   challenge: Challenge;
 }
 
@@ -104,6 +107,7 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
     tokenHash: hashToken(token),
     purpose: input.purpose,
     subject,
+    sealedName: sealFlowName(token, typed.name),
     objectGuid: account?.objectGuid ?? null,
     decoy,
     language: source.language,
@@ -132,6 +136,7 @@ export async function startFlow(input: StartInput, source: RequestSource, ports:
   return {
     flowId: token,
     expiresInSeconds: config.reset.flowMinutes * 60,
+    username: typed.name,
     challenge: await showChallenge(flow, source.language, ports),
   };
 }
