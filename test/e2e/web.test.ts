@@ -278,6 +278,42 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
   );
 
   it(
+    'a wrong name: the name in use and "Not you?" on every step, back to the username filled in and focused',
+    async () => {
+      const page = await open('#/reset');
+      // A made-up name gets a decoy's questions: the page cannot tell, so it says whose reset this is, and what to do.
+      await page.locator('#flow-username').fill('CORP\\Alicia');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Question 1 of 3');
+      expect(await page.locator('.flow-name__line').textContent()).toBe('Resetting the password of alicia.');
+      const help = (await page.locator('#flow-first-step').textContent()) ?? '';
+      expect(help).toContain('These are the questions you chose when you set up password reset.');
+      expect(help).toContain('Never set this up, or not sure the name is right?');
+      expect(help).toContain('contact your IT helpdesk');
+      await check(page, 'reset-not-you');
+
+      await page.locator('#flow-answer').fill('a guess that is wrong');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Question 2 of 3');
+      expect(await page.locator('.flow-name__name').textContent()).toBe('alicia');
+
+      await page.getByRole('button', { name: 'Not you? Start again' }).click();
+      await expect.poll(() => page.locator('h2.step-title').textContent()).toBe('Who are you?');
+      expect(await page.locator('#flow-username').inputValue()).toBe('CORP\\Alicia');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('flow-username');
+      expect(await page.locator('#flow-name').count()).toBe(0);
+
+      // Corrected: the real name starts a flow of its own, named as typed.
+      await page.locator('#flow-username').fill('Alice');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => page.locator('.flow-name__name').textContent()).toBe('alice');
+      expect(await page.locator('h2.step-title').textContent()).toMatch(/^(Question 1 of 3|How do you want)/);
+      expectNoPageErrors();
+    },
+    T,
+  );
+
+  it(
     'says self-service could not verify a user whose answers fail, without saying which',
     async () => {
       const page = await open('#/reset');

@@ -116,6 +116,8 @@ export type ManagedMethod = 'authenticator' | 'recoveryCodes';
 export interface StartResponse {
   flowId: string;
   expiresInSeconds: number;
+  /** The name as the server reduced what was typed; every step's response carries it (absent from an older API). */
+  username?: string;
   challenge: Challenge;
 }
 

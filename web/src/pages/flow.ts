@@ -30,6 +30,7 @@ import { type FieldRef, field, isCritical, textInput, usernameInput } from '../u
 import type { RequestOptionsJSON } from '../webauthn.js';
 import { criticalView, verificationFailedView } from './critical.js';
 import { doneView, type Outcome } from './done.js';
+import { FlowHeader, type FlowHeaderCarry } from './flowHeader.js';
 import { newPasswordFields, showViolations } from './newPassword.js';
 import { type PasskeyStepHost, passkeyStep } from './passkeyStep.js';
 import { StepForm } from './stepForm.js';
@@ -64,6 +65,7 @@ export interface FlowCarry {
   notice?: string;
   choice?: MethodOption[];
   atChoice?: boolean;
+  header?: FlowHeaderCarry;
 }
 
 /** A possession code as the server reads it: spaces and hyphens dropped (and Crockford's O, I, L for a recovery code). */
@@ -98,6 +100,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
   let mounted = true;
   let codeLength = 6;
   const timers = new Set<number>();
+  const header = new FlowHeader(tr, purpose, carry.header, () => notYou());
 
   void getConfig(tr.language).then((result) => {
     if (!result.ok) return;
@@ -138,13 +141,25 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
           ctx.root,
           h('h1', { class: 'page-title', tabindex: -1 }, pageTitle),
           notice && h('p', { class: 'notice', role: 'status' }, notice),
+          header.nameLine(next.kind),
           form.element,
         );
+        const help = header.firstStepHelp(next.kind);
+        if (help) form.heading.after(help);
         target = form.heading;
         if (next.kind === 'unlock') void doUnlock(form);
       }
     }
     if (focus) focusElement(target ?? (ctx.root.querySelector('h1') as HTMLElement));
+  }
+
+  /** "Not you? Start again": the username step, with what was typed in it and focused, for correction. */
+  function notYou(): void {
+    endFlow();
+    render({ kind: 'username' }, false);
+    const input = ctx.root.querySelector<HTMLInputElement>('#flow-username');
+    input?.focus();
+    input?.setSelectionRange(input.value.length, input.value.length);
   }
 
   function endFlow(): void {
@@ -258,6 +273,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
           if (!result) return;
           if (!result.ok) return handleError(form, result.error);
           flowId = result.data.flowId;
+          header.started(result.data.username ?? username);
           await advance(result.data.challenge, 'start');
         },
       },
@@ -691,7 +707,7 @@ export function mountFlow(ctx: PageContext, purpose: Purpose, carried: unknown):
       const input = ctx.root.querySelector<HTMLInputElement>('#flow-username');
       if (input) username = input.value;
       // An unlock step re-runs its request when mounted again; that is what the user asked for.
-      return { username, flowId, step, choice, atChoice };
+      return { username, flowId, step, choice, atChoice, header: header.carry() };
     },
   };
 }

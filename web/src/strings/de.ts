@@ -101,6 +101,23 @@ export const de: Strings = {
   'flow.cancel': 'Abbrechen',
   'flow.restarted':
     'Die Schritte sind durcheinandergeraten, daher beginnen wir neu. Bitte geben Sie Ihren Benutzernamen ein.',
+  // Der verwendete Name auf jedem Schritt und was der erste Schritt ist (Issue 16, Punkt 4).
+  'flowName.reset': 'Sie setzen das Kennwort von {username} zurück.',
+  'flowName.unlock': 'Sie entsperren das Konto von {username}.',
+  'flowName.notYou': 'Nicht Sie? Neu beginnen',
+  'firstStep.question': 'Das sind die Fragen, die Sie beim Einrichten der Kennwortrücksetzung gewählt haben.',
+  'firstStep.choose': 'Das sind die Wege, die Sie beim Einrichten der Kennwortrücksetzung hinzugefügt haben.',
+  'firstStep.code':
+    'Der Code geht an einen für diesen Namen hinterlegten Kontakt: einen, den Sie beim Einrichten angegeben haben, oder einen, den Ihre Organisation führt.',
+  'firstStep.authenticator':
+    'Das ist die Authenticator-App, die Sie beim Einrichten der Kennwortrücksetzung hinzugefügt haben.',
+  'firstStep.recoveryCode':
+    'Das sind die Wiederherstellungscodes, die Sie beim Einrichten der Kennwortrücksetzung gespeichert haben.',
+  'firstStep.passkey': 'Das ist ein Passkey, den Sie beim Einrichten der Kennwortrücksetzung hinzugefügt haben.',
+  'firstStep.never':
+    'Nie eingerichtet, oder unsicher, ob der Name stimmt? Prüfen Sie den Namen oben oder wenden Sie sich an {helpdesk}: Dort kann man Sie auf anderem Weg bestätigen.',
+  'firstStep.setUp':
+    'Sobald Sie sich wieder anmelden können, richten Sie die Kennwortrücksetzung unter „{setup}“ ein, damit Sie sich nächstes Mal selbst helfen können.',
   'flow.question.title': 'Frage {index} von {of}',
   'flow.question.intro':
     'Antworten Sie wie bei der Registrierung. Groß- und Kleinschreibung und zusätzliche Leerzeichen spielen keine Rolle.',

@@ -103,6 +103,21 @@ export const en = {
   'flow.checking': 'Checking…',
   'flow.cancel': 'Cancel',
   'flow.restarted': 'The steps got out of order, so we started again. Please enter your username.',
+  // The name in use on every step of a reset or unlock, and what the first step is (issue 16 item 4).
+  'flowName.reset': 'Resetting the password of {username}.',
+  'flowName.unlock': 'Unlocking the account of {username}.',
+  'flowName.notYou': 'Not you? Start again',
+  'firstStep.question': 'These are the questions you chose when you set up password reset.',
+  'firstStep.choose': 'These are the ways you added when you set up password reset.',
+  'firstStep.code':
+    'The code goes to a contact on file for this name: one you gave when you set up password reset, or one your organization keeps.',
+  'firstStep.authenticator': 'This is the authenticator app you added when you set up password reset.',
+  'firstStep.recoveryCode': 'These are the recovery codes you saved when you set up password reset.',
+  'firstStep.passkey': 'This is a passkey you added when you set up password reset.',
+  'firstStep.never':
+    'Never set this up, or not sure the name is right? Check the name above, or contact {helpdesk}: they can confirm who you are another way.',
+  'firstStep.setUp':
+    'Once you can sign in again, set up password reset under “{setup}” so that you can help yourself next time.',
   'flow.question.title': 'Question {index} of {of}',
   'flow.question.intro': 'Answer as you did when you enrolled. Capitals and extra spaces do not matter.',
 

@@ -102,6 +102,25 @@ export const fr: Strings = {
   'flow.cancel': 'Annuler',
   'flow.restarted':
     'Les étapes se sont mélangées, nous avons donc recommencé. Veuillez saisir votre nom d’utilisateur.',
+  // Le nom utilisé à chaque étape, et ce qu’est la première étape (ticket 16, point 4).
+  'flowName.reset': 'Réinitialisation du mot de passe de {username}.',
+  'flowName.unlock': 'Déverrouillage du compte de {username}.',
+  'flowName.notYou': 'Ce n’est pas vous ? Recommencer',
+  'firstStep.question':
+    'Ce sont les questions que vous avez choisies en configurant la réinitialisation du mot de passe.',
+  'firstStep.choose': 'Ce sont les moyens que vous avez ajoutés en configurant la réinitialisation du mot de passe.',
+  'firstStep.code':
+    'Le code est envoyé à un contact enregistré pour ce nom : un contact que vous avez donné lors de la configuration, ou un contact que votre organisation conserve.',
+  'firstStep.authenticator':
+    'C’est l’application d’authentification que vous avez ajoutée en configurant la réinitialisation du mot de passe.',
+  'firstStep.recoveryCode':
+    'Ce sont les codes de récupération que vous avez enregistrés en configurant la réinitialisation du mot de passe.',
+  'firstStep.passkey':
+    'C’est une clé d’accès que vous avez ajoutée en configurant la réinitialisation du mot de passe.',
+  'firstStep.never':
+    'Jamais configuré, ou pas sûr que le nom soit le bon ? Vérifiez le nom ci-dessus ou contactez {helpdesk} : il peut vous vérifier autrement.',
+  'firstStep.setUp':
+    'Dès que vous pourrez vous reconnecter, configurez la réinitialisation sous « {setup} » pour vous dépanner seul la prochaine fois.',
   'flow.question.title': 'Question {index} sur {of}',
   'flow.question.intro':
     'Répondez comme lors de votre inscription. Les majuscules et les espaces en trop ne comptent pas.',
