@@ -13,7 +13,7 @@ import type { Purpose } from '../api.js';
 import { h } from '../dom.js';
 import type { Translator } from '../i18n.js';
 
-/** The steps whose first appearance gets the sentence (a passkey step is named for when it is built). */
+/** The flow page's step kinds whose first appearance gets the sentence, with its string. */
 const FIRST_STEP_KEYS = {
   question: 'firstStep.question',
   choose: 'firstStep.choose',
