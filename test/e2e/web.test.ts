@@ -818,6 +818,10 @@ describe.runIf(E2E_ENABLED)('web app in Chromium', () => {
         await page.getByRole('button', { name: 'Continue' }).click();
         await expect.poll(() => heading(page)).toBe('How do you want to confirm it is you?');
         await noQuestion();
+        // The first step says where a user sets up a way back under this policy: there is no Enroll here.
+        const help = (await page.locator('#flow-first-step').textContent()) ?? '';
+        expect(help).toContain('These are the ways you added when you set up password reset.');
+        expect(help).toContain('under “Your recovery methods”');
         expect((await page.locator('.option').allTextContents()).sort()).toEqual([
           'Enter the code from your authenticator app',
           'Use a recovery code',

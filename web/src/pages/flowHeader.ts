@@ -5,11 +5,12 @@
  *   name that exists and one that does not) with "Not you? Start again", back to the username with it filled in;
  * - on the first step the user sees, what that step is and what to do when they never set it up: the helpdesk (the
  *   `helpdesk.contact` string operators set in strings.json, as on the error pages), and setting up password reset
- *   once they can sign in (enrollment is always open to a user who proves their password).
+ *   once they can sign in, on Enroll or, under a policy without questions, "Your recovery methods" (both are always
+ *   open to a user who proves their password).
  * Every name sees the same sentences: a decoy's first step is shaped like a real user's, so they tell nothing.
  */
 
-import type { Purpose } from '../api.js';
+import { getConfig, type Purpose, questionsOffered } from '../api.js';
 import { h } from '../dom.js';
 import type { Translator } from '../i18n.js';
 
@@ -37,6 +38,8 @@ export class FlowHeader {
   private name: string;
   private firstKind: string | undefined;
   private awaitingFirst: boolean;
+  /** Where a user sets up password reset: Enroll, or "Your recovery methods" under a policy without questions. */
+  private setupPlace: 'menu.enroll.title' | 'menu.methods.title' = 'menu.enroll.title';
 
   constructor(
     private readonly tr: Translator,
@@ -47,6 +50,10 @@ export class FlowHeader {
     this.name = carried?.name ?? '';
     this.firstKind = carried?.firstKind;
     this.awaitingFirst = carried?.awaitingFirst ?? false;
+    // Read long before a first step is drawn (the user types a name first); the page caches it per language.
+    void getConfig(tr.language).then((result) => {
+      if (result.ok && !questionsOffered(result.data)) this.setupPlace = 'menu.methods.title';
+    });
   }
 
   /** A flow started for `name` (the server's echo); the next step drawn is its first. */
@@ -102,7 +109,7 @@ export class FlowHeader {
       { class: 'first-step', id: 'flow-first-step' },
       h('p', { class: 'first-step__text' }, t(key)),
       h('p', { class: 'first-step__text' }, t('firstStep.never', { helpdesk: t('helpdesk.contact') })),
-      h('p', { class: 'first-step__text' }, t('firstStep.setUp', { setup: t('menu.enroll.title') })),
+      h('p', { class: 'first-step__text' }, t('firstStep.setUp', { setup: t(this.setupPlace) })),
     );
   }
 }
