@@ -13,22 +13,21 @@
  *   methods       METHODSSESSION#<tokenHash>         METHODSSESSION                    expiry
  *   methods epoch METHODSEPOCH#<subject>             METHODSEPOCH                      no expiry
  *   not-me link   REPUDIATION#<tokenHash>            REPUDIATION                       expiry
- *   failures      FAILURES#<subject>                 answer | code                     window end
- *   block         BLOCK#<subject>                    BLOCK                             until
+ *   guard         BLOCK#<subject>                    BLOCK                             latest of until, window ends
  *   audit event   AUDIT#<subject>                    <at ISO>#<requestId>#<random>     at + retention
  *   outbox item   OUTBOX#<id>                        OUTBOX                            createdAt + 1 day
  *
  * Under store/: enrollments.ts (enrolledMethods.ts: the methods on an enrollment item), counters.ts (rate counters
  * and the choice tally), leases.ts, flows.ts, contactVerifications.ts, methodsSessions.ts, repudiations.ts, blocks.ts
- * (failures and blocks), audit.ts, outboxItems.ts; table.ts holds the keys and what they all share.
+ * (a subject's failure windows and block, one guard item), audit.ts, outboxItems.ts; table.ts holds the keys and what they all share.
  *
  * The records kept under a token's hash (flows, contact codes, methods sessions, not-me links) are written and read by
  * one helper (store/tokens.ts). The admin CLI's reads (listEnrollments, scanAudit) are filtered scans of the whole
  * table, page by page: there is no index by time, and request functions never call them.
  *
- * Every change is one conditional write on one item (dynalite has no transactions); only unconditional deletes that
- * belong together (a subject's failures, and its block on a fresh start) go in one batch request. TTL deletion is late
- * (and never happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with
+ * Every change is one conditional write on one item (dynalite has no transactions): a subject's failure windows and
+ * its block share one item, so a failure's reservation and the block it meets or writes are one write. TTL deletion is
+ * late (and never happens on dynalite), so reads that depend on time compare the stored window end, expiry or `until` with
  * `now` instead of trusting that an expired item is gone.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -270,17 +270,24 @@ export interface Block {
   reason: BlockReason;
 }
 
-/** How many failures of a kind a subject may have in one window, and how long a window lasts from its first failure. */
+/**
+ * How many failures of a kind a subject may have in one window, how long a window lasts from its first failure, and
+ * how long the block lasts that the failure filling it writes.
+ */
 export interface FailureWindow {
   limit: number;
   windowSeconds: number;
+  blockSeconds: number;
 }
 
 /**
- * A failure reserved before the check it guards (DESIGN §5), or why none was: the subject is blocked, or the window
- * already holds `limit` failures (counted ones and reservations still being checked).
+ * A failure reserved before the check it guards (DESIGN §5), or why none was: the subject is blocked (`blockedUntil`),
+ * or the window already holds `limit` failures (counted ones and reservations still being checked). `block` is the
+ * block this reservation wrote, in the same write: it filled the window, or found it full with no live block.
  */
-export type FailureReservation = { reserved: true; count: number } | { reserved: false; blockedUntil: number | null };
+export type FailureReservation =
+  | { reserved: true; count: number; block: Block | null }
+  | { reserved: false; blockedUntil: number | null; block: Block | null };
 
 /** The code sent to one pending contact of an enrollment, kept only as an HMAC. */
 export interface ContactCode {
@@ -491,14 +498,19 @@ export interface Store {
   clearFailures(subject: string): Promise<void>;
   putBlock(block: Block): Promise<void>;
   /**
-   * Reserves one failure of a kind for a subject before the answer or code it guards is checked: one conditional write
-   * that counts it in the window opened by the subject's first failure (`window.windowSeconds` long), unless the
-   * subject has a live block (nothing is counted during a block) or the window already holds `window.limit`. Parallel
-   * callers can never together hold more than the limit.
+   * Reserves one failure of a kind for a subject before the answer or code it guards is checked: one read and one
+   * conditional write, blocked or not, that counts it in the window opened by the subject's first failure
+   * (`window.windowSeconds` long), unless the subject has a live block (nothing is counted during a block; the write's
+   * condition refuses it) or the window already holds `window.limit`. Parallel callers can never together hold more
+   * than the limit. The write that fills the window (or finds it full with no live block) also writes the subject's
+   * block (`window.blockSeconds` long), so no reservation after it, in this window or the next, is counted.
    */
   reserveFailure(subject: string, kind: FailureKind, window: FailureWindow, now: number): Promise<FailureReservation>;
-  /** Gives back a reservation whose check passed (never below zero, never into a window that has ended). */
-  giveBackFailure(subject: string, kind: FailureKind, now: number): Promise<void>;
+  /**
+   * Gives back a reservation whose check passed (never below zero, never into a window that has ended), with the block
+   * it wrote (`written`, the reservation's `block`) in the same write, if that block is still the subject's.
+   */
+  giveBackFailure(subject: string, kind: FailureKind, now: number, written?: Block): Promise<void>;
   /**
    * Writes the block unless the subject has a live one (its stored `until` compared with `now`): one conditional write,
    * so parallel blocking failures write one block and a live block is never extended. True when this call wrote it.

@@ -271,7 +271,12 @@ describe('unblock', () => {
   });
 
   it('clears failure counts of a user who is not blocked yet; nothing to do for a clean user (exit 0, no event)', async () => {
-    await stack.store.reserveFailure('ivan', 'answer', { limit: 3, windowSeconds: 3600 }, stack.clock.now());
+    await stack.store.reserveFailure(
+      'ivan',
+      'answer',
+      { limit: 3, windowSeconds: 3600, blockSeconds: 3600 },
+      stack.clock.now(),
+    );
     const partial = await sspr(['unblock', 'ivan', '--yes']);
     expect(partial.code).toBe(0);
     expect(partial.stdout).toMatch(/^ivan: failure counts cleared/);

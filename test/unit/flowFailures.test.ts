@@ -13,9 +13,9 @@ import {
 } from '../../functions/core/flow/failures.js';
 import type { Flow } from '../../functions/core/store.js';
 
-const reserved = (count: number) => ({ reserved: true as const, count });
-const blocked = { reserved: false as const, blockedUntil: 1_700_000_000_000 };
-const full = { reserved: false as const, blockedUntil: null };
+const reserved = (count: number) => ({ reserved: true as const, count, block: null });
+const blocked = { reserved: false as const, blockedUntil: 1_700_000_000_000, block: null };
+const full = { reserved: false as const, blockedUntil: null, block: null };
 
 function flow(overrides: Partial<Flow> = {}): Flow {
   return {
@@ -120,9 +120,12 @@ describe('afterCode', () => {
 });
 
 describe('failureWindow', () => {
-  it('answers and codes have their own limits in the same window length', () => {
-    const config = parseConfig({ block: { maxWrongAnswers: 4, windowHours: 2 }, codes: { maxTries: 6 } });
-    expect(failureWindow(config, 'answer')).toEqual({ limit: 4, windowSeconds: 7200 });
-    expect(failureWindow(config, 'code')).toEqual({ limit: 6, windowSeconds: 7200 });
+  it('answers and codes have their own limits in the same window length, and the same block length', () => {
+    const config = parseConfig({
+      block: { maxWrongAnswers: 4, windowHours: 2, hours: 3 },
+      codes: { maxTries: 6 },
+    });
+    expect(failureWindow(config, 'answer')).toEqual({ limit: 4, windowSeconds: 7200, blockSeconds: 10_800 });
+    expect(failureWindow(config, 'code')).toEqual({ limit: 6, windowSeconds: 7200, blockSeconds: 10_800 });
   });
 });

@@ -4,7 +4,6 @@
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   ScanCommand,
@@ -13,7 +12,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { LANGUAGES } from '../../core/language.js';
-import type { FailureKind } from '../../core/store.js';
 
 /** The one table every family writes to, and the client that reaches it. */
 export interface Table {
@@ -68,7 +66,7 @@ export const itemKeys = {
   }),
   flow: (tokenHash: string): ItemKey => ({ pk: `FLOW#${tokenHash}`, sk: 'FLOW' }),
   openFlow: (subject: string): ItemKey => ({ pk: `OPENFLOW#${subject}`, sk: 'OPENFLOW' }),
-  failures: (subject: string, kind: FailureKind): ItemKey => ({ pk: `FAILURES#${subject}`, sk: kind }),
+  // A subject's guard item: its block and both failure windows (store/blocks.ts).
   block: (subject: string): ItemKey => ({ pk: `BLOCK#${subject}`, sk: 'BLOCK' }),
   lease: (name: string): ItemKey => ({ pk: `LEASE#${name}`, sk: 'LEASE' }),
   questionChoices: (): ItemKey => ({ pk: 'STATS#question-choices', sk: 'STATS' }),
@@ -143,28 +141,6 @@ export async function getItem(
       new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true, ...projection }),
     );
     return result.Item;
-  } catch (error) {
-    throw storeError(operation, error);
-  }
-}
-
-/** BatchWriteItem's unprocessed items: sent again up to this many attempts in all, waiting 2ⁿ × the base between. */
-const BATCH_ATTEMPTS = 4;
-const BATCH_RETRY_BASE_MS = 25;
-
-/**
- * Unconditional deletes in one BatchWriteItem request. DynamoDB may hand some back unprocessed (throttling): those
- * are sent again after a short wait, and the call fails only when some are still left after the last attempt.
- */
-export async function deleteTogether({ db, tableName }: Table, keys: ItemKey[], operation: string): Promise<void> {
-  let requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
-  try {
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt === BATCH_ATTEMPTS) throw new Error(`${requests.length} deletes left unprocessed`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, BATCH_RETRY_BASE_MS * 2 ** attempt));
-      const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    }
   } catch (error) {
     throw storeError(operation, error);
   }

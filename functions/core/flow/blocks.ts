@@ -8,26 +8,23 @@ import type { DirectoryAccount } from '../directory.js';
 import { notify } from '../notices.js';
 import type { Audit, RequestSource } from '../request.js';
 import type { RequestPorts } from '../requestPorts.js';
-import type { Block, FailureKind, Flow } from '../store.js';
+import type { Block, Flow } from '../store.js';
 
 /**
- * Blocks self-service for the flow's subject after a failure that filled its window. The block is written before the
- * caller fails the flow, so a crash between the two never grants another guess, and only if none is live: parallel
- * blocking failures write one block, told once, and a live block is never pushed out. A new block ends the subject's
- * open flows; a flow that slipped past that (a start racing the block) meets the block at its next step.
+ * The rest of a block after a wrong answer whose reservation wrote it (store.reserveFailure: the reservation that
+ * fills the window writes the block in the same write, and only if none is live, so parallel blocking failures write
+ * one block and a live block is never pushed out): called once per written block, so it is told once. The subject's
+ * open flows end; a flow that slipped past that (a start racing the block) meets the block at its next step.
  */
 export async function blockSubject(
   ports: RequestPorts,
   flow: Flow,
-  kind: FailureKind,
+  block: Block,
   audit: Audit,
   source: RequestSource,
 ): Promise<void> {
-  const { config, store, clock } = ports;
-  const now = clock.now();
-  const block: Block = { subject: flow.subject, until: now + config.block.hours * 3_600_000, reason: kind };
-  if (!(await store.putNewBlock(block, now))) return;
-  await Promise.all([store.endOpenFlows(flow.subject), audit(flow.subject, 'block', 'blocked', kind)]);
+  const { config, store } = ports;
+  await Promise.all([store.endOpenFlows(flow.subject), audit(flow.subject, 'block', 'blocked', block.reason)]);
 
   // The same directory call on every path, decoy or not (enumeration protection).
   const session = await ports.directory.openSession();

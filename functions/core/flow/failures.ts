@@ -25,6 +25,7 @@ export function failureWindow(config: Config, kind: FailureKind): FailureWindow 
   return {
     limit: kind === 'answer' ? config.block.maxWrongAnswers : config.codes.maxTries,
     windowSeconds: config.block.windowHours * 3600,
+    blockSeconds: config.block.hours * 3600,
   };
 }
 
@@ -34,8 +35,8 @@ export function reserveFailure(ports: RequestPorts, flow: Flow, kind: FailureKin
 
 /**
  * The verdict on an answer or code, given the reservation made before the check (`right` is only looked at when it was
- * reserved). A full window with no live block blocks: the block that filled it lapsed (a block shorter than the
- * window) or a parallel failure is writing it; either way the user has used up the window's failures.
+ * reserved). A full window with no live block blocks: the block its filling wrote lapsed (a block shorter than the
+ * window), and this reservation wrote a new one; either way the user has used up the window's failures.
  */
 export function verdictOf(reservation: FailureReservation, right: boolean, limit: number): Verdict {
   if (!reservation.reserved) return reservation.blockedUntil === null ? 'blocking' : 'refused';
@@ -58,8 +59,9 @@ export interface CheckRecord {
 
 /**
  * The one way every checked answer settles (a question, a sent code, an app code, a recovery code, a passkey): its
- * verdict from the reservation made before the check; the audit line; the failure given back when it was right; the
- * block written when it filled the window, before the caller's flow records the failure (blocks.ts).
+ * verdict from the reservation made before the check; the audit line; the failure given back when it was right, with
+ * the block its reservation wrote by filling the window; the rest of a block this reservation wrote (flows ended,
+ * told, audited: blocks.ts) when it was wrong, before the caller's flow records the failure.
  */
 export async function settleCheck(
   ports: RequestPorts,
@@ -74,8 +76,10 @@ export async function settleCheck(
   const verdict = verdictOf(reservation, right, failureWindow(ports.config, kind).limit);
   if (reservation.reserved) await audit(flow.subject, record.event, right ? record.right : 'wrong', record.detail);
   else await audit(flow.subject, record.event, 'refused', refusalReason(reservation));
-  if (verdict === 'right') await ports.store.giveBackFailure(flow.subject, kind, ports.clock.now());
-  if (verdict === 'blocking') await blockSubject(ports, flow, kind, audit, source);
+  if (verdict === 'right') {
+    await ports.store.giveBackFailure(flow.subject, kind, ports.clock.now(), reservation.block ?? undefined);
+  }
+  if (verdict === 'blocking' && reservation.block) await blockSubject(ports, flow, reservation.block, audit, source);
   return verdict;
 }
 
