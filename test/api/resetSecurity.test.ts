@@ -153,7 +153,7 @@ describe('enumeration protection (revealAccountState: false)', () => {
       block: { maxWrongAnswers: 100 },
     });
     await compareJourneys(journey);
-  }, 90_000);
+  }, 300_000);
 
   it('the same with the default block rule, where the third wrong answer blocks', async () => {
     // The e-mail that tells alice of her block goes through the outbox port, which is not recorded here.
@@ -162,7 +162,7 @@ describe('enumeration protection (revealAccountState: false)', () => {
     });
     await compareJourneys(journey, true);
     expect(await stack.store.getBlock('alice', api.now())).not.toBeNull();
-  }, 90_000);
+  }, 300_000);
 
   it('decoy questions are stable per name and asked in random order, like real ones', async () => {
     const api = clients[0];
