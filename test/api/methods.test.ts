@@ -3,10 +3,11 @@
  * enroll), recovery codes, an authenticator app (begin, confirm), remove. The TOTP codes are computed here by an RFC
  * 6238 written in this file (HMAC-SHA-1 from node:crypto), not by the product's code.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { movableClock } from '../support/movableClock.js';
+import { base32Decode, totpAtStep } from '../support/rfc6238.js';
 import { DEMO, demoMail, enrollBody, startTestStack, type TestStack } from './harness.js';
 import { scanTable } from './tableScan.js';
 
@@ -20,39 +21,11 @@ const rateLimits = {
 };
 const MAX_TRIES = 5;
 
-// RFC 4648 base32 and RFC 6238 TOTP (SHA-1, 6 digits, 30 s), written here.
-function base32Decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const char of text.replace(/=+$/, '')) {
-    const index = alphabet.indexOf(char);
-    if (index < 0) throw new Error(`not base32: ${char}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >>> bits) & 0xff);
-    }
-  }
-  return Buffer.from(out);
-}
-
-function totp(secret: Buffer, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', secret).update(counter).digest();
-  const offset = (mac[mac.length - 1] as number) & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 1_000_000).padStart(6, '0');
-}
-
 const stepAt = (ms: number) => Math.floor(ms / 30_000);
 
 /** A 6-digit code that is right for none of the steps a confirm at `now` accepts. */
 function wrongCode(secret: Buffer, now: number): string {
-  const right = new Set([-1, 0, 1].map((d) => totp(secret, stepAt(now) + d)));
+  const right = new Set([-1, 0, 1].map((d) => totpAtStep(secret, stepAt(now) + d)));
   for (;;) {
     const candidate = String(randomBytes(4).readUInt32BE() % 1_000_000).padStart(6, '0');
     if (!right.has(candidate)) return candidate;
@@ -245,7 +218,7 @@ describe('recovery methods (default policy)', () => {
       const now = clock.now();
       const confirmed = await stack.post('/api/methods/authenticator/confirm', {
         methodsToken,
-        code: totp(seed, stepAt(now)),
+        code: totpAtStep(seed, stepAt(now)),
       });
       expect(confirmed.status, confirmed.text).toBe(200);
       expect(confirmed.body).toEqual({ added: true, addedAt: expect.any(String) });
@@ -257,7 +230,7 @@ describe('recovery methods (default policy)', () => {
       // Confirmed: nothing is pending any more.
       const again = await stack.post('/api/methods/authenticator/confirm', {
         methodsToken,
-        code: totp(seed, stepAt(now)),
+        code: totpAtStep(seed, stepAt(now)),
       });
       expect(again.status).toBe(409);
       expect(await audits('alice', 'authenticator', 'wrong')).toHaveLength(1);
@@ -278,7 +251,7 @@ describe('recovery methods (default policy)', () => {
       }
       const right = await stack.post('/api/methods/authenticator/confirm', {
         methodsToken,
-        code: totp(seed, stepAt(clock.now())),
+        code: totpAtStep(seed, stepAt(clock.now())),
       });
       expect(right.status).toBe(410);
       expect((await stack.post('/api/methods/recovery-codes', { methodsToken })).status).toBe(410);
@@ -303,7 +276,7 @@ describe('recovery methods (default policy)', () => {
       expect(checked).toBeLessThanOrEqual(MAX_TRIES);
       const right = await stack.post('/api/methods/authenticator/confirm', {
         methodsToken,
-        code: totp(seed, stepAt(clock.now())),
+        code: totpAtStep(seed, stepAt(clock.now())),
       });
       // Once maxTries were checked the session has ended; had fewer been, the right code would still pass.
       expect(right.status).toBe(checked === MAX_TRIES ? 410 : 200);
@@ -425,7 +398,7 @@ describe('recovery methods under preset standards (no questions)', () => {
     expect(begun.status).toBe(200);
     const confirmed = await stack.post('/api/methods/authenticator/confirm', {
       methodsToken,
-      code: totp(base32Decode(begun.body.secret), stepAt(stack.clock.now())),
+      code: totpAtStep(base32Decode(begun.body.secret), stepAt(stack.clock.now())),
     });
     expect(confirmed.status, confirmed.text).toBe(200);
 
